@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { createYoga } from 'graphql-yoga';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { ping } from './db';
+import { authenticate } from './domain/auth/sessions';
+import type { Actor, Deps, Viewer } from './domain/context';
+import type { GraphQLContext } from './graphql/context';
+import { schema } from './graphql/schema';
+import { requestStore } from './logger';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    requestId: string;
+    viewer: Viewer | null;
+    tokenRejected: boolean;
+  }
+}
+
+export interface App {
+  app: express.Express;
+  /** Stops background work owned by the app (not the database, which the caller owns). */
+  close(): Promise<void>;
+}
+
+function bearer(req: Request): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+export function actorOf(req: Request): Actor {
+  return {
+    viewer: req.viewer,
+    ip: req.ip ?? null,
+    userAgent: req.headers['user-agent'] ?? null,
+    requestId: req.requestId,
+  };
+}
+
+/** Builds the HTTP application: security headers, health, GraphQL, one error handler. */
+export function createApp(deps: Deps): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+
+  // Per-court-client request budget (court API hygiene); in process, keyed by client id.
+  const clientLimiter = new RateLimiterMemory({ points: 1, duration: 60 });
+  const limiters = new Map<number, RateLimiterMemory>();
+  const limiterFor = (perMinute: number) => {
+    let l = limiters.get(perMinute);
+    if (!l) {
+      l = new RateLimiterMemory({ points: perMinute, duration: 60 });
+      limiters.set(perMinute, l);
+    }
+    return l;
+  };
+  void clientLimiter;
+
+  app.use((req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    req.requestId = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    requestStore.run({ requestId: req.requestId }, () => next());
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await ping(deps.db);
+      res.status(200).json({ status: 'ready' });
+    } catch (err) {
+      deps.log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+
+  // Authentication for everything below: GraphQL and file downloads see the same viewer.
+  app.use(async (req, res, next) => {
+    try {
+      const result = await authenticate(deps, bearer(req));
+      req.viewer = result.viewer;
+      req.tokenRejected = result.viewer === null && result.rejected;
+      if (result.viewer?.kind === 'apiClient') {
+        const [client] = [result.viewer];
+        const limit = await deps.db.query.apiClients.findFirst({
+          where: (c, { eq }) => eq(c.id, client.clientId),
+          columns: { rateLimitPerMinute: true },
+        });
+        try {
+          await limiterFor(limit?.rateLimitPerMinute ?? 600).consume(client.clientId);
+        } catch (rejection) {
+          const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000;
+          res.setHeader('Retry-After', String(Math.ceil(ms / 1000)));
+          res.status(429).json({
+            errors: [{ message: 'Rate limit exceeded.', extensions: { code: 'RATE_LIMITED', requestId: req.requestId } }],
+          });
+          return;
+        }
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const yoga = createYoga<{ req: Request; res: Response }, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'jiefen 解纷 GraphQL', defaultQuery: '{ me { name role } }' },
+    logging: {
+      debug: (...args) => deps.log.debug({ args }, 'yoga'),
+      info: (...args) => deps.log.info({ args }, 'yoga'),
+      warn: (...args) => deps.log.warn({ args }, 'yoga'),
+      error: (...args) => deps.log.error({ args }, 'yoga'),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        // Errors graphql-js raises for bad queries are the client's, not ours: pass them through.
+        if (error instanceof GraphQLError && !original) return error;
+        if (original instanceof GraphQLError && !original.originalError) return original;
+        const requestId = requestStore.getStore()?.requestId ?? null;
+        deps.log.error({ err: original ?? error, requestId }, 'unexpected error');
+        return new GraphQLError(message, {
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+          path: error instanceof GraphQLError ? error.path : undefined,
+        });
+      },
+      errorMessage: 'Unexpected error.',
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 20 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 3000 },
+        costLimit: { maxCost: 8000 },
+        blockFieldSuggestion: { enabled: deps.config.production },
+      }),
+    ],
+    context: ({ req }) => ({
+      deps,
+      viewer: req.viewer,
+      tokenRejected: req.tokenRejected,
+      actor: actorOf(req),
+      requestId: req.requestId,
+    }),
+  });
+  app.use(yoga.graphqlEndpoint, (req, res) => yoga(req, res));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'Not found.' });
+  });
+  // One error handler: nothing internal reaches the client.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    deps.log.error({ err, requestId: req.requestId }, 'request failed');
+    if (res.headersSent) return;
+    res.status(500).json({ error: 'Unexpected error.', requestId: req.requestId });
+  });
+
+  return {
+    app,
+    async close() {},
+  };
+}

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { openDatabase, type DatabaseHandle } from './db';
+import { ensureAdmin } from './domain/bootstrap/ensure-admin';
+import { seedDemo, type DemoAccount } from './domain/bootstrap/seed-demo';
+import { systemClock, type Clock, type Deps } from './domain/context';
+import { loadReferenceData } from './domain/regions/load-reference-data';
+
+export interface Started {
+  deps: Deps;
+  handle: DatabaseHandle;
+  demoAccounts: DemoAccount[] | null;
+  timings: Record<string, number>;
+}
+
+/** Opens the database, applies migrations, loads reference data, the admin and (outside production) demo data. */
+export async function prepare(config: Config, log: Logger, clock: Clock = systemClock): Promise<Started> {
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t);
+    t = now;
+  };
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  lap('open');
+  await handle.migrate();
+  lap('migrate');
+  const deps: Deps = { db: handle.db, clock, config, log };
+  const ref = await loadReferenceData(handle.db, clock);
+  lap('referenceData');
+  log.info({ ...ref }, 'reference data ready');
+  const admin = await ensureAdmin(deps, config.admin);
+  if (admin.created) log.info('platform admin created from ADMIN_PHONE');
+  const demoAccounts = config.seedDemo ? await seedDemo(deps) : null;
+  lap('seed');
+  return { deps, handle, demoAccounts, timings };
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** Raised at start when the environment is wrong; lists every bad variable at once. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** PostgreSQL connection URL; without it the embedded database (PGlite) is used. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** Folder of the embedded database; "memory://" keeps it in memory. */
+  DATA_DIR: z.string().min(1).default('.data/pglite'),
+  ADMIN_PHONE: z.string().regex(/^1[3-9]\d{9}$/, 'must be a mainland mobile number').optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  ADMIN_NAME: z.string().min(1).default('平台管理员'),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  /** 32-byte key (base64) encrypting identity numbers at rest. Required in production. */
+  DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  SEED_DEMO: bool.optional(),
+  JOBS: bool.default(true),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  STORAGE_DIR: z.string().min(1).default('.data/files'),
+  LIVEKIT_URL: z.string().optional(),
+  LIVEKIT_API_KEY: z.string().optional(),
+  LIVEKIT_API_SECRET: z.string().optional(),
+  SIGNING_P12_BASE64: z.string().optional(),
+  SIGNING_P12_PASSPHRASE: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  admin: { phone: string; password: string; name: string } | undefined;
+  bcryptCost: number;
+  sessionTtlMs: number;
+  dataKey: Buffer;
+  publicUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+  seedDemo: boolean;
+  jobs: boolean;
+  redisUrl: string | undefined;
+  storageDir: string;
+  livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
+  signing: { p12Base64: string; passphrase: string } | undefined;
+}
+
+/** Development-only key so a fresh checkout runs without configuration; production must set DATA_KEY. */
+const DEV_DATA_KEY = Buffer.from('jiefen-development-key-not-secret!!').subarray(0, 32);
+
+/** Parses and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.DATA_KEY) problems.push('DATA_KEY: required when NODE_ENV=production');
+  if ((e.ADMIN_PHONE === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_PHONE and ADMIN_PASSWORD: set both or neither');
+  }
+  const lk = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+  if (lk.some(Boolean) && !lk.every(Boolean)) {
+    problems.push('LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: set all three or none');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    admin:
+      e.ADMIN_PHONE && e.ADMIN_PASSWORD
+        ? { phone: e.ADMIN_PHONE, password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME }
+        : undefined,
+    bcryptCost: e.BCRYPT_COST,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    dataKey: e.DATA_KEY ? Buffer.from(e.DATA_KEY, 'base64') : DEV_DATA_KEY,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    seedDemo: e.SEED_DEMO ?? !production,
+    jobs: e.JOBS,
+    redisUrl: e.REDIS_URL,
+    storageDir: e.STORAGE_DIR,
+    livekit:
+      e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+        ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+        : undefined,
+    signing: e.SIGNING_P12_BASE64
+      ? { p12Base64: e.SIGNING_P12_BASE64, passphrase: e.SIGNING_P12_PASSPHRASE ?? '' }
+      : undefined,
+  };
+}

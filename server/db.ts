@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql as dsql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from '../schema';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything queries can run on: the database or an open transaction. */
+export type Executor = Database | Tx;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** Applies pending migrations; safe when several instances start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Embedded only: the raw PGlite instance (used to dump test templates). */
+  pglite?: PGlite;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../schema/migrations', import.meta.url));
+
+/** Arbitrary constant identifying the migration lock among advisory locks. */
+const MIGRATION_LOCK_KEY = 7_302_615_001;
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** Embedded data folder, or "memory://". */
+  dataDir?: string;
+  /** Embedded only: start from a dumped data directory (test templates). */
+  loadDataDir?: Blob | File;
+  maxConnections?: number;
+}
+
+/** Opens the embedded database or PostgreSQL behind one drizzle API. */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) {
+    const client = postgres(opts.databaseUrl, {
+      max: opts.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'jiefen' },
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    return {
+      db,
+      kind: 'postgres',
+      async migrate() {
+        // One connection holds the advisory lock for the whole run, so two instances
+        // starting together cannot apply the same migration twice.
+        const reserved = await client.reserve();
+        try {
+          await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+          try {
+            await migratePostgres(drizzlePostgres({ client: reserved, schema }), {
+              migrationsFolder: MIGRATIONS_FOLDER,
+            });
+          } finally {
+            await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+          }
+        } finally {
+          reserved.release();
+        }
+      },
+      async close() {
+        await client.end({ timeout: 5 });
+      },
+    };
+  }
+  const dataDir = opts.dataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir, {
+    loadDataDir: opts.loadDataDir,
+  });
+  const db = drizzlePglite({ client: pglite, schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    async close() {
+      await pglite.close();
+    },
+  };
+}
+
+/** Runs raw SQL and returns its rows on either driver (their result shapes differ). */
+export async function queryRows<T extends Record<string, unknown>>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** Checks that the database answers (for /readyz). */
+export async function ping(db: Database): Promise<void> {
+  await queryRows(db, dsql`select 1 as ok`);
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import { z } from 'zod';
+
+// bcrypt's async API runs on libuv's thread pool, so hashing never blocks the event loop.
+export function hashPassword(password: string, cost: number): Promise<string> {
+  return bcrypt.hash(password, cost);
+}
+
+export function verifyPassword(password: string, hash: string): Promise<boolean> {
+  return bcrypt.compare(password, hash);
+}
+
+const dummyHashes = new Map<number, Promise<string>>();
+
+/** A hash of a random string at the same cost: compared against when the phone is unknown, so timing does not tell. */
+export function dummyHash(cost: number): Promise<string> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = bcrypt.hash(randomBytes(16).toString('hex'), cost);
+    dummyHashes.set(cost, hash);
+  }
+  return hash;
+}
+
+/** bcrypt reads at most 72 bytes; longer passwords would be silently truncated. */
+export const passwordSchema = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes')
+  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), 'must contain letters and digits');

@@ -1,0 +1,85 @@
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { apiClients, sessions, users } from '../../../schema';
+import type { Executor } from '../../db';
+import type { Actor, Clock, Deps, Viewer } from '../context';
+import { randomToken, sha256Hex } from './crypto';
+
+export const SESSION_TOKEN_PREFIX = 'jfs_';
+export const API_CLIENT_SECRET_PREFIX = 'jfc_';
+
+/** Last-used times are written at most this often, so reads do not each become a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Creates a session row and returns the bearer token (only its hash is stored). */
+export async function createSession(
+  db: Executor,
+  clock: Clock,
+  ttlMs: number,
+  userId: string,
+  actor: Actor,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken(SESSION_TOKEN_PREFIX);
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await db.insert(sessions).values({
+    userId,
+    tokenHash: sha256Hex(token),
+    createdAt: now,
+    expiresAt,
+    ip: actor.ip,
+    userAgent: actor.userAgent?.slice(0, 500) ?? null,
+  });
+  return { token, expiresAt };
+}
+
+export type AuthResult = { viewer: Viewer } | { viewer: null; rejected: boolean };
+
+/** Resolves a bearer token to the viewer it stands for; unknown, expired or revoked tokens are rejected. */
+export async function authenticate(deps: Deps, token: string | null): Promise<AuthResult> {
+  if (!token) return { viewer: null, rejected: false };
+  const now = deps.clock.now();
+  const hash = sha256Hex(token);
+  if (token.startsWith(API_CLIENT_SECRET_PREFIX)) {
+    const [client] = await deps.db
+      .select()
+      .from(apiClients)
+      .where(and(eq(apiClients.secretHash, hash), isNull(apiClients.revokedAt)))
+      .limit(1);
+    if (!client) return { viewer: null, rejected: true };
+    if (!client.lastUsedAt || now.getTime() - client.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      await deps.db.update(apiClients).set({ lastUsedAt: now }).where(eq(apiClients.id, client.id));
+    }
+    return {
+      viewer: { kind: 'apiClient', clientId: client.id, organizationId: client.organizationId, name: client.name },
+    };
+  }
+  const [row] = await deps.db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .limit(1);
+  if (!row) return { viewer: null, rejected: true };
+  if (!row.session.lastUsedAt || now.getTime() - row.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await deps.db
+      .update(sessions)
+      .set({ lastUsedAt: now })
+      .where(
+        and(
+          eq(sessions.id, row.session.id),
+          or(isNull(sessions.lastUsedAt), lt(sessions.lastUsedAt, new Date(now.getTime() - TOUCH_INTERVAL_MS))),
+        ),
+      );
+  }
+  return {
+    viewer: {
+      kind: 'user',
+      userId: row.user.id,
+      role: row.user.role,
+      organizationId: row.user.organizationId,
+      phone: row.user.phone,
+      name: row.user.name,
+      sessionId: row.session.id,
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Database } from '../db';
+import type { UserRole } from './enums';
+
+/** The source of time; injected so that deadlines can be tested by moving it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a domain command needs from the outside world. */
+export interface Deps {
+  db: Database;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+}
+
+export type Viewer =
+  | {
+      kind: 'user';
+      userId: string;
+      role: UserRole;
+      organizationId: string | null;
+      phone: string;
+      name: string;
+      sessionId: string;
+    }
+  | {
+      kind: 'apiClient';
+      clientId: string;
+      /** The court this client acts for, and nothing else. */
+      organizationId: string;
+      name: string;
+    };
+
+/** Who is acting and from where: written onto every audit event. */
+export interface Actor {
+  viewer: Viewer | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export type UserViewer = Extract<Viewer, { kind: 'user' }>;
+export type ApiClientViewer = Extract<Viewer, { kind: 'apiClient' }>;

@@ -1,0 +1,11 @@
+import type { Actor, Deps, Viewer } from '../domain/context';
+
+/** Per-request GraphQL context: the deps, who is asking, and per-request loaders. */
+export interface GraphQLContext {
+  deps: Deps;
+  viewer: Viewer | null;
+  /** A bearer token was sent but is unknown, expired or revoked. */
+  tokenRejected: boolean;
+  actor: Actor;
+  requestId: string;
+}

@@ -1,0 +1,341 @@
+import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { and, arrayContains, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { apiClients, mediators, organizations, regions, users } from '../../schema';
+import { createApiClient, type ApiClientRow } from '../domain/organizations/create-api-client';
+import { createMediator, type MediatorRow } from '../domain/organizations/create-mediator';
+import { createOrganization, type OrganizationRow } from '../domain/organizations/create-organization';
+import { createStaffAccount } from '../domain/organizations/create-staff-account';
+import { revokeApiClient } from '../domain/organizations/revoke-api-client';
+import type { UserRow } from '../domain/auth/users';
+import {
+  CASE_LEVELS,
+  DISPUTE_CATEGORIES,
+  LANGUAGE_CODES,
+  MEDIATION_CHANNELS,
+  ORGANIZATION_KINDS,
+  REGION_LEVELS,
+} from '../domain/enums';
+import { builder } from './builder';
+import { localId, optionalLocalId } from './ids';
+import { UserRef } from './user';
+
+export const OrganizationKindEnum = builder.enumType('OrganizationKind', { values: ORGANIZATION_KINDS });
+export const MediationChannelEnum = builder.enumType('MediationChannel', { values: MEDIATION_CHANNELS });
+export const CaseLevelEnum = builder.enumType('CaseLevel', { values: CASE_LEVELS });
+export const RegionLevelEnum = builder.enumType('RegionLevel', { values: REGION_LEVELS });
+export const DisputeCategoryEnum = builder.enumType('DisputeCategory', { values: DISPUTE_CATEGORIES });
+
+type RegionRow = typeof regions.$inferSelect;
+
+export const RegionRef = builder.objectRef<RegionRow>('Region').implement({
+  description: 'A statistical division: 6 digits county (or province/prefecture ending 0000/00), 9 township, 12 village.',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    level: t.field({ type: RegionLevelEnum, resolve: (r) => r.level }),
+    parentCode: t.exposeString('parentCode', { nullable: true }),
+  }),
+});
+
+const LanguageRef = builder.objectRef<{ code: string; name: string }>('Language').implement({
+  fields: (t) => ({ code: t.exposeString('code', { description: 'ISO 639 code.' }), name: t.exposeString('name') }),
+});
+
+/** Organisations and their published rosters are public (OMR 5). */
+export const OrganizationRef = builder.loadableNodeRef('Organization', {
+  id: { resolve: (o: OrganizationRow) => o.id },
+  load: async (ids: string[], ctx) => {
+    const rows = await ctx.deps.db.select().from(organizations).where(inArray(organizations.id, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null) as OrganizationRow[];
+  },
+});
+
+OrganizationRef.implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    kind: t.field({ type: OrganizationKindEnum, resolve: (o) => o.kind }),
+    channel: t.field({ type: MediationChannelEnum, resolve: (o) => o.channel }),
+    level: t.field({ type: CaseLevelEnum, resolve: (o) => o.level }),
+    regionCode: t.exposeString('regionCode'),
+    region: t.field({
+      type: RegionRef,
+      resolve: async (o, _a, ctx) => {
+        const [r] = await ctx.deps.db.select().from(regions).where(eq(regions.code, o.regionCode));
+        return r!;
+      },
+    }),
+    categories: t.field({ type: [DisputeCategoryEnum], resolve: (o) => o.categories }),
+    courtCode: t.exposeString('courtCode', { nullable: true }),
+    creditCode: t.exposeString('creditCode', { nullable: true }),
+    chargesFee: t.exposeBoolean('chargesFee', { description: 'Whether mediation here may charge a fee.' }),
+    profile: t.exposeString('profile', { nullable: true }),
+    scope: t.exposeString('scope', { nullable: true, description: 'What disputes it takes (业务范围).' }),
+    address: t.exposeString('address', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true }),
+    invitingCourt: t.field({
+      type: OrganizationRef,
+      nullable: true,
+      description: 'For court-invited (特邀) organisations: the court whose roster lists them.',
+      resolve: (o) => o.invitingCourtId,
+    }),
+    mediators: t.connection({
+      type: MediatorRef,
+      description: 'The published roster (OMR 5).',
+      resolve: (o, args, ctx) =>
+        resolveOffsetConnection({ args }, async ({ limit, offset }) =>
+          ctx.deps.db
+            .select()
+            .from(mediators)
+            .where(and(eq(mediators.organizationId, o.id), eq(mediators.active, true)))
+            .orderBy(asc(mediators.createdAt), asc(mediators.id))
+            .limit(limit)
+            .offset(offset),
+        ),
+    }),
+  }),
+});
+
+export const MediatorRef = builder.loadableNodeRef('Mediator', {
+  id: { resolve: (m: MediatorRow) => m.id },
+  load: async (ids: string[], ctx) => {
+    const rows = await ctx.deps.db.select().from(mediators).where(inArray(mediators.id, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null) as MediatorRow[];
+  },
+});
+
+MediatorRef.implement({
+  fields: (t) => ({
+    name: t.string({
+      resolve: async (m, _a, ctx) => {
+        const [u] = await ctx.deps.db.select({ name: users.name }).from(users).where(eq(users.id, m.userId));
+        return u?.name ?? '';
+      },
+    }),
+    organization: t.field({ type: OrganizationRef, resolve: (m) => m.organizationId }),
+    channel: t.field({ type: MediationChannelEnum, resolve: (m) => m.channel }),
+    categories: t.field({ type: [DisputeCategoryEnum], resolve: (m) => m.categories }),
+    languages: t.field({
+      type: [LanguageRef],
+      resolve: (m) => m.languages.map((code) => ({ code, name: LANGUAGE_CODES[code] ?? code })),
+    }),
+    capacity: t.exposeInt('capacity'),
+    title: t.exposeString('title', { nullable: true }),
+    profile: t.exposeString('profile', { nullable: true }),
+    chargesFee: t.exposeBoolean('chargesFee'),
+  }),
+});
+
+export const ApiClientRef = builder.objectRef<ApiClientRow>('ApiClient');
+
+builder.node(ApiClientRef, {
+  id: { resolve: (c) => c.id },
+  loadOne: async (id, ctx) => {
+    if (ctx.viewer?.kind !== 'user' || ctx.viewer.role !== 'PLATFORM_ADMIN') return null;
+    const [row] = await ctx.deps.db.select().from(apiClients).where(eq(apiClients.id, id));
+    return row ?? null;
+  },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    organization: t.field({ type: OrganizationRef, resolve: (c) => c.organizationId }),
+    secretPrefix: t.exposeString('secretPrefix', { description: 'The first characters of the secret, to tell clients apart.' }),
+    webhookUrl: t.exposeString('webhookUrl', { nullable: true }),
+    rateLimitPerMinute: t.exposeInt('rateLimitPerMinute'),
+    createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.revokedAt }),
+    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.lastUsedAt }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  regions: t.field({
+    type: [RegionRef],
+    description: 'Children of a division; without an argument, the provinces.',
+    args: { parentCode: t.arg.string() },
+    resolve: (_p, { parentCode }, ctx) =>
+      parentCode
+        ? ctx.deps.db.select().from(regions).where(eq(regions.parentCode, parentCode)).orderBy(asc(regions.code))
+        : ctx.deps.db.select().from(regions).where(eq(regions.level, 'PROVINCE')).orderBy(asc(regions.code)),
+  }),
+  region: t.field({
+    type: RegionRef,
+    nullable: true,
+    args: { code: t.arg.string({ required: true }) },
+    resolve: async (_p, { code }, ctx) => {
+      const [r] = await ctx.deps.db.select().from(regions).where(eq(regions.code, code));
+      return r ?? null;
+    },
+  }),
+  organizations: t.connection({
+    type: OrganizationRef,
+    args: {
+      regionCode: t.arg.string({ description: 'Only organisations in this division.' }),
+      kind: t.arg({ type: OrganizationKindEnum }),
+      category: t.arg({ type: DisputeCategoryEnum }),
+    },
+    resolve: (_p, args, ctx) => {
+      const where: SQL[] = [eq(organizations.active, true)];
+      if (args.regionCode) where.push(eq(organizations.regionCode, args.regionCode));
+      if (args.kind) where.push(eq(organizations.kind, args.kind));
+      if (args.category) where.push(arrayContains(organizations.categories, [args.category]));
+      return resolveOffsetConnection({ args }, async ({ limit, offset }) =>
+        ctx.deps.db
+          .select()
+          .from(organizations)
+          .where(and(...where))
+          .orderBy(asc(organizations.regionCode), asc(organizations.name))
+          .limit(limit)
+          .offset(offset),
+      );
+    },
+  }),
+  apiClients: t.connection({
+    type: ApiClientRef,
+    authScopes: { platformAdmin: true },
+    resolve: (_p, args, ctx) =>
+      resolveOffsetConnection({ args }, async ({ limit, offset }) =>
+        ctx.deps.db.select().from(apiClients).orderBy(asc(apiClients.createdAt)).limit(limit).offset(offset),
+      ),
+  }),
+}));
+
+const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    kind: t.field({ type: OrganizationKindEnum, required: true }),
+    regionCode: t.string({ required: true }),
+    categories: t.field({ type: [DisputeCategoryEnum] }),
+    courtCode: t.string({ description: 'Courts: e.g. 云2924; derived from the region when omitted.' }),
+    creditCode: t.string({ description: 'Unified social credit code (GB 32100).' }),
+    invitingCourtId: t.id({ description: 'Court-invited (特邀) organisations: the inviting court.' }),
+    chargesFee: t.boolean(),
+    profile: t.string(),
+    scope: t.string(),
+    address: t.string(),
+    phone: t.string(),
+  }),
+});
+const CreateOrganizationSuccess = builder.objectRef<{ organization: OrganizationRow }>('CreateOrganizationSuccess').implement({
+  fields: (t) => ({ organization: t.field({ type: OrganizationRef, resolve: (p) => p.organization }) }),
+});
+
+const CreateMediatorInput = builder.inputType('CreateMediatorInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: true }),
+    name: t.string({ required: true }),
+    phone: t.string({ required: true }),
+    password: t.string({ required: true }),
+    channel: t.field({ type: MediationChannelEnum, required: true }),
+    categories: t.field({ type: [DisputeCategoryEnum] }),
+    languages: t.stringList({ description: 'ISO 639 codes: zh, ii (Yi), bca (Bai), khb (Dai), …' }),
+    capacity: t.int({ description: 'Open cases taken at once (default 10).' }),
+    title: t.string(),
+    profile: t.string(),
+    chargesFee: t.boolean(),
+  }),
+});
+const CreateMediatorSuccess = builder.objectRef<{ mediator: MediatorRow; user: UserRow }>('CreateMediatorSuccess').implement({
+  fields: (t) => ({
+    mediator: t.field({ type: MediatorRef, resolve: (p) => p.mediator }),
+    user: t.field({ type: UserRef, resolve: (p) => p.user }),
+  }),
+});
+
+const StaffRoleEnum = builder.enumType('StaffRole', { values: ['ORG_ADMIN', 'GRID_WORKER'] as const });
+const CreateStaffAccountInput = builder.inputType('CreateStaffAccountInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: true }),
+    role: t.field({ type: StaffRoleEnum, required: true }),
+    name: t.string({ required: true }),
+    phone: t.string({ required: true }),
+    password: t.string({ required: true }),
+  }),
+});
+const CreateStaffAccountSuccess = builder.objectRef<{ user: UserRow }>('CreateStaffAccountSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
+});
+
+const CreateApiClientInput = builder.inputType('CreateApiClientInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    organizationId: t.id({ required: true, description: 'A court.' }),
+    webhookUrl: t.string(),
+    rateLimitPerMinute: t.int(),
+  }),
+});
+type ApiClientCreated = { apiClient: ApiClientRow; secret: string; webhookSecret: string | null };
+const CreateApiClientSuccess = builder.objectRef<ApiClientCreated>('CreateApiClientSuccess').implement({
+  fields: (t) => ({
+    apiClient: t.field({ type: ApiClientRef, resolve: (p) => p.apiClient }),
+    secret: t.exposeString('secret', { description: 'Shown once; send as `Authorization: Bearer <secret>`.' }),
+    webhookSecret: t.exposeString('webhookSecret', { nullable: true, description: 'Shown once; verifies X-Jiefen-Signature.' }),
+  }),
+});
+
+const RevokeApiClientInput = builder.inputType('RevokeApiClientInput', {
+  fields: (t) => ({ apiClientId: t.id({ required: true }) }),
+});
+const RevokeApiClientSuccess = builder.objectRef<{ apiClient: ApiClientRow }>('RevokeApiClientSuccess').implement({
+  fields: (t) => ({ apiClient: t.field({ type: ApiClientRef, resolve: (p) => p.apiClient }) }),
+});
+
+builder.mutationFields((t) => ({
+  createOrganization: t.field({
+    type: CreateOrganizationSuccess,
+    errors: { union: { name: 'CreateOrganizationResult' } },
+    authScopes: { platformAdmin: true },
+    args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      organization: await createOrganization(ctx.deps, ctx.actor, {
+        ...input,
+        invitingCourtId: optionalLocalId(input.invitingCourtId, 'Organization', 'invitingCourtId'),
+      }),
+    }),
+  }),
+  createMediator: t.field({
+    type: CreateMediatorSuccess,
+    errors: { union: { name: 'CreateMediatorResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: CreateMediatorInput, required: true }) },
+    resolve: (_p, { input }, ctx) =>
+      createMediator(ctx.deps, ctx.actor, {
+        ...input,
+        organizationId: localId(String(input.organizationId), 'Organization', 'organizationId'),
+      }),
+  }),
+  createStaffAccount: t.field({
+    type: CreateStaffAccountSuccess,
+    errors: { union: { name: 'CreateStaffAccountResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: CreateStaffAccountInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      user: await createStaffAccount(ctx.deps, ctx.actor, {
+        ...input,
+        organizationId: localId(String(input.organizationId), 'Organization', 'organizationId'),
+      }),
+    }),
+  }),
+  createApiClient: t.field({
+    type: CreateApiClientSuccess,
+    errors: { union: { name: 'CreateApiClientResult' } },
+    authScopes: { platformAdmin: true },
+    args: { input: t.arg({ type: CreateApiClientInput, required: true }) },
+    resolve: (_p, { input }, ctx) =>
+      createApiClient(ctx.deps, ctx.actor, {
+        ...input,
+        organizationId: localId(String(input.organizationId), 'Organization', 'organizationId'),
+      }),
+  }),
+  revokeApiClient: t.field({
+    type: RevokeApiClientSuccess,
+    errors: { union: { name: 'RevokeApiClientResult' } },
+    authScopes: { platformAdmin: true },
+    args: { input: t.arg({ type: RevokeApiClientInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      apiClient: await revokeApiClient(ctx.deps, ctx.actor, {
+        apiClientId: localId(String(input.apiClientId), 'ApiClient', 'apiClientId'),
+      }),
+    }),
+  }),
+}));
