@@ -53,20 +53,15 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       db,
       kind: 'postgres',
       async migrate() {
-        // One connection holds the advisory lock for the whole run, so two instances
+        // A single-connection client holds the advisory lock for the whole run, so two instances
         // starting together cannot apply the same migration twice.
-        const reserved = await client.reserve();
+        const single = postgres(opts.databaseUrl!, { max: 1, onnotice: () => {} });
         try {
-          await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-          try {
-            await migratePostgres(drizzlePostgres({ client: reserved, schema }), {
-              migrationsFolder: MIGRATIONS_FOLDER,
-            });
-          } finally {
-            await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
-          }
+          await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+          await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+          await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
         } finally {
-          reserved.release();
+          await single.end({ timeout: 5 });
         }
       },
       async close() {

@@ -1,0 +1,87 @@
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import request from 'supertest';
+import { inject } from 'vitest';
+import { createApp } from '../../server/app';
+import { loadConfig, type Config } from '../../server/config';
+import { openDatabase, type DatabaseHandle } from '../../server/db';
+import type { Clock, Deps } from '../../server/domain/context';
+import type { Express } from 'express';
+
+/** A clock tests move by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-11-23T02:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(instant: Date | string): void {
+    this.current = new Date(instant);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface GqlResponse<T = any> {
+  status: number;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  data: T;
+}
+
+export interface TestContext {
+  deps: Deps;
+  app: Express;
+  clock: TestClock;
+  handle: DatabaseHandle;
+  kind: 'pglite' | 'postgres';
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', ...overrides });
+}
+
+/** Opens the run's test database (shared PostgreSQL database or a restored PGlite copy) and an app on it. */
+export async function createTestContext(opts: { config?: Record<string, string> } = {}): Promise<TestContext> {
+  const databaseUrl = inject('databaseUrl');
+  const dump = inject('pgliteDump');
+  const handle = databaseUrl
+    ? await openDatabase({ databaseUrl, maxConnections: 20 })
+    : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([await readFile(dump!)]) });
+  const clock = new TestClock();
+  const config = testConfig(opts.config);
+  const deps: Deps = { db: handle.db, clock, config, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) };
+  const { app, close } = createApp(deps);
+  return {
+    deps,
+    app,
+    clock,
+    handle,
+    kind: handle.kind,
+    async gql(query, variables, token) {
+      const req = request(app).post('/graphql').set('content-type', 'application/json');
+      if (token) req.set('authorization', `Bearer ${token}`);
+      const res = await req.send({ query, variables });
+      return { status: res.status, body: res.body, data: res.body.data };
+    },
+    async close() {
+      await close();
+      await handle.close();
+    },
+  };
+}
+
+/** A unique mainland mobile number, so parallel test files never collide. */
+export function uniquePhone(): string {
+  return `19${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+}
+
+/** A valid resident ID number (GB 11643) for a given region and birth date, unique per call. */
+export function makeIdNumber(region = '532924', birth = '19850312'): string {
+  const body = `${region}${birth}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = body.split('').reduce((s, c, i) => s + Number(c) * weights[i]!, 0);
+  return body + '10X98765432'[sum % 11]!;
+}
