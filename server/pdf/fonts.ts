@@ -1,0 +1,108 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import * as fontkit from 'fontkit';
+import type { PDFDocument, PDFFont } from 'pdf-lib';
+
+export type FontWeight = 'regular' | 'bold';
+
+const require = createRequire(import.meta.url);
+
+// Resolved through the package so the files follow node_modules wherever it is installed;
+// fonts are never fetched over the network.
+const FONT_MODULES: Record<FontWeight, string> = {
+  regular: '@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf',
+};
+
+const bytesCache = new Map<FontWeight, Uint8Array>();
+
+/** Raw TTF bytes of Noto Serif SC, read once per process. */
+export function fontBytes(weight: FontWeight): Uint8Array {
+  let bytes = bytesCache.get(weight);
+  if (!bytes) {
+    bytes = new Uint8Array(readFileSync(require.resolve(FONT_MODULES[weight])));
+    bytesCache.set(weight, bytes);
+  }
+  return bytes;
+}
+
+// Parsing a 14 MB CJK font dominates the cost of a document; the parsed font is read-only
+// for our purposes (each document gets its own subset), so it is shared across documents.
+const parsedByBytes = new WeakMap<Uint8Array, fontkit.Font>();
+const parsedByDigest = new Map<string, fontkit.Font>();
+
+function parseFont(bytes: Uint8Array): fontkit.Font {
+  const known = parsedByBytes.get(bytes);
+  if (known) return known;
+  // pdf-lib may hand over a copy of the cached array, so identity alone is not enough.
+  const digest = createHash('sha1').update(bytes).digest('hex');
+  let font = parsedByDigest.get(digest);
+  if (!font) {
+    font = withStreamingSubsets(fontkit.create(bytes));
+    parsedByDigest.set(digest, font);
+  }
+  parsedByBytes.set(bytes, font);
+  return font;
+}
+
+/**
+ * Adapter that lets pdf-lib use upstream fontkit 2. pdf-lib expects `subset.encodeStream()`
+ * (fontkit 1 API); fontkit 2 only has `encode()`, whose CJK subsets are correct, unlike the
+ * @pdf-lib/fontkit fork which blanks many glyphs.
+ */
+export const fontkitAdapter = {
+  create(bytes: Uint8Array): fontkit.Font {
+    return parseFont(bytes);
+  },
+};
+
+function withStreamingSubsets(font: fontkit.Font): fontkit.Font {
+  const createSubset = font.createSubset.bind(font);
+  font.createSubset = () => {
+    const subset = createSubset();
+    return Object.assign(subset, {
+      encodeStream: () => Readable.from([subset.encode()], { objectMode: true }),
+    });
+  };
+  return font;
+}
+
+export interface DocumentFonts {
+  regular: PDFFont;
+  bold: PDFFont;
+}
+
+/** Registers fontkit and embeds both weights as subsets. */
+export async function embedFonts(pdf: PDFDocument): Promise<DocumentFonts> {
+  // The adapter's shape matches what pdf-lib calls; its declared Fontkit type is fontkit 1's.
+  pdf.registerFontkit(fontkitAdapter as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
+  const regular = await pdf.embedFont(fontBytes('regular'), { subset: true });
+  const bold = await pdf.embedFont(fontBytes('bold'), { subset: true });
+  return { regular, bold };
+}
+
+interface SubsetEmbedderInternals {
+  fontName: string;
+  customName?: string;
+  glyphs: ({ id: number } | undefined)[];
+}
+
+/**
+ * Gives each subset the "ABCDEF+" tag that PDF readers and archivers expect (PDF 32000 9.6.4).
+ * The tag is derived from the glyphs used, so the same document always gets the same name,
+ * while pdf-lib would otherwise append a counter suffix and no tag. Call after all text is drawn.
+ */
+export function tagSubsetNames(fonts: PDFFont[]): void {
+  for (const font of fonts) {
+    const embedder = (font as unknown as { embedder: SubsetEmbedderInternals }).embedder;
+    const hash = createHash('sha256');
+    hash.update(embedder.fontName);
+    for (const glyph of embedder.glyphs) hash.update(`${glyph?.id ?? -1},`);
+    const digest = hash.digest();
+    let tag = '';
+    for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + ((digest[i] ?? 0) % 26));
+    embedder.customName = `${tag}+${embedder.fontName}`;
+  }
+}

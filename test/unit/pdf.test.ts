@@ -1,0 +1,328 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderAgreementPdf } from '../../server/pdf/render-agreement';
+import { generateSelfSignedP12, readP12, signPdf } from '../../server/pdf/sign-pdf';
+import { loadTemplate, templateVersions } from '../../server/pdf/templates';
+import type { AgreementDocument } from '../../server/pdf/types';
+import { compactAgreement, longAgreement, sampleAgreement } from '../fixtures/pdf/sample-agreement';
+
+const TIMEOUT = 60_000;
+
+function hasTool(name: string): boolean {
+  return spawnSync(name, ['-v'], { stdio: 'ignore' }).error === undefined;
+}
+const poppler = ['pdftotext', 'pdffonts', 'pdftoppm', 'pdfsig'].every(hasTool);
+if (!poppler) {
+  console.warn('poppler-utils not installed (pdftotext, pdffonts, pdftoppm, pdfsig): skipping rendering checks');
+}
+const withPoppler = poppler ? it : it.skip;
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jiefen-pdf-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+let counter = 0;
+function save(bytes: Uint8Array): string {
+  const file = join(dir, `doc-${++counter}.pdf`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+
+interface Raster {
+  width: number;
+  height: number;
+  channels: number;
+  data: Buffer;
+}
+
+/** Reads a binary PGM (P5) or PPM (P6) as written by pdftoppm. */
+function readPnm(file: string): Raster {
+  const buf = readFileSync(file);
+  const header: string[] = [];
+  let pos = 0;
+  while (header.length < 4) {
+    while (/\s/.test(String.fromCharCode(buf[pos] ?? 32))) pos++;
+    let token = '';
+    while (!/\s/.test(String.fromCharCode(buf[pos] ?? 32))) token += String.fromCharCode(buf[pos++] ?? 32);
+    header.push(token);
+  }
+  pos++;
+  const [magic, w, h] = header;
+  return { width: Number(w), height: Number(h), channels: magic === 'P6' ? 3 : 1, data: buf.subarray(pos) };
+}
+
+function rasterPage1(pdfFile: string, opts: { dpi: number; gray: boolean }): Raster {
+  const prefix = join(dir, `raster-${++counter}`);
+  run('pdftoppm', ['-r', String(opts.dpi), '-f', '1', '-l', '1', '-singlefile', ...(opts.gray ? ['-gray'] : []), pdfFile, prefix]);
+  return readPnm(`${prefix}.${opts.gray ? 'pgm' : 'ppm'}`);
+}
+
+interface Word {
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+function wordsOnPage1(pdfFile: string): Word[] {
+  const html = run('pdftotext', ['-bbox', '-f', '1', '-l', '1', pdfFile, '-']);
+  const words: Word[] = [];
+  const re = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
+  for (const m of html.matchAll(re)) {
+    words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5] ?? '' });
+  }
+  return words;
+}
+
+/**
+ * Words whose glyphs left (almost) no ink on page 1 at 50 dpi. Only the middle band of each
+ * word box is sampled, where CJK glyphs are drawn but table borders and underlines are not.
+ */
+function uninkedWords(pdfFile: string, words: Word[]): string[] {
+  const dpi = 50;
+  const raster = rasterPage1(pdfFile, { dpi, gray: true });
+  const scale = dpi / 72;
+  const blank: string[] = [];
+  for (const word of words) {
+    const h = word.yMax - word.yMin;
+    let dark = 0;
+    let total = 0;
+    for (let y = Math.round((word.yMin + 0.3 * h) * scale); y <= Math.round((word.yMax - 0.3 * h) * scale); y++) {
+      for (let x = Math.ceil(word.xMin * scale) + 1; x < Math.floor(word.xMax * scale) - 1; x++) {
+        total++;
+        if ((raster.data[y * raster.width + x] ?? 255) < 200) dark++;
+      }
+    }
+    // Even small grey CJK text inks several percent of its band at 50 dpi; blank glyphs none.
+    if (total > 0 && dark / total < 0.04) blank.push(`${word.text} (${((100 * dark) / total).toFixed(1)}%)`);
+  }
+  return blank;
+}
+
+function textOf(pdfFile: string): string {
+  return run('pdftotext', ['-layout', pdfFile, '-']);
+}
+
+const squeeze = (s: string) => s.replace(/\s+/g, '');
+
+describe('agreement templates', () => {
+  it('load, validate and pick the latest version', () => {
+    for (const id of ['peoples', 'administrative', 'lawyer', 'judicial'] as const) {
+      const t = loadTemplate(id);
+      expect(t.templateId).toBe(id);
+      expect(t.version).toBe(Math.max(...templateVersions(id)));
+      expect(loadTemplate(id, 1).version).toBe(1);
+    }
+    expect(loadTemplate('peoples').closing.legalEffect).toContain('人民调解法》第三十一条');
+    expect(() => loadTemplate('peoples', 99)).toThrow();
+  });
+});
+
+describe('renderAgreementPdf', () => {
+  let sample: Uint8Array;
+  let sampleFile: string;
+  beforeAll(async () => {
+    sample = await renderAgreementPdf(sampleAgreement());
+    sampleFile = save(sample);
+  }, TIMEOUT);
+
+  it('reloads with the metadata taken from the agreement', async () => {
+    const doc = await PDFDocument.load(sample, { updateMetadata: false });
+    expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+    expect(doc.getTitle()).toBe('人民调解协议书 宾川人调字〔2026〕第12号');
+    expect(doc.getKeywords()).toContain('JF-532924-2026-000123');
+    expect(doc.getAuthor()).toBe('宾川县金牛镇人民调解委员会');
+    expect(doc.getCreator()).toBe('jiefen');
+    expect(doc.getProducer()).toBe('jiefen');
+    expect(doc.getCreationDate()?.toISOString()).toBe('2026-11-23T02:12:00.000Z');
+    expect(doc.getModificationDate()?.toISOString()).toBe('2026-11-23T02:12:00.000Z');
+  });
+
+  it('renders the same bytes for the same input', async () => {
+    const again = await renderAgreementPdf(sampleAgreement());
+    expect(Buffer.from(again).equals(Buffer.from(sample))).toBe(true);
+  }, TIMEOUT);
+
+  it('fits a short agreement on one page', async () => {
+    const doc = await PDFDocument.load(await renderAgreementPdf(compactAgreement()));
+    expect(doc.getPageCount()).toBe(1);
+  }, TIMEOUT);
+
+  withPoppler('extracts the title, party names and terms as text', () => {
+    const text = squeeze(textOf(sampleFile));
+    expect(text).toContain('人民调解协议书');
+    expect(text).toContain('宾川县金牛镇人民调解委员会');
+    expect(text).toContain('张永福');
+    expect(text).toContain('李桂英');
+    expect(text).toContain('第一条');
+    expect(text).toContain(squeeze(sampleAgreement().terms[1]!.text));
+    expect(text).toContain('本协议一式三份');
+    expect(text).toContain('2026年11月23日');
+  });
+
+  withPoppler('embeds every font as a subset and uses no standard font', () => {
+    const lines = run('pdffonts', [sampleFile]).trim().split('\n').slice(2);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      const [name, ...rest] = line.trim().split(/\s+/);
+      expect(name).toMatch(/^[A-Z]{6}\+NotoSerifSC-/);
+      // columns: type..., encoding, emb, sub, uni, object, ID
+      const [emb, sub] = rest.slice(-5, -3);
+      expect({ name, emb, sub }).toEqual({ name, emb: 'yes', sub: 'yes' });
+      expect(line).not.toMatch(/Helvetica|Times|Courier|Symbol|ZapfDingbats/);
+    }
+  });
+
+  withPoppler('actually inks the Chinese glyphs (a broken subset renders blank)', async () => {
+    const words = wordsOnPage1(sampleFile).filter((w) => /[\u4e00-\u9fff]{2,}/.test(w.text));
+    expect(words.length).toBeGreaterThan(30);
+    expect(uninkedWords(sampleFile, words)).toEqual([]);
+
+    // The check must be able to fail: with all text made invisible (what a subset of blank
+    // glyphs looks like), while borders, lines and the QR code stay, nearly every word is flagged.
+    const doc = await PDFDocument.load(sample);
+    for (const page of doc.getPages()) {
+      const start = doc.context.register(doc.context.flateStream('q 3 Tr\n'));
+      const end = doc.context.register(doc.context.flateStream('\nQ'));
+      page.node.wrapContentStreams(start, end);
+    }
+    const invisible = save(await doc.save());
+    expect(uninkedWords(invisible, words).length).toBeGreaterThan(words.length * 0.9);
+  }, TIMEOUT);
+
+  withPoppler('splits a long agreement across pages with page numbers', async () => {
+    const file = save(await renderAgreementPdf(longAgreement(40)));
+    const pages = (await PDFDocument.load(readFileSync(file))).getPageCount();
+    expect(pages).toBeGreaterThan(2);
+    const text = textOf(file);
+    expect(text).toMatch(new RegExp(`第\\s*1\\s*页\\s*共\\s*${pages}\\s*页`));
+    expect(text).toMatch(new RegExp(`第\\s*${pages}\\s*页\\s*共\\s*${pages}\\s*页`));
+    expect(squeeze(text)).toContain('第四十条');
+  }, TIMEOUT);
+
+  withPoppler('continues a party table that does not fit on the page', async () => {
+    const many = sampleAgreement();
+    const parties = Array.from({ length: 9 }, (_, i) => ({
+      ...many.parties[i % 2]!,
+      name: `当事人${i + 1}`,
+    }));
+    const file = save(await renderAgreementPdf({ ...many, parties, signatures: [] }));
+    const text = squeeze(textOf(file));
+    expect(text).toContain('当事人9');
+    expect((await PDFDocument.load(readFileSync(file))).getPageCount()).toBeGreaterThan(1);
+  }, TIMEOUT);
+
+  withPoppler('draws the red seal only when it is applied', async () => {
+    const countRed = (file: string) => {
+      const r = rasterPage1(file, { dpi: 50, gray: false });
+      let red = 0;
+      for (let i = 0; i + 2 < r.data.length; i += 3) {
+        if ((r.data[i] ?? 0) > 170 && (r.data[i + 1] ?? 255) < 110 && (r.data[i + 2] ?? 255) < 110) red++;
+      }
+      return red;
+    };
+    const sealed = countRed(save(await renderAgreementPdf(compactAgreement())));
+    const unsealed = countRed(save(await renderAgreementPdf(compactAgreement({ sealApplied: false }))));
+    expect(sealed).toBeGreaterThan(300);
+    expect(unsealed).toBe(0);
+  }, TIMEOUT);
+
+  withPoppler('renders every channel with its own title and legal-effect sentence', async () => {
+    const cases: [AgreementDocument['templateId'], string, string][] = [
+      ['administrative', '行政调解协议书', '调解机关印章'],
+      ['lawyer', '律师调解协议书', '调解律师签名'],
+      ['judicial', '调解协议', '委派调解的人民法院申请司法确认'],
+    ];
+    for (const [templateId, title, effect] of cases) {
+      const text = squeeze(textOf(save(await renderAgreementPdf(sampleAgreement({ templateId })))));
+      expect(text).toContain(title);
+      expect(text).toContain(effect);
+    }
+  }, TIMEOUT);
+
+  withPoppler('marks a draft', async () => {
+    // The mark is set diagonally, so text extraction returns its characters out of order.
+    const draft = squeeze(textOf(save(await renderAgreementPdf(sampleAgreement({ draft: true, signatures: [], sealApplied: false })))));
+    const final = squeeze(textOf(save(await renderAgreementPdf(sampleAgreement()))));
+    for (const ch of '草稿待签署') expect(draft).toContain(ch);
+    expect(final).not.toContain('稿');
+  }, TIMEOUT);
+});
+
+describe('signPdf', () => {
+  const org = '宾川县金牛镇人民调解委员会';
+  const passphrase = '金牛-2026';
+  let p12: Uint8Array;
+  beforeAll(async () => {
+    p12 = await generateSelfSignedP12({
+      commonName: org,
+      organization: org,
+      passphrase,
+      notBefore: new Date('2026-01-01T00:00:00Z'),
+      validDays: 3650,
+    });
+  }, TIMEOUT);
+
+  it('reads back the generated PKCS#12', async () => {
+    const { certificate } = await readP12(p12, passphrase);
+    expect(certificate.subject.typesAndValues.map((t) => t.value.valueBlock.value)).toContain(org);
+    await expect(readP12(p12, 'wrong')).rejects.toThrow();
+  }, TIMEOUT);
+
+  withPoppler('produces a signature pdfsig validates, with a Chinese subject and reason', async () => {
+    const signed = await signPdf(await renderAgreementPdf(compactAgreement()), {
+      p12,
+      passphrase,
+      reason: '调解协议生效，加盖电子印章',
+      location: '云南省大理白族自治州宾川县',
+      signerName: org,
+      signingTime: new Date('2026-11-23T02:15:00Z'),
+    });
+    const report = run('pdfsig', [save(signed)]);
+    expect(report).toContain('Signature is Valid');
+    expect(report).toContain(`Common Name: ${org}`);
+    expect(report).toContain(`O=${org}`);
+    expect(report).toContain('Total document signed');
+    expect(report).toContain('ETSI.CAdES.detached');
+  }, TIMEOUT);
+
+  it('refuses to sign a second time rather than breaking the first signature', async () => {
+    const opts = { p12, passphrase, reason: 'r', location: 'l', signerName: 's', signingTime: new Date('2026-11-23T00:00:00Z') };
+    const once = await signPdf(await renderAgreementPdf(compactAgreement()), opts);
+    await expect(signPdf(once, opts)).rejects.toThrow(/already signed/);
+  }, TIMEOUT);
+
+  withPoppler('signs with a PKCS#12 made by OpenSSL', async () => {
+    if (!hasTool('openssl')) {
+      console.warn('openssl not installed: skipping the OpenSSL interoperability check');
+      return;
+    }
+    const key = join(dir, 'k.pem');
+    const cert = join(dir, 'c.pem');
+    const out = join(dir, 'o.p12');
+    run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-utf8', '-subj', `/C=CN/O=${org}/CN=杨春梅`]);
+    run('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', out, '-passout', 'pass:abc']);
+    const signed = await signPdf(await renderAgreementPdf(compactAgreement()), {
+      p12: readFileSync(out),
+      passphrase: 'abc',
+      reason: '调解员签名',
+      location: '宾川县',
+      signerName: '杨春梅',
+      signingTime: new Date('2026-11-23T02:15:00Z'),
+    });
+    const report = run('pdfsig', [save(signed)]);
+    expect(report).toContain('Signature is Valid');
+    expect(report).toContain('Common Name: 杨春梅');
+  }, TIMEOUT);
+});
