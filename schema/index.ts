@@ -2,3 +2,4 @@ export * from './enums';
 export * from './accounts';
 export * from './organizations';
 export * from './audit';
+export * from './cases';

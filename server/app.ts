@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ping } from './db';
 import { authenticate } from './domain/auth/sessions';
 import type { Actor, Deps, Viewer } from './domain/context';
+import { AppError, ForbiddenError } from './domain/errors';
 import type { GraphQLContext } from './graphql/context';
 import { schema } from './graphql/schema';
 import { requestStore } from './logger';
@@ -30,6 +31,14 @@ function bearer(req: Request): string | null {
   if (!header) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return m ? m[1]! : null;
+}
+
+/**
+ * By name, not instanceof: graphql can be loaded twice (its CommonJS and ESM builds), and an error
+ * from the other copy must not be mistaken for an unexpected one.
+ */
+function isGraphQLError(e: unknown): e is GraphQLError {
+  return e instanceof Error && e.name === 'GraphQLError';
 }
 
 export function actorOf(req: Request): Actor {
@@ -126,16 +135,23 @@ export function createApp(deps: Deps): App {
     },
     maskedErrors: {
       maskError(error, message) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
+        const original = isGraphQLError(error) ? error.originalError : error;
         // Errors graphql-js raises for bad queries are the client's, not ours: pass them through.
-        if (error instanceof GraphQLError && !original) return error;
-        if (original instanceof GraphQLError && !original.originalError) return original;
+        if (isGraphQLError(error) && !original) return error;
+        if (isGraphQLError(original) && !original.originalError) return original;
+        const path = isGraphQLError(error) ? error.path : undefined;
+        // A domain error thrown outside a result union (e.g. a field's auth scope on a query) is
+        // still one of the closed set: the client gets its code, not an internal error.
+        if (original instanceof AppError) {
+          const retryAt = original instanceof ForbiddenError ? original.retryAt?.toISOString() : undefined;
+          return createGraphQLError(original.message, {
+            extensions: { code: original.code, ...(retryAt ? { retryAt } : {}) },
+            path,
+          });
+        }
         const requestId = requestStore.getStore()?.requestId ?? null;
         deps.log.error({ err: original ?? error, requestId }, 'unexpected error');
-        return new GraphQLError(message, {
-          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-          path: error instanceof GraphQLError ? error.path : undefined,
-        });
+        return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId }, path });
       },
       errorMessage: 'Unexpected error.',
     },

@@ -5,6 +5,8 @@ import { ensureAdmin } from './domain/bootstrap/ensure-admin';
 import { seedDemo, type DemoAccount } from './domain/bootstrap/seed-demo';
 import { systemClock, type Clock, type Deps } from './domain/context';
 import { loadReferenceData } from './domain/regions/load-reference-data';
+import { loadCalendar } from './domain/clock/calendar';
+import { createLoggingSender } from './domain/notify/sender';
 
 export interface Started {
   deps: Deps;
@@ -26,7 +28,7 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   lap('open');
   await handle.migrate();
   lap('migrate');
-  const deps: Deps = { db: handle.db, clock, config, log };
+  const deps: Deps = { db: handle.db, clock, config, log, notifier: createLoggingSender(log), calendar: loadCalendar() };
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');

@@ -45,6 +45,11 @@ const envSchema = z.object({
   LIVEKIT_API_SECRET: z.string().optional(),
   SIGNING_P12_BASE64: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
+  /** Dispatch time limit per level in calendar days, e.g. "VILLAGE=10,TOWNSHIP=15,COUNTY=30,PREFECTURE=30". */
+  LEVEL_LIMIT_DAYS: z
+    .string()
+    .regex(/^(\s*(VILLAGE|TOWNSHIP|COUNTY|PREFECTURE)=\d{1,3}\s*)(,\s*(VILLAGE|TOWNSHIP|COUNTY|PREFECTURE)=\d{1,3}\s*)*$/, 'must look like VILLAGE=10,TOWNSHIP=15,COUNTY=30')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -69,6 +74,8 @@ export interface Config {
   storageDir: string;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
   signing: { p12Base64: string; passphrase: string } | undefined;
+  /** How long each level has before a case escalates one level up (calendar days). */
+  levelLimitDays: Record<'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'PREFECTURE', number>;
 }
 
 /** Development-only key so a fresh checkout runs without configuration; production must set DATA_KEY. */
@@ -93,7 +100,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: set all three or none');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const levelLimitDays = { VILLAGE: 10, TOWNSHIP: 15, COUNTY: 30, PREFECTURE: 30 };
+  for (const part of e.LEVEL_LIMIT_DAYS?.split(',') ?? []) {
+    const [k, v] = part.trim().split('=') as [keyof typeof levelLimitDays, string];
+    levelLimitDays[k] = Number(v);
+  }
   return {
+    levelLimitDays,
     env: e.NODE_ENV,
     production,
     port: e.PORT,

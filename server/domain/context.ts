@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import type { UserRole } from './enums';
+import type { NotificationSender } from './notify/sender';
+import type { HolidayCalendar } from './clock/calendar';
 
 /** The source of time; injected so that deadlines can be tested by moving it. */
 export interface Clock {
@@ -16,6 +18,8 @@ export interface Deps {
   clock: Clock;
   config: Config;
   log: Logger;
+  notifier: NotificationSender;
+  calendar: HolidayCalendar;
 }
 
 export type Viewer =

@@ -280,11 +280,13 @@ const RevokeApiClientSuccess = builder.objectRef<{ apiClient: ApiClientRow }>('R
   fields: (t) => ({ apiClient: t.field({ type: ApiClientRef, resolve: (p) => p.apiClient }) }),
 });
 
+// Mutations carry no field auth scope: ScopeAuthPlugin is listed before ErrorsPlugin, so a scope
+// failure would be thrown outside the result union. Each command checks the caller itself and
+// returns the contract's ForbiddenError (UNAUTHENTICATED or FORBIDDEN) inside the union.
 builder.mutationFields((t) => ({
   createOrganization: t.field({
     type: CreateOrganizationSuccess,
     errors: { union: { name: 'CreateOrganizationResult' } },
-    authScopes: { platformAdmin: true },
     args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({
       organization: await createOrganization(ctx.deps, ctx.actor, {
@@ -296,7 +298,6 @@ builder.mutationFields((t) => ({
   createMediator: t.field({
     type: CreateMediatorSuccess,
     errors: { union: { name: 'CreateMediatorResult' } },
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreateMediatorInput, required: true }) },
     resolve: (_p, { input }, ctx) =>
       createMediator(ctx.deps, ctx.actor, {
@@ -307,7 +308,6 @@ builder.mutationFields((t) => ({
   createStaffAccount: t.field({
     type: CreateStaffAccountSuccess,
     errors: { union: { name: 'CreateStaffAccountResult' } },
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreateStaffAccountInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({
       user: await createStaffAccount(ctx.deps, ctx.actor, {
@@ -319,7 +319,6 @@ builder.mutationFields((t) => ({
   createApiClient: t.field({
     type: CreateApiClientSuccess,
     errors: { union: { name: 'CreateApiClientResult' } },
-    authScopes: { platformAdmin: true },
     args: { input: t.arg({ type: CreateApiClientInput, required: true }) },
     resolve: (_p, { input }, ctx) =>
       createApiClient(ctx.deps, ctx.actor, {
@@ -330,7 +329,6 @@ builder.mutationFields((t) => ({
   revokeApiClient: t.field({
     type: RevokeApiClientSuccess,
     errors: { union: { name: 'RevokeApiClientResult' } },
-    authScopes: { platformAdmin: true },
     args: { input: t.arg({ type: RevokeApiClientInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({
       apiClient: await revokeApiClient(ctx.deps, ctx.actor, {

@@ -3,6 +3,7 @@ import { builder } from './builder';
 import './errors';
 import './user';
 import './organization';
+import './case';
 
 /** The executable schema; importing this module registers every type file. */
 export const schema = builder.toSchema();

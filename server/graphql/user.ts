@@ -103,6 +103,9 @@ builder.queryField('me', (t) =>
   }),
 );
 
+// Mutations carry no field auth scope: ScopeAuthPlugin is listed before ErrorsPlugin, so a scope
+// failure would be thrown outside the result union. Each command checks the caller itself and
+// returns the contract's ForbiddenError (UNAUTHENTICATED or FORBIDDEN) inside the union.
 builder.mutationField('register', (t) =>
   t.field({
     type: RegisterSuccess,
@@ -125,7 +128,6 @@ builder.mutationField('logout', (t) =>
   t.field({
     type: LogoutSuccess,
     errors: { union: { name: 'LogoutResult' } },
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: LogoutInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ revokedSessions: await logout(ctx.deps, ctx.actor, input) }),
   }),
@@ -135,7 +137,6 @@ builder.mutationField('changePassword', (t) =>
   t.field({
     type: ChangePasswordSuccess,
     errors: { union: { name: 'ChangePasswordResult' } },
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ user: await changePassword(ctx.deps, ctx.actor, input) }),
   }),

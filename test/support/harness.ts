@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../../server/config';
 import { openDatabase, type DatabaseHandle } from '../../server/db';
 import type { Clock, Deps } from '../../server/domain/context';
 import type { Express } from 'express';
+import { loadCalendar } from '../../server/domain/clock/calendar';
+import { createMemorySender, type MemorySender } from '../../server/domain/notify/sender';
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -33,6 +35,7 @@ export interface TestContext {
   deps: Deps;
   app: Express;
   clock: TestClock;
+  notifier: MemorySender;
   handle: DatabaseHandle;
   kind: 'pglite' | 'postgres';
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResponse<T>>;
@@ -52,12 +55,21 @@ export async function createTestContext(opts: { config?: Record<string, string> 
     : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([await readFile(dump!)]) });
   const clock = new TestClock();
   const config = testConfig(opts.config);
-  const deps: Deps = { db: handle.db, clock, config, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) };
+  const notifier = createMemorySender();
+  const deps: Deps = {
+    db: handle.db,
+    clock,
+    config,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    notifier,
+    calendar: loadCalendar(),
+  };
   const { app, close } = createApp(deps);
   return {
     deps,
     app,
     clock,
+    notifier,
     handle,
     kind: handle.kind,
     async gql(query, variables, token) {

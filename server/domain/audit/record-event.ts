@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { events } from '../../../schema';
+import { cases, events } from '../../../schema';
 import type { Executor } from '../../db';
 import type { Actor, Clock } from '../context';
 
@@ -92,6 +92,10 @@ export async function recordEvent(tx: Executor, clock: Clock, actor: Actor, inpu
     .insert(events)
     .values({ ...base, hash: eventHash(base) })
     .returning();
+  // The case row keeps the head of its chain, so removing the newest events is detected too.
+  if (input.subjectType === 'case') {
+    await tx.update(cases).set({ headEventHash: row!.hash }).where(eq(cases.id, input.subjectId));
+  }
   return row!;
 }
 
@@ -108,6 +112,7 @@ export async function verifyEventChain(
   db: Executor,
   subjectType: string,
   subjectId: string,
+  expectedHead?: string | null,
 ): Promise<ChainVerification> {
   const rows = await db
     .select()
@@ -123,6 +128,9 @@ export async function verifyEventChain(
       return { valid: false, count: rows.length, brokenAtSeq: row.seq, reason: 'content altered' };
     }
     prev = row.hash;
+  }
+  if (expectedHead !== undefined && expectedHead !== prev) {
+    return { valid: false, count: rows.length, brokenAtSeq: rows.length + 1, reason: 'newest events missing' };
   }
   return { valid: true, count: rows.length, brokenAtSeq: null, reason: null };
 }

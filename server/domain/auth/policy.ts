@@ -2,9 +2,11 @@ import { ForbiddenError } from '../errors';
 import type { Actor, ApiClientViewer, UserViewer } from '../context';
 import type { UserRole } from '../enums';
 
-/** The acting user, or UNAUTHENTICATED. */
+/** The acting user; UNAUTHENTICATED when nobody is logged in, FORBIDDEN for a court API client. */
 export function requireUser(actor: Actor): UserViewer {
-  if (!actor.viewer || actor.viewer.kind !== 'user') throw ForbiddenError.unauthenticated();
+  if (!actor.viewer) throw ForbiddenError.unauthenticated();
+  // A court client is authenticated: telling it to log in would send it after the wrong fix.
+  if (actor.viewer.kind !== 'user') throw new ForbiddenError('Only a person with an account may do this.');
   return actor.viewer;
 }
 

@@ -1,0 +1,231 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { CASE_STATUSES } from '../server/domain/cases/state-machine';
+import { users } from './accounts';
+import { caseLevel, disputeCategory, mediationChannel } from './enums';
+import { mediators, organizations } from './organizations';
+
+export const caseStatus = pgEnum('case_status', CASE_STATUSES);
+export const riskLevel = pgEnum('risk_level', ['LOW', 'MEDIUM', 'HIGH']);
+
+export interface RoutingRecord {
+  reasons: string[];
+  alternatives: { organizationId: string; organizationName: string; level: string; why: string }[];
+  mediatorReasons: string[];
+}
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Human-readable, gap-free per county and year, e.g. （2026）宾川调字第12号. */
+    number: text('number').notNull(),
+    status: caseStatus('status').notNull(),
+    category: disputeCategory('category').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    claims: text('claims'),
+    amount: numeric('amount', { precision: 14, scale: 2 }),
+    /** Where the dispute arose (lowest common division when it spans several). */
+    regionCode: text('region_code').notNull(),
+    /** The county of regionCode: numbering and statistics are per county. */
+    countyCode: text('county_code').notNull(),
+    /** Languages the parties prefer (ISO 639), used to propose a mediator. */
+    languages: text('languages').array().notNull().default(sql`'{zh}'`),
+    filedByUserId: uuid('filed_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** PARTY (self), GRID_WORKER (for a resident), COURT (委派: delegated before filing). */
+    filedVia: text('filed_via').notNull(),
+    delegatingCourtId: uuid('delegating_court_id').references(() => organizations.id),
+    channel: mediationChannel('channel'),
+    level: caseLevel('level'),
+    organizationId: uuid('organization_id').references(() => organizations.id),
+    /** The proposed (while ASSIGNING) or accepted mediator. */
+    mediatorId: uuid('mediator_id').references(() => mediators.id),
+    /** The deadline of the clock now running, and the rule that produced it. */
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    dueRule: text('due_rule'),
+    /** When the current level's dispatch time limit ends (escalation clock). */
+    levelDueAt: timestamp('level_due_at', { withTimezone: true }),
+    riskLevel: riskLevel('risk_level').notNull().default('LOW'),
+    /** 0 LOW, 1 MEDIUM, 2 HIGH: queues order by it. */
+    riskRank: integer('risk_rank').notNull().default(0),
+    riskSignals: jsonb('risk_signals').$type<{ code: string; label: string; evidence: string }[]>().notNull().default([]),
+    routing: jsonb('routing').$type<RoutingRecord | null>(),
+    /** Hash of the newest audit event: detects removal of events at the end of the chain. */
+    headEventHash: text('head_event_hash'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('cases_number_key').on(t.number),
+    index('cases_status_idx').on(t.status),
+    index('cases_queue_idx').on(t.riskRank, t.createdAt, t.id),
+    index('cases_organization_idx').on(t.organizationId),
+    index('cases_mediator_idx').on(t.mediatorId),
+    index('cases_county_idx').on(t.countyCode),
+    index('cases_due_idx').on(t.dueAt),
+  ],
+);
+
+export const caseParties = pgTable(
+  'case_parties',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    /** APPLICANT (申请人) or RESPONDENT (被申请人). */
+    role: text('role').notNull(),
+    /** PERSON or ORGANIZATION. */
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    /** Normalised mobile number: links the party to an account, including one registered later. */
+    phone: text('phone').notNull(),
+    userId: uuid('user_id').references(() => users.id),
+    idNumberEnc: text('id_number_enc'),
+    idNumberMasked: text('id_number_masked'),
+    creditCode: text('credit_code'),
+    address: text('address'),
+    agents: jsonb('agents').$type<{ name: string; phone: string | null; authority: string }[]>().notNull().default([]),
+    /** PENDING, ACCEPTED or REFUSED (respondents); applicants are ACCEPTED by filing. */
+    consent: text('consent').notNull(),
+    consentAt: timestamp('consent_at', { withTimezone: true }),
+    consentReason: text('consent_reason'),
+    /** The mediator this party chose from the roster (joint choice when all parties agree). */
+    chosenMediatorId: uuid('chosen_mediator_id').references(() => mediators.id),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    index('case_parties_case_idx').on(t.caseId),
+    index('case_parties_phone_idx').on(t.phone),
+    index('case_parties_user_idx').on(t.userId),
+  ],
+);
+
+/** 派单: every hand-off, naming the organisation, person and time limit, with its outcome. */
+export const caseAssignments = pgTable(
+  'case_assignments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** Null when the organisation itself is asked to take the case up (any of its mediators). */
+    mediatorId: uuid('mediator_id').references(() => mediators.id),
+    level: caseLevel('level').notNull(),
+    /** DIVERSION, REASSIGNMENT, TRANSFER, ESCALATION, OVERRIDE. */
+    kind: text('kind').notNull(),
+    reason: text('reason').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    dueRule: text('due_rule').notNull(),
+    /** PENDING, ACCEPTED, DECLINED, EXPIRED, SUPERSEDED. */
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    createdBy: uuid('created_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: uuid('decided_by'),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [index('case_assignments_case_idx').on(t.caseId), index('case_assignments_org_idx').on(t.organizationId)],
+);
+
+/** Gap-free case numbering: one counter per county and year, incremented inside the filing transaction. */
+export const caseNumberCounters = pgTable(
+  'case_number_counters',
+  {
+    countyCode: text('county_code').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.countyCode, t.year], name: 'case_number_counters_pkey' })],
+);
+
+/** Diversion rules, editable per region; the most specific region's rules win over the defaults. */
+export const diversionRules = pgTable(
+  'diversion_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Null: province-wide default. */
+    regionCode: text('region_code'),
+    category: disputeCategory('category').notNull(),
+    /** Lower runs first. */
+    priority: integer('priority').notNull(),
+    channel: mediationChannel('channel').notNull(),
+    organizationKinds: text('organization_kinds').array().notNull(),
+    active: boolean('active').notNull().default(true),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [index('diversion_rules_lookup_idx').on(t.category, t.regionCode)],
+);
+
+/** Which courts may see a case: written when a case is delegated by, or sent to, a court. */
+export const caseCourtAccess = pgTable(
+  'case_court_access',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    courtId: uuid('court_id')
+      .notNull()
+      .references(() => organizations.id),
+    reason: text('reason').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.courtId], name: 'case_court_access_pkey' })],
+);
+
+/**
+ * Transactional outbox: notifications, risk alerts and webhooks are written in the same
+ * transaction as the change and delivered after commit by a worker.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** NOTIFICATION, ALERT, WEBHOOK */
+    kind: text('kind').notNull(),
+    topic: text('topic').notNull(),
+    /** Recipient: a phone, a user id, a region's police liaison, or an API client id. */
+    recipient: text('recipient').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    caseId: uuid('case_id'),
+    /** PENDING, DELIVERED, FAILED */
+    status: text('status').notNull().default('PENDING'),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    lastStatus: integer('last_status'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.status, t.availableAt), index('outbox_case_idx').on(t.caseId)],
+);
+
+/** A lease per background job, so that only one server instance runs it at a time. */
+export const jobLeases = pgTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -1,0 +1,233 @@
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { caseParties, cases, regions, users } from '../../../schema';
+import { recordEvent } from '../audit/record-event';
+import { idNumberSchema, nameSchema, phoneSchema } from '../auth/fields';
+import { requireRole } from '../auth/policy';
+import { idNumberColumns } from '../auth/users';
+import type { Actor, Deps } from '../context';
+import { DISPUTE_CATEGORIES, LANGUAGE_CODES } from '../enums';
+import { ValidationError } from '../errors';
+import { enqueue } from '../outbox/enqueue';
+import { creditCodeError } from '../validation';
+import { parseInput } from '../validate';
+import { applyTransition } from './apply-transition';
+import type { CaseRow } from './case-access';
+import { lowestCommonRegion } from './diversion';
+import { nextCaseNumber } from './numbering';
+import { assessRisk } from './risk';
+import { localDate } from '../clock/calendar';
+
+const RISK_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
+
+/**
+ * Matters the law keeps out of mediation (INT 143; INT 355): status confirmation, special procedures,
+ * public notice and bankruptcy. Filing them is refused with the reason.
+ */
+const NOT_MEDIABLE: { pattern: RegExp; reason: string }[] = [
+  { pattern: /确认(婚姻|收养|亲子|父子|母子)关系|婚姻(无效|效力)|亲子鉴定确认|身份关系确认/, reason: '婚姻、亲子、收养等身份关系的确认不适用调解（民诉法解释第一百四十三条）' },
+  { pattern: /宣告(失踪|死亡)|认定(公民)?(无|限制)民事行为能力|认定财产无主/, reason: '适用特别程序的事项不适用调解（民诉法解释第一百四十三条）' },
+  { pattern: /公示催告|破产(清算|申请|还债)|督促程序|支付令/, reason: '公示催告、破产、督促程序的事项不适用调解（民诉法解释第一百四十三条）' },
+];
+
+const partySchema = (today: Date) =>
+  z.object({
+    name: nameSchema,
+    phone: phoneSchema,
+    kind: z.enum(['PERSON', 'ORGANIZATION']).nullish(),
+    idNumber: idNumberSchema(today).nullish(),
+    creditCode: z.string().trim().toUpperCase().nullish(),
+    address: z.string().trim().min(2).max(300).nullish(),
+  });
+
+const agentSchema = z.object({
+  name: nameSchema,
+  phone: phoneSchema.nullish(),
+  authority: z.string().trim().min(2, 'describe the scope of authority (一般授权 / 特别授权: …)').max(500),
+});
+
+export interface FileDisputeInput {
+  category: (typeof DISPUTE_CATEGORIES)[number];
+  title: string;
+  description: string;
+  regionCode: string;
+  otherRegionCodes?: string[] | null;
+  respondents: { name: string; phone: string; kind?: 'PERSON' | 'ORGANIZATION' | null; idNumber?: string | null; creditCode?: string | null; address?: string | null }[];
+  applicant?: { name: string; phone: string; kind?: 'PERSON' | 'ORGANIZATION' | null; idNumber?: string | null; creditCode?: string | null; address?: string | null } | null;
+  agents?: { name: string; phone?: string | null; authority: string }[] | null;
+  claims?: string | null;
+  amount?: string | null;
+  languages?: string[] | null;
+}
+
+/** Files a dispute: by a party for themself, or by a grid worker for a resident (the applicant). */
+export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeInput): Promise<CaseRow> {
+  const viewer = requireRole(actor, 'PARTY', 'GRID_WORKER', 'PLATFORM_ADMIN');
+  const today = deps.clock.now();
+  const data = parseInput(
+    z.object({
+      category: z.enum(DISPUTE_CATEGORIES),
+      title: z.string().trim().min(2, 'is too short').max(100, 'is too long'),
+      description: z.string().trim().min(10, 'describe the dispute in at least 10 characters').max(10_000),
+      regionCode: z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code'),
+      otherRegionCodes: z.array(z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a division code')).max(10).nullish(),
+      respondents: z.array(partySchema(today)).min(1, 'name at least one respondent').max(20),
+      applicant: partySchema(today).nullish(),
+      agents: z.array(agentSchema).max(2, 'at most two agents (民诉法第六十一条)').nullish(),
+      claims: z.string().trim().max(5000).nullish(),
+      amount: z.string().regex(/^\d{1,12}\.\d{2}$/, 'must be yuan with two decimals').nullish(),
+      languages: z.array(z.string().refine((c) => c in LANGUAGE_CODES, 'is not a supported ISO 639 code')).max(5).nullish(),
+    }),
+    input,
+  );
+  const text = `${data.title}\n${data.description}\n${data.claims ?? ''}`;
+  for (const rule of NOT_MEDIABLE) {
+    if (rule.pattern.test(text)) throw ValidationError.field('description', `不予受理：${rule.reason}`);
+  }
+
+  // Who applies: the filer themself, or (grid worker, admin) the resident named as applicant.
+  const [filer] = await deps.db.select().from(users).where(eq(users.id, viewer.userId));
+  let applicant: z.infer<ReturnType<typeof partySchema>>;
+  if (viewer.role === 'PARTY') {
+    if (data.applicant && data.applicant.phone !== filer!.phone) {
+      throw ValidationError.field('applicant', 'a party files for themself; grid workers file for residents');
+    }
+    applicant = { name: filer!.name, phone: filer!.phone, kind: 'PERSON', address: filer!.address, idNumber: null, creditCode: null };
+  } else {
+    if (!data.applicant) throw ValidationError.field('applicant', 'is required when filing for a resident');
+    applicant = data.applicant;
+  }
+  const all = [applicant, ...data.respondents];
+  const phones = all.map((p) => p.phone);
+  if (new Set(phones).size !== phones.length) throw ValidationError.field('respondents', 'each party needs their own phone number');
+  for (const [i, p] of all.entries()) {
+    const field = i === 0 ? 'applicant' : `respondents.${i - 1}`;
+    if (p.kind === 'ORGANIZATION') {
+      if (!p.creditCode) throw ValidationError.field(`${field}.creditCode`, 'is required for an organisation');
+      const problem = creditCodeError(p.creditCode);
+      if (problem) throw ValidationError.field(`${field}.creditCode`, `is not a valid unified social credit code: ${problem}`);
+    } else if (p.creditCode) {
+      throw ValidationError.field(`${field}.creditCode`, 'only organisations have a credit code');
+    }
+  }
+
+  const regionCode = data.otherRegionCodes?.length ? lowestCommonRegion([data.regionCode, ...data.otherRegionCodes]) : data.regionCode;
+  const codes = [data.regionCode, ...(data.otherRegionCodes ?? [])];
+  const known = await deps.db.select().from(regions).where(inArray(regions.code, codes));
+  for (const code of codes) {
+    if (!known.some((r) => r.code === code)) throw ValidationError.field('regionCode', `${code} is not a known division code`);
+  }
+  if (regionCode.length === 6 && regionCode.endsWith('00')) {
+    throw ValidationError.field('regionCode', 'must be inside one county (or name the county, township or village)');
+  }
+  const countyCode = regionCode.slice(0, 6);
+  const [county] = await deps.db.select().from(regions).where(eq(regions.code, countyCode));
+  if (!county) throw ValidationError.field('regionCode', 'lies in no known county');
+
+  // Repeated conflict between the same people within a year is a risk signal (民转刑 prevention).
+  const yearAgo = new Date(today.getTime() - 365 * 86_400_000);
+  const [{ n: prior } = { n: 0 }] = await deps.db
+    .select({ n: count() })
+    .from(cases)
+    .where(
+      and(
+        gt(cases.createdAt, yearAgo),
+        sql`exists (select 1 from ${caseParties} a where a.case_id = ${cases.id} and a.phone = ${applicant.phone})`,
+        sql`exists (select 1 from ${caseParties} b where b.case_id = ${cases.id} and b.phone in ${data.respondents.map((r) => r.phone)})`,
+      ),
+    );
+  const risk = assessRisk({
+    category: data.category,
+    title: data.title,
+    description: data.description,
+    claims: data.claims ?? null,
+    priorCasesBetweenSamePartiesWithinYear: Number(prior),
+  });
+  const now = deps.clock.now();
+  const year = Number(localDate(now).slice(0, 4));
+
+  return deps.db.transaction(async (tx) => {
+    const number = await nextCaseNumber(tx, countyCode, county.name, year);
+    const [created] = await tx
+      .insert(cases)
+      .values({
+        number,
+        status: 'SUBMITTED',
+        category: data.category,
+        title: data.title,
+        description: data.description,
+        claims: data.claims ?? null,
+        amount: data.amount ?? null,
+        regionCode,
+        countyCode,
+        languages: data.languages?.length ? data.languages : ['zh'],
+        filedByUserId: viewer.userId,
+        filedVia: viewer.role === 'PARTY' ? 'PARTY' : 'GRID_WORKER',
+        riskLevel: risk.level,
+        riskRank: RISK_RANK[risk.level],
+        riskSignals: risk.signals,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    const linked = await tx.select({ id: users.id, phone: users.phone }).from(users).where(inArray(users.phone, phones));
+    await tx.insert(caseParties).values(
+      all.map((p, i) => ({
+        caseId: created!.id,
+        role: i === 0 ? 'APPLICANT' : 'RESPONDENT',
+        kind: p.kind ?? 'PERSON',
+        name: p.name,
+        phone: p.phone,
+        userId: linked.find((u) => u.phone === p.phone)?.id ?? null,
+        ...(p.idNumber ? { idNumberEnc: idNumberColumns(deps.config.dataKey, p.idNumber.value).idNumberEnc, idNumberMasked: idNumberColumns(deps.config.dataKey, p.idNumber.value).idNumberMasked } : {}),
+        creditCode: p.creditCode ?? null,
+        address: p.address ?? null,
+        agents: i === 0 ? (data.agents ?? []).map((a) => ({ name: a.name, phone: a.phone ?? null, authority: a.authority })) : [],
+        consent: i === 0 ? 'ACCEPTED' : 'PENDING',
+        consentAt: i === 0 ? now : null,
+        position: i,
+      })),
+    );
+    await recordEvent(tx, deps.clock, actor, {
+      subjectType: 'case',
+      subjectId: created!.id,
+      type: 'case.filed',
+      afterStatus: 'SUBMITTED',
+      data: {
+        number,
+        category: data.category,
+        regionCode,
+        filedVia: created!.filedVia,
+        parties: all.map((p, i) => ({ role: i === 0 ? 'APPLICANT' : 'RESPONDENT', name: p.name })),
+        riskLevel: risk.level,
+        riskSignals: risk.signals.map((s) => s.code),
+      },
+    });
+    // Intake needs no manual review here: the checks above are the review.
+    const awaiting = await applyTransition(tx, deps.clock, actor, created!, 'INTAKE_APPROVE', {}, {
+      type: 'case.intake_passed',
+      data: { checks: ['mediable category', 'parties identified', 'region known'] },
+    });
+    await enqueue(tx, deps.clock, [
+      ...data.respondents.map((r) => ({
+        kind: 'NOTIFICATION' as const,
+        topic: 'case.respondent_invited',
+        recipient: r.phone,
+        caseId: created!.id,
+        payload: { caseNumber: number, applicant: applicant.name, title: data.title },
+      })),
+      ...(risk.level === 'HIGH'
+        ? [
+            {
+              kind: 'ALERT' as const,
+              topic: 'risk.high',
+              recipient: `police-liaison:${countyCode}`,
+              caseId: created!.id,
+              payload: { caseNumber: number, regionCode, signals: risk.signals.map((s) => s.label).join('、') },
+            },
+          ]
+        : []),
+    ]);
+    return awaiting;
+  });
+}

@@ -1,0 +1,424 @@
+import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { caseAssignments, caseParties, cases, events } from '../../schema';
+import { verifyEventChain, type EventRow } from '../domain/audit/record-event';
+import { visibleCases, type CaseRow, type PartyRow } from '../domain/cases/case-access';
+import { acceptAssignment } from '../domain/cases/accept-assignment';
+import { adjustRisk } from '../domain/cases/adjust-risk';
+import { declineAssignment } from '../domain/cases/decline-assignment';
+import { fileDispute } from '../domain/cases/file-dispute';
+import { respondToMediation } from '../domain/cases/respond-to-mediation';
+import { setDiversionRules, type DiversionRuleRow } from '../domain/cases/set-diversion-rule';
+import { CASE_STATUSES } from '../domain/cases/state-machine';
+import { transferCase } from '../domain/cases/transfer-case';
+import { withdrawCase } from '../domain/cases/withdraw-case';
+import { decrypt } from '../domain/auth/crypto';
+import { ValidationError } from '../domain/errors';
+import { maskPhone } from '../domain/validation';
+import { builder } from './builder';
+import type { GraphQLContext } from './context';
+import { localId, optionalLocalId } from './ids';
+import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
+
+export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
+export const RiskLevelEnum = builder.enumType('RiskLevel', { values: ['LOW', 'MEDIUM', 'HIGH'] as const });
+const PartyRoleEnum = builder.enumType('PartyRole', { values: ['APPLICANT', 'RESPONDENT'] as const });
+const PartyKindEnum = builder.enumType('PartyKind', { values: ['PERSON', 'ORGANIZATION'] as const });
+const ConsentEnum = builder.enumType('ConsentStatus', { values: ['PENDING', 'ACCEPTED', 'REFUSED'] as const });
+
+type AssignmentRow = typeof caseAssignments.$inferSelect;
+
+/** Cases load through the visibility rule: one that the viewer may not see does not exist for them. */
+export const CaseRef = builder.loadableNodeRef('Case', {
+  id: { resolve: (c: CaseRow) => c.id },
+  load: async (ids: string[], ctx: GraphQLContext) => {
+    const rows = await ctx.deps.db.select().from(cases).where(and(inArray(cases.id, ids), visibleCases(ctx.viewer)));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null) as CaseRow[];
+  },
+});
+
+/** Whether the viewer sees personal data of parties in full: the parties themselves, the mediator side and admins. */
+function seesPersonalData(ctx: GraphQLContext, party: PartyRow): boolean {
+  const v = ctx.viewer;
+  if (!v) return false;
+  if (v.kind === 'apiClient') return true; // the court the case was sent to (INT 354 materials)
+  if (v.userId === party.userId || v.phone === party.phone) return true;
+  return v.role === 'PLATFORM_ADMIN' || v.role === 'MEDIATOR' || v.role === 'ORG_ADMIN';
+}
+
+const CasePartyRef = builder.objectRef<PartyRow>('CaseParty').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    role: t.field({ type: PartyRoleEnum, resolve: (p) => p.role as 'APPLICANT' | 'RESPONDENT' }),
+    kind: t.field({ type: PartyKindEnum, resolve: (p) => p.kind as 'PERSON' | 'ORGANIZATION' }),
+    name: t.exposeString('name'),
+    phone: t.string({ resolve: (p, _a, ctx) => (seesPersonalData(ctx, p) ? p.phone : maskPhone(p.phone)) }),
+    idNumber: t.string({
+      nullable: true,
+      description: 'In full for the party themself and the court; masked for everyone else.',
+      resolve: (p, _a, ctx) => {
+        const v = ctx.viewer;
+        const full = v?.kind === 'apiClient' || (v?.kind === 'user' && (v.userId === p.userId || v.phone === p.phone));
+        return full && p.idNumberEnc ? decrypt(ctx.deps.config.dataKey, p.idNumberEnc) : p.idNumberMasked;
+      },
+    }),
+    creditCode: t.exposeString('creditCode', { nullable: true }),
+    address: t.string({ nullable: true, resolve: (p, _a, ctx) => (seesPersonalData(ctx, p) ? p.address : null) }),
+    consent: t.field({ type: ConsentEnum, resolve: (p) => p.consent as 'PENDING' | 'ACCEPTED' | 'REFUSED' }),
+    consentAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.consentAt }),
+    agents: t.field({
+      type: [builder.objectRef<{ name: string; authority: string }>('PartyAgent').implement({
+        fields: (a) => ({ name: a.exposeString('name'), authority: a.exposeString('authority', { description: 'Scope of the power of attorney.' }) }),
+      })],
+      resolve: (p) => p.agents,
+    }),
+  }),
+});
+
+const RoutingAlternativeRef = builder
+  .objectRef<{ organizationId: string; organizationName: string; level: string; why: string }>('RoutingAlternative')
+  .implement({
+    fields: (t) => ({
+      organization: t.field({ type: OrganizationRef, resolve: (a) => a.organizationId }),
+      organizationName: t.exposeString('organizationName'),
+      level: t.exposeString('level'),
+      why: t.exposeString('why', { description: 'Why it was not chosen.' }),
+    }),
+  });
+
+const RoutingRef = builder.objectRef<NonNullable<CaseRow['routing']>>('Routing').implement({
+  fields: (t) => ({
+    reasons: t.exposeStringList('reasons'),
+    alternatives: t.field({ type: [RoutingAlternativeRef], resolve: (r) => r.alternatives }),
+    mediatorReasons: t.exposeStringList('mediatorReasons'),
+  }),
+});
+
+const RiskSignalRef = builder.objectRef<{ code: string; label: string; evidence: string }>('RiskSignal').implement({
+  fields: (t) => ({ code: t.exposeString('code'), label: t.exposeString('label'), evidence: t.exposeString('evidence') }),
+});
+
+export const CaseEventRef = builder.objectRef<EventRow>('CaseEvent').implement({
+  description: 'An entry of the audit timeline, hash-chained to the previous one.',
+  fields: (t) => ({
+    seq: t.exposeInt('seq'),
+    type: t.exposeString('type'),
+    at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
+    actorKind: t.exposeString('actorKind'),
+    actorRole: t.exposeString('actorRole', { nullable: true }),
+    actorName: t.exposeString('actorName', { nullable: true }),
+    ip: t.exposeString('ip', { nullable: true }),
+    userAgent: t.exposeString('userAgent', { nullable: true }),
+    beforeStatus: t.exposeString('beforeStatus', { nullable: true }),
+    afterStatus: t.exposeString('afterStatus', { nullable: true }),
+    data: t.string({ description: 'Event details as JSON.', resolve: (e) => JSON.stringify(e.data) }),
+    hash: t.exposeString('hash'),
+    prevHash: t.exposeString('prevHash', { nullable: true }),
+  }),
+});
+
+const AssignmentRef = builder.objectRef<AssignmentRow>('CaseAssignment').implement({
+  description: '派单: a hand-off naming the organisation, the person and the time limit.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    organization: t.field({ type: OrganizationRef, resolve: (a) => a.organizationId }),
+    mediator: t.field({ type: MediatorRef, nullable: true, resolve: (a) => a.mediatorId }),
+    level: t.field({ type: CaseLevelEnum, resolve: (a) => a.level }),
+    kind: t.exposeString('kind'),
+    reason: t.exposeString('reason'),
+    dueAt: t.field({ type: 'DateTime', resolve: (a) => a.dueAt }),
+    dueRule: t.exposeString('dueRule'),
+    status: t.exposeString('status'),
+    createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
+    decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
+    decisionReason: t.exposeString('decisionReason', { nullable: true }),
+  }),
+});
+
+const RecordVerificationRef = builder
+  .objectRef<{ valid: boolean; count: number; brokenAtSeq: number | null; reason: string | null }>('RecordVerification')
+  .implement({
+    fields: (t) => ({
+      valid: t.exposeBoolean('valid'),
+      count: t.exposeInt('count'),
+      brokenAtSeq: t.exposeInt('brokenAtSeq', { nullable: true }),
+      reason: t.exposeString('reason', { nullable: true }),
+    }),
+  });
+
+CaseRef.implement({
+  fields: (t) => ({
+    number: t.exposeString('number'),
+    status: t.field({ type: CaseStatusEnum, resolve: (c) => c.status }),
+    category: t.field({ type: DisputeCategoryEnum, resolve: (c) => c.category }),
+    title: t.exposeString('title'),
+    description: t.exposeString('description'),
+    claims: t.exposeString('claims', { nullable: true }),
+    amount: t.field({ type: 'Money', nullable: true, resolve: (c) => c.amount }),
+    regionCode: t.exposeString('regionCode'),
+    languages: t.exposeStringList('languages'),
+    channel: t.field({ type: MediationChannelEnum, nullable: true, resolve: (c) => c.channel }),
+    level: t.field({ type: CaseLevelEnum, nullable: true, resolve: (c) => c.level }),
+    organization: t.field({ type: OrganizationRef, nullable: true, resolve: (c) => c.organizationId }),
+    mediator: t.field({ type: MediatorRef, nullable: true, resolve: (c) => c.mediatorId }),
+    parties: t.field({
+      type: [CasePartyRef],
+      resolve: (c, _a, ctx) => ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id)).orderBy(asc(caseParties.position)),
+    }),
+    dueAt: t.field({ type: 'DateTime', nullable: true, description: 'Deadline of the clock now running.', resolve: (c) => c.dueAt }),
+    dueRule: t.exposeString('dueRule', { nullable: true, description: 'The rule that produced dueAt.' }),
+    levelDueAt: t.field({ type: 'DateTime', nullable: true, description: 'When the current level’s dispatch time limit ends.', resolve: (c) => c.levelDueAt }),
+    overdue: t.boolean({ resolve: (c, _a, ctx) => c.dueAt !== null && c.dueAt < ctx.deps.clock.now() }),
+    riskLevel: t.field({ type: RiskLevelEnum, resolve: (c) => c.riskLevel }),
+    riskSignals: t.field({ type: [RiskSignalRef], resolve: (c) => c.riskSignals }),
+    routing: t.field({ type: RoutingRef, nullable: true, resolve: (c) => c.routing }),
+    assignments: t.field({
+      type: [AssignmentRef],
+      resolve: (c, _a, ctx) => ctx.deps.db.select().from(caseAssignments).where(eq(caseAssignments.caseId, c.id)).orderBy(asc(caseAssignments.createdAt)),
+    }),
+    events: t.field({
+      type: [CaseEventRef],
+      description: 'The audit timeline, oldest first.',
+      resolve: (c, _a, ctx) =>
+        ctx.deps.db.select().from(events).where(and(eq(events.subjectType, 'case'), eq(events.subjectId, c.id))).orderBy(asc(events.seq)),
+    }),
+    recordVerification: t.field({
+      type: RecordVerificationRef,
+      description: 'Recomputes the hash chain: detects any altered, removed or reordered event.',
+      resolve: (c, _a, ctx) => verifyEventChain(ctx.deps.db, 'case', c.id, c.headEventHash),
+    }),
+    filedVia: t.exposeString('filedVia'),
+    createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updatedAt }),
+    acceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.acceptedAt }),
+  }),
+});
+
+type Cursor = [number, string, string];
+const encodeCursor = (c: CaseRow) => Buffer.from(JSON.stringify([c.riskRank, c.createdAt.toISOString(), c.id])).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string') return v as Cursor;
+  } catch {
+    // falls through
+  }
+  throw ValidationError.field('after', 'is not a cursor from this list');
+}
+
+const CaseConnection = builder.connectionObject({ type: CaseRef, name: 'CaseConnection' });
+
+builder.queryFields((t) => ({
+  case: t.field({
+    type: CaseRef,
+    nullable: true,
+    description: 'Null when absent or not visible to the viewer.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_p, { id }, ctx) => {
+      try {
+        return localId(String(id), 'Case', 'id');
+      } catch {
+        return null;
+      }
+    },
+  }),
+  cases: t.field({
+    type: CaseConnection,
+    description: 'The viewer’s cases (a queue for mediators and admins): high risk first, then newest. One SQL statement per page.',
+    args: {
+      first: t.arg.int({ defaultValue: 20 }),
+      after: t.arg.string(),
+      status: t.arg({ type: [CaseStatusEnum] }),
+      category: t.arg({ type: DisputeCategoryEnum }),
+      level: t.arg({ type: CaseLevelEnum }),
+      regionCode: t.arg.string({ description: 'Cases in this division or below.' }),
+      riskLevel: t.arg({ type: RiskLevelEnum }),
+      overdue: t.arg.boolean(),
+    },
+    resolve: async (_p, args, ctx) => {
+      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const where: SQL[] = [visibleCases(ctx.viewer)];
+      if (args.status?.length) where.push(inArray(cases.status, args.status));
+      if (args.category) where.push(eq(cases.category, args.category));
+      if (args.level) where.push(eq(cases.level, args.level));
+      if (args.regionCode) where.push(like(cases.regionCode, `${args.regionCode.replace(/\D/g, '')}%`));
+      if (args.riskLevel) where.push(eq(cases.riskLevel, args.riskLevel));
+      if (args.overdue === true) where.push(lt(cases.dueAt, ctx.deps.clock.now()));
+      if (args.overdue === false) where.push(sql`(${cases.dueAt} is null or ${cases.dueAt} >= ${ctx.deps.clock.now()})`);
+      if (args.after) {
+        const [rank, created, id] = decodeCursor(args.after);
+        const at = new Date(created);
+        where.push(
+          or(
+            lt(cases.riskRank, rank),
+            and(eq(cases.riskRank, rank), lt(cases.createdAt, at)),
+            and(eq(cases.riskRank, rank), eq(cases.createdAt, at), lt(cases.id, id)),
+          )!,
+        );
+      }
+      const rows = await ctx.deps.db
+        .select()
+        .from(cases)
+        .where(and(...where))
+        .orderBy(desc(cases.riskRank), desc(cases.createdAt), desc(cases.id))
+        .limit(first + 1);
+      const page = rows.slice(0, first);
+      return {
+        edges: page.map((c) => ({ cursor: encodeCursor(c), node: c })),
+        pageInfo: {
+          hasNextPage: rows.length > first,
+          hasPreviousPage: Boolean(args.after),
+          startCursor: page[0] ? encodeCursor(page[0]) : null,
+          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
+        },
+      };
+    },
+  }),
+}));
+
+const PartyInput = builder.inputType('PartyInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    phone: t.string({ required: true }),
+    idNumber: t.string(),
+    creditCode: t.string({ description: 'Organisations: unified social credit code.' }),
+    address: t.string({ description: 'Domicile.' }),
+    kind: t.field({ type: PartyKindEnum }),
+  }),
+});
+const AgentInput = builder.inputType('AgentInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    phone: t.string(),
+    authority: t.string({ required: true, description: 'Scope of authority (一般授权 / 特别授权: …).' }),
+  }),
+});
+const FileDisputeInput = builder.inputType('FileDisputeInput', {
+  fields: (t) => ({
+    category: t.field({ type: DisputeCategoryEnum, required: true }),
+    title: t.string({ required: true }),
+    description: t.string({ required: true }),
+    regionCode: t.string({ required: true, description: 'Where the dispute arose (12-digit village code when known).' }),
+    otherRegionCodes: t.stringList({ description: 'Other places involved: the case goes to their lowest common level.' }),
+    respondents: t.field({ type: [PartyInput], required: true }),
+    applicant: t.field({ type: PartyInput, description: 'Grid workers: the resident filing.' }),
+    agents: t.field({ type: [AgentInput], description: 'The applicant’s agents (at most two).' }),
+    claims: t.string(),
+    amount: t.field({ type: 'Money' }),
+    languages: t.stringList({ description: 'Languages the parties prefer (ISO 639).' }),
+  }),
+});
+
+const caseSuccess = (name: string) =>
+  builder.objectRef<{ case: CaseRow }>(name).implement({ fields: (t) => ({ case: t.field({ type: CaseRef, resolve: (p) => p.case }) }) });
+
+const RespondInput = builder.inputType('RespondToMediationInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), accept: t.boolean({ required: true }), reason: t.string() }),
+});
+const CaseIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ caseId: t.id({ required: true }) }) });
+const DeclineInput = builder.inputType('DeclineAssignmentInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), reason: t.string({ required: true }) }),
+});
+const TransferInput = builder.inputType('TransferCaseInput', {
+  fields: (t) => ({
+    caseId: t.id({ required: true }),
+    organizationId: t.id({ required: true }),
+    reason: t.string({ required: true }),
+    mediatorId: t.id({ description: 'A mediator of the receiving organisation; otherwise any of them may take it up.' }),
+  }),
+});
+const WithdrawInput = builder.inputType('WithdrawCaseInput', { fields: (t) => ({ caseId: t.id({ required: true }), reason: t.string() }) });
+const AdjustRiskInput = builder.inputType('AdjustRiskInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), riskLevel: t.field({ type: RiskLevelEnum, required: true }), reason: t.string({ required: true }) }),
+});
+const RuleStepInput = builder.inputType('DiversionRuleStepInput', {
+  fields: (t) => ({ channel: t.field({ type: MediationChannelEnum, required: true }), organizationKinds: t.field({ type: [OrganizationKindEnum], required: true }) }),
+});
+const SetRulesInput = builder.inputType('SetDiversionRulesInput', {
+  fields: (t) => ({
+    regionCode: t.string({ description: 'Omit for the province-wide default.' }),
+    category: t.field({ type: DisputeCategoryEnum, required: true }),
+    steps: t.field({ type: [RuleStepInput], required: true, description: 'In order of preference; empty = back to the defaults.' }),
+  }),
+});
+const DiversionRuleRef = builder.objectRef<DiversionRuleRow>('DiversionRule').implement({
+  fields: (t) => ({
+    regionCode: t.exposeString('regionCode', { nullable: true }),
+    category: t.field({ type: DisputeCategoryEnum, resolve: (r) => r.category }),
+    priority: t.exposeInt('priority'),
+    channel: t.field({ type: MediationChannelEnum, resolve: (r) => r.channel }),
+    organizationKinds: t.exposeStringList('organizationKinds'),
+  }),
+});
+const SetRulesSuccess = builder.objectRef<{ rules: DiversionRuleRow[] }>('SetDiversionRulesSuccess').implement({
+  fields: (t) => ({ rules: t.field({ type: [DiversionRuleRef], resolve: (p) => p.rules }) }),
+});
+
+const caseId = (id: string | number) => localId(String(id), 'Case', 'caseId');
+
+builder.mutationFields((t) => ({
+  fileDispute: t.field({
+    type: caseSuccess('FileDisputeSuccess'),
+    errors: { union: { name: 'FileDisputeResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: FileDisputeInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await fileDispute(ctx.deps, ctx.actor, input) }),
+  }),
+  respondToMediation: t.field({
+    type: caseSuccess('RespondToMediationSuccess'),
+    errors: { union: { name: 'RespondToMediationResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: RespondInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await respondToMediation(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  acceptAssignment: t.field({
+    type: caseSuccess('AcceptAssignmentSuccess'),
+    errors: { union: { name: 'AcceptAssignmentResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: CaseIdInput('AcceptAssignmentInput'), required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await acceptAssignment(ctx.deps, ctx.actor, { caseId: caseId(input.caseId) }) }),
+  }),
+  declineAssignment: t.field({
+    type: caseSuccess('DeclineAssignmentSuccess'),
+    errors: { union: { name: 'DeclineAssignmentResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: DeclineInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await declineAssignment(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  transferCase: t.field({
+    type: caseSuccess('TransferCaseSuccess'),
+    errors: { union: { name: 'TransferCaseResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: TransferInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      case: await transferCase(ctx.deps, ctx.actor, {
+        caseId: caseId(input.caseId),
+        organizationId: localId(String(input.organizationId), 'Organization', 'organizationId'),
+        reason: input.reason,
+        mediatorId: optionalLocalId(input.mediatorId ? String(input.mediatorId) : null, 'Mediator', 'mediatorId'),
+      }),
+    }),
+  }),
+  withdrawCase: t.field({
+    type: caseSuccess('WithdrawCaseSuccess'),
+    errors: { union: { name: 'WithdrawCaseResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: WithdrawInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await withdrawCase(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  adjustRisk: t.field({
+    type: caseSuccess('AdjustRiskSuccess'),
+    errors: { union: { name: 'AdjustRiskResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: AdjustRiskInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await adjustRisk(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  setDiversionRules: t.field({
+    type: SetRulesSuccess,
+    errors: { union: { name: 'SetDiversionRulesResult' } },
+    authScopes: { platformAdmin: true },
+    args: { input: t.arg({ type: SetRulesInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ rules: await setDiversionRules(ctx.deps, ctx.actor, input) }),
+  }),
+}));
+
