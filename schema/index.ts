@@ -3,3 +3,4 @@ export * from './accounts';
 export * from './organizations';
 export * from './audit';
 export * from './cases';
+export * from './agreements';

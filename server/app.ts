@@ -11,6 +11,7 @@ import { AppError, ForbiddenError } from './domain/errors';
 import type { GraphQLContext } from './graphql/context';
 import { schema } from './graphql/schema';
 import { requestStore } from './logger';
+import { routeModules } from './http/routes';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -174,6 +175,7 @@ export function createApp(deps: Deps): App {
     }),
   });
   app.use(yoga.graphqlEndpoint, (req, res) => yoga(req, res));
+  for (const routes of routeModules) app.use(routes(deps));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found.' });

@@ -7,6 +7,7 @@ import { systemClock, type Clock, type Deps } from './domain/context';
 import { loadReferenceData } from './domain/regions/load-reference-data';
 import { loadCalendar } from './domain/clock/calendar';
 import { createLoggingSender } from './domain/notify/sender';
+import { createLocalStorage } from './storage/storage';
 
 export interface Started {
   deps: Deps;
@@ -28,7 +29,7 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   lap('open');
   await handle.migrate();
   lap('migrate');
-  const deps: Deps = { db: handle.db, clock, config, log, notifier: createLoggingSender(log), calendar: loadCalendar() };
+  const deps: Deps = { db: handle.db, clock, config, log, notifier: createLoggingSender(log), calendar: loadCalendar(), storage: createLocalStorage(config.storageDir) };
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');

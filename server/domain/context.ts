@@ -4,6 +4,7 @@ import type { Database } from '../db';
 import type { UserRole } from './enums';
 import type { NotificationSender } from './notify/sender';
 import type { HolidayCalendar } from './clock/calendar';
+import type { FileStorage } from '../storage/storage';
 
 /** The source of time; injected so that deadlines can be tested by moving it. */
 export interface Clock {
@@ -20,6 +21,7 @@ export interface Deps {
   log: Logger;
   notifier: NotificationSender;
   calendar: HolidayCalendar;
+  storage: FileStorage;
 }
 
 export type Viewer =

@@ -10,6 +10,7 @@ import type { Clock, Deps } from '../../server/domain/context';
 import type { Express } from 'express';
 import { loadCalendar } from '../../server/domain/clock/calendar';
 import { createMemorySender, type MemorySender } from '../../server/domain/notify/sender';
+import { createMemoryStorage } from '../../server/storage/storage';
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -63,6 +64,7 @@ export async function createTestContext(opts: { config?: Record<string, string> 
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     notifier,
     calendar: loadCalendar(),
+    storage: createMemoryStorage(),
   };
   const { app, close } = createApp(deps);
   return {

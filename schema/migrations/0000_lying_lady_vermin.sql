@@ -258,6 +258,62 @@ CREATE TABLE "outbox" (
 	"last_status" integer
 );
 --> statement-breakpoint
+CREATE TABLE "agreement_signatures" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"agreement_id" uuid NOT NULL,
+	"party_id" uuid,
+	"user_id" uuid NOT NULL,
+	"role" text NOT NULL,
+	"name" text NOT NULL,
+	"signed_at" timestamp with time zone NOT NULL,
+	"ip" text,
+	"user_agent" text,
+	"shown_sha256" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "agreements" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"number" text NOT NULL,
+	"status" text NOT NULL,
+	"template_id" text NOT NULL,
+	"template_version" integer NOT NULL,
+	"content" jsonb NOT NULL,
+	"draft_file_id" uuid,
+	"draft_sha256" text,
+	"final_file_id" uuid,
+	"final_sha256" text,
+	"verification_code" text NOT NULL,
+	"effective_at" timestamp with time zone,
+	"confirmation_deadline" timestamp with time zone,
+	"supersedes_id" uuid,
+	"lock_version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"created_by" uuid
+);
+--> statement-breakpoint
+CREATE TABLE "case_terminations" (
+	"case_id" uuid PRIMARY KEY NOT NULL,
+	"ground" text NOT NULL,
+	"note" text,
+	"failure_report" jsonb NOT NULL,
+	"terminated_at" timestamp with time zone NOT NULL,
+	"terminated_by" uuid
+);
+--> statement-breakpoint
+CREATE TABLE "stored_files" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"storage_key" text NOT NULL,
+	"sha256" text NOT NULL,
+	"size" integer NOT NULL,
+	"content_type" text NOT NULL,
+	"file_name" text NOT NULL,
+	"case_id" uuid,
+	"created_at" timestamp with time zone NOT NULL,
+	"created_by" uuid
+);
+--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_clients" ADD CONSTRAINT "api_clients_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -277,6 +333,15 @@ ALTER TABLE "cases" ADD CONSTRAINT "cases_filed_by_user_id_users_id_fk" FOREIGN 
 ALTER TABLE "cases" ADD CONSTRAINT "cases_delegating_court_id_organizations_id_fk" FOREIGN KEY ("delegating_court_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_mediator_id_mediators_id_fk" FOREIGN KEY ("mediator_id") REFERENCES "public"."mediators"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_agreement_id_agreements_id_fk" FOREIGN KEY ("agreement_id") REFERENCES "public"."agreements"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreements" ADD CONSTRAINT "agreements_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreements" ADD CONSTRAINT "agreements_draft_file_id_stored_files_id_fk" FOREIGN KEY ("draft_file_id") REFERENCES "public"."stored_files"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreements" ADD CONSTRAINT "agreements_final_file_id_stored_files_id_fk" FOREIGN KEY ("final_file_id") REFERENCES "public"."stored_files"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreements" ADD CONSTRAINT "agreements_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_terminations" ADD CONSTRAINT "case_terminations_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stored_files" ADD CONSTRAINT "stored_files_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "sessions_token_hash_key" ON "sessions" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_phone_key" ON "users" USING btree ("phone");--> statement-breakpoint
@@ -306,4 +371,10 @@ CREATE INDEX "cases_county_idx" ON "cases" USING btree ("county_code");--> state
 CREATE INDEX "cases_due_idx" ON "cases" USING btree ("due_at");--> statement-breakpoint
 CREATE INDEX "diversion_rules_lookup_idx" ON "diversion_rules" USING btree ("category","region_code");--> statement-breakpoint
 CREATE INDEX "outbox_pending_idx" ON "outbox" USING btree ("status","available_at");--> statement-breakpoint
-CREATE INDEX "outbox_case_idx" ON "outbox" USING btree ("case_id");
+CREATE INDEX "outbox_case_idx" ON "outbox" USING btree ("case_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "agreement_signatures_party_key" ON "agreement_signatures" USING btree ("agreement_id","user_id","role");--> statement-breakpoint
+CREATE INDEX "agreement_signatures_agreement_idx" ON "agreement_signatures" USING btree ("agreement_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "agreements_case_version_key" ON "agreements" USING btree ("case_id","version");--> statement-breakpoint
+CREATE UNIQUE INDEX "agreements_verification_code_key" ON "agreements" USING btree ("verification_code");--> statement-breakpoint
+CREATE INDEX "agreements_case_idx" ON "agreements" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "stored_files_case_idx" ON "stored_files" USING btree ("case_id");
