@@ -38,6 +38,8 @@ export interface OpenDatabaseOptions {
   /** Embedded only: start from a dumped data directory (test templates). */
   loadDataDir?: Blob | File;
   maxConnections?: number;
+  /** Called with each SQL statement (tests count statements per page). */
+  onQuery?: (query: string) => void;
 }
 
 /** Opens the embedded database or PostgreSQL behind one drizzle API. */
@@ -48,7 +50,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       onnotice: () => {},
       connection: { application_name: 'jiefen' },
     });
-    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;
+    const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;
     return {
       db,
       kind: 'postgres',
@@ -74,7 +77,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   const pglite = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir, {
     loadDataDir: opts.loadDataDir,
   });
-  const db = drizzlePglite({ client: pglite, schema }) as unknown as Database;
+  const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;
+  const db = drizzlePglite({ client: pglite, schema, logger }) as unknown as Database;
   return {
     db,
     kind: 'pglite',

@@ -4,6 +4,7 @@ import { prepare } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD } from './domain/bootstrap/seed-demo';
 import { createLogger } from './logger';
+import { createJobRunner } from './jobs';
 
 const started = performance.now();
 let config;
@@ -19,6 +20,8 @@ try {
 const log = createLogger(config.logLevel);
 const { deps, handle, demoAccounts, timings } = await prepare(config, log);
 const { app, close } = createApp(deps);
+const jobs = config.jobs ? createJobRunner(deps) : null;
+jobs?.start();
 
 const server: Server = app.listen(config.port, config.host, () => {
   const address = server.address();
@@ -51,6 +54,7 @@ async function shutdown(signal: string) {
   force.unref();
   // Stop accepting connections; close idle keep-alive sockets so in-flight requests can finish.
   server.close(async () => {
+    await jobs?.stop();
     await close();
     await handle.close();
     log.info('stopped');

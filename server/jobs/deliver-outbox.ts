@@ -175,10 +175,11 @@ async function postWebhook(
   } catch (err) {
     return { kind: 'retry', status: null, error: errorText(err) };
   }
-  // The body is read (and bounded) even on success so the connection can be reused.
-  const text = await res.text().catch(() => '');
-  if (res.status >= 200 && res.status < 300) return { kind: 'delivered', status: res.status };
-  const snippet = text.trim().slice(0, 200);
+  if (res.status >= 200 && res.status < 300) {
+    await res.body?.cancel().catch(() => {});
+    return { kind: 'delivered', status: res.status };
+  }
+  const snippet = (await readPrefix(res, 200)).trim();
   return { kind: 'retry', status: res.status, error: `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}` };
 }
 
@@ -240,6 +241,26 @@ async function record(
     return null;
   }
   return counted;
+}
+
+/** The first characters of a response body, for last_error; a huge or endless body is not read to the end. */
+async function readPrefix(res: Response, maxChars: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < maxChars) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // A body cut short (timeout, reset) still leaves the status to report.
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return text.slice(0, maxChars);
 }
 
 /** Template parameters are strings: strings pass as they are, anything else as JSON. */

@@ -37,6 +37,8 @@ export interface TestContext {
   app: Express;
   clock: TestClock;
   notifier: MemorySender;
+  /** Every SQL statement this context ran, in order (clear it before measuring). */
+  queries: string[];
   handle: DatabaseHandle;
   kind: 'pglite' | 'postgres';
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResponse<T>>;
@@ -51,9 +53,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function createTestContext(opts: { config?: Record<string, string> } = {}): Promise<TestContext> {
   const databaseUrl = inject('databaseUrl');
   const dump = inject('pgliteDump');
+  const queries: string[] = [];
+  const onQuery = (q: string) => {
+    queries.push(q);
+  };
   const handle = databaseUrl
-    ? await openDatabase({ databaseUrl, maxConnections: 20 })
-    : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([await readFile(dump!)]) });
+    ? await openDatabase({ databaseUrl, maxConnections: 20, onQuery })
+    : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([await readFile(dump!)]), onQuery });
   const clock = new TestClock();
   const config = testConfig(opts.config);
   const notifier = createMemorySender();
@@ -72,6 +78,7 @@ export async function createTestContext(opts: { config?: Record<string, string> 
     app,
     clock,
     notifier,
+    queries,
     handle,
     kind: handle.kind,
     async gql(query, variables, token) {
