@@ -161,9 +161,13 @@ CaseRef.implement({
     level: t.field({ type: CaseLevelEnum, nullable: true, resolve: (c) => c.level }),
     organization: t.field({ type: OrganizationRef, nullable: true, resolve: (c) => c.organizationId }),
     mediator: t.field({ type: MediatorRef, nullable: true, resolve: (c) => c.mediatorId }),
-    parties: t.field({
-      type: [CasePartyRef],
-      resolve: (c, _a, ctx) => ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id)).orderBy(asc(caseParties.position)),
+    parties: t.loadableGroup({
+      type: CasePartyRef,
+      // One query for the parties of every case on a page, not one per case.
+      load: (caseIds: string[], ctx: GraphQLContext) =>
+        ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, caseIds)).orderBy(asc(caseParties.position)),
+      group: (p) => p.caseId,
+      resolve: (c) => c.id,
     }),
     dueAt: t.field({ type: 'DateTime', nullable: true, description: 'Deadline of the clock now running.', resolve: (c) => c.dueAt }),
     dueRule: t.exposeString('dueRule', { nullable: true, description: 'The rule that produced dueAt.' }),
@@ -306,6 +310,7 @@ const FileDisputeInput = builder.inputType('FileDisputeInput', {
     claims: t.string(),
     amount: t.field({ type: 'Money' }),
     languages: t.stringList({ description: 'Languages the parties prefer (ISO 639).' }),
+    preferredMediatorId: t.id({ description: 'A mediator from a published roster; honoured when every party chooses the same one (OMR 10).' }),
   }),
 });
 
@@ -313,7 +318,12 @@ const caseSuccess = (name: string) =>
   builder.objectRef<{ case: CaseRow }>(name).implement({ fields: (t) => ({ case: t.field({ type: CaseRef, resolve: (p) => p.case }) }) });
 
 const RespondInput = builder.inputType('RespondToMediationInput', {
-  fields: (t) => ({ caseId: t.id({ required: true }), accept: t.boolean({ required: true }), reason: t.string() }),
+  fields: (t) => ({
+    caseId: t.id({ required: true }),
+    accept: t.boolean({ required: true }),
+    reason: t.string(),
+    preferredMediatorId: t.id({ description: 'The respondent’s choice from the roster (joint choice when all agree).' }),
+  }),
 });
 const CaseIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ caseId: t.id({ required: true }) }) });
 const DeclineInput = builder.inputType('DeclineAssignmentInput', {
@@ -362,14 +372,25 @@ builder.mutationFields((t) => ({
     errors: { union: { name: 'FileDisputeResult' } },
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: FileDisputeInput, required: true }) },
-    resolve: async (_p, { input }, ctx) => ({ case: await fileDispute(ctx.deps, ctx.actor, input) }),
+    resolve: async (_p, { input }, ctx) => ({
+      case: await fileDispute(ctx.deps, ctx.actor, {
+        ...input,
+        preferredMediatorId: optionalLocalId(input.preferredMediatorId ? String(input.preferredMediatorId) : null, 'Mediator', 'preferredMediatorId'),
+      }),
+    }),
   }),
   respondToMediation: t.field({
     type: caseSuccess('RespondToMediationSuccess'),
     errors: { union: { name: 'RespondToMediationResult' } },
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: RespondInput, required: true }) },
-    resolve: async (_p, { input }, ctx) => ({ case: await respondToMediation(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+    resolve: async (_p, { input }, ctx) => ({
+      case: await respondToMediation(ctx.deps, ctx.actor, {
+        ...input,
+        caseId: caseId(input.caseId),
+        preferredMediatorId: optionalLocalId(input.preferredMediatorId ? String(input.preferredMediatorId) : null, 'Mediator', 'preferredMediatorId'),
+      }),
+    }),
   }),
   acceptAssignment: t.field({
     type: caseSuccess('AcceptAssignmentSuccess'),

@@ -26,6 +26,7 @@ export const RegionLevelEnum = builder.enumType('RegionLevel', { values: REGION_
 export const DisputeCategoryEnum = builder.enumType('DisputeCategory', { values: DISPUTE_CATEGORIES });
 
 type RegionRow = typeof regions.$inferSelect;
+type MediatorWithName = MediatorRow & { name?: string };
 
 export const RegionRef = builder.objectRef<RegionRow>('Region').implement({
   description: 'A statistical division: 6 digits county (or province/prefecture ending 0000/00), 9 township, 12 village.',
@@ -84,24 +85,32 @@ OrganizationRef.implement({
       description: 'The published roster (OMR 5).',
       resolve: (o, args, ctx) =>
         resolveOffsetConnection({ args }, async ({ limit, offset }) =>
-          ctx.deps.db
-            .select()
-            .from(mediators)
-            .where(and(eq(mediators.organizationId, o.id), eq(mediators.active, true)))
-            .orderBy(asc(mediators.createdAt), asc(mediators.id))
-            .limit(limit)
-            .offset(offset),
+          (
+            await ctx.deps.db
+              .select({ m: mediators, name: users.name })
+              .from(mediators)
+              .innerJoin(users, eq(users.id, mediators.userId))
+              .where(and(eq(mediators.organizationId, o.id), eq(mediators.active, true)))
+              .orderBy(asc(mediators.createdAt), asc(mediators.id))
+              .limit(limit)
+              .offset(offset)
+          ).map((r) => ({ ...r.m, name: r.name })),
         ),
     }),
   }),
 });
 
 export const MediatorRef = builder.loadableNodeRef('Mediator', {
-  id: { resolve: (m: MediatorRow) => m.id },
+  id: { resolve: (m: MediatorWithName) => m.id },
   load: async (ids: string[], ctx) => {
-    const rows = await ctx.deps.db.select().from(mediators).where(inArray(mediators.id, ids));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null) as MediatorRow[];
+    // The roster name comes from the account: joined here so a page of mediators is one query.
+    const rows = await ctx.deps.db
+      .select({ m: mediators, name: users.name })
+      .from(mediators)
+      .innerJoin(users, eq(users.id, mediators.userId))
+      .where(inArray(mediators.id, ids));
+    const byId = new Map(rows.map((r) => [r.m.id, { ...r.m, name: r.name }]));
+    return ids.map((id) => byId.get(id) ?? null) as MediatorWithName[];
   },
 });
 
@@ -109,6 +118,7 @@ MediatorRef.implement({
   fields: (t) => ({
     name: t.string({
       resolve: async (m, _a, ctx) => {
+        if ('name' in m && typeof m.name === 'string') return m.name;
         const [u] = await ctx.deps.db.select({ name: users.name }).from(users).where(eq(users.id, m.userId));
         return u?.name ?? '';
       },

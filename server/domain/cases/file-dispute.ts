@@ -1,6 +1,6 @@
 import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { caseParties, cases, regions, users } from '../../../schema';
+import { caseParties, cases, mediators, regions, users } from '../../../schema';
 import { recordEvent } from '../audit/record-event';
 import { idNumberSchema, nameSchema, phoneSchema } from '../auth/fields';
 import { requireRole } from '../auth/policy';
@@ -58,6 +58,8 @@ export interface FileDisputeInput {
   claims?: string | null;
   amount?: string | null;
   languages?: string[] | null;
+  /** The applicant's choice from the published roster; honoured when every party chooses the same mediator. */
+  preferredMediatorId?: string | null;
 }
 
 /** Files a dispute: by a party for themself, or by a grid worker for a resident (the applicant). */
@@ -77,9 +79,14 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
       claims: z.string().trim().max(5000).nullish(),
       amount: z.string().regex(/^\d{1,12}\.\d{2}$/, 'must be yuan with two decimals').nullish(),
       languages: z.array(z.string().refine((c) => c in LANGUAGE_CODES, 'is not a supported ISO 639 code')).max(5).nullish(),
+      preferredMediatorId: z.string().uuid().nullish(),
     }),
     input,
   );
+  if (data.preferredMediatorId) {
+    const [m] = await deps.db.select().from(mediators).where(eq(mediators.id, data.preferredMediatorId));
+    if (!m || !m.active) throw ValidationError.field('preferredMediatorId', 'is not a mediator on a published roster');
+  }
   const text = `${data.title}\n${data.description}\n${data.claims ?? ''}`;
   for (const rule of NOT_MEDIABLE) {
     if (rule.pattern.test(text)) throw ValidationError.field('description', `不予受理：${rule.reason}`);
@@ -184,6 +191,7 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
         address: p.address ?? null,
         agents: i === 0 ? (data.agents ?? []).map((a) => ({ name: a.name, phone: a.phone ?? null, authority: a.authority })) : [],
         consent: i === 0 ? 'ACCEPTED' : 'PENDING',
+        chosenMediatorId: i === 0 ? (data.preferredMediatorId ?? null) : null,
         consentAt: i === 0 ? now : null,
         position: i,
       })),

@@ -16,9 +16,11 @@ const LEVEL_NAMES = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级'
  * in its own transaction with a conditional update, so a user acting at the same moment wins or loses
  * cleanly and nothing is done twice.
  */
-export async function processCaseDeadlines(deps: Deps, opts: { batch?: number } = {}): Promise<{ reassigned: number; escalated: number; skipped: number }> {
+export async function processCaseDeadlines(deps: Deps, opts: { batch?: number; onlyCaseIds?: string[] } = {}): Promise<{ reassigned: number; escalated: number; skipped: number }> {
   const now = deps.clock.now();
   const batch = opts.batch ?? 100;
+  // Scoping to given cases lets an operator (or a test on a shared database) process just those.
+  const only = opts.onlyCaseIds ? inArray(cases.id, opts.onlyCaseIds) : undefined;
   let reassigned = 0;
   let escalated = 0;
   let skipped = 0;
@@ -26,7 +28,7 @@ export async function processCaseDeadlines(deps: Deps, opts: { batch?: number } 
   const expired = await deps.db
     .select()
     .from(cases)
-    .where(and(eq(cases.status, 'ASSIGNING'), isNotNull(cases.dueAt), lt(cases.dueAt, now)))
+    .where(and(eq(cases.status, 'ASSIGNING'), isNotNull(cases.dueAt), lt(cases.dueAt, now), only))
     .orderBy(cases.dueAt)
     .limit(batch);
   for (const row of expired) {
@@ -57,6 +59,7 @@ export async function processCaseDeadlines(deps: Deps, opts: { batch?: number } 
         inArray(cases.level, ['VILLAGE', 'TOWNSHIP']),
         isNotNull(cases.levelDueAt),
         lt(cases.levelDueAt, now),
+        only,
       ),
     )
     .orderBy(cases.levelDueAt)

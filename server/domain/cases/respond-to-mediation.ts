@@ -18,11 +18,11 @@ import { planDiversion } from './diversion';
 export async function respondToMediation(
   deps: Deps,
   actor: Actor,
-  input: { caseId: string; accept: boolean; reason?: string | null },
+  input: { caseId: string; accept: boolean; reason?: string | null; preferredMediatorId?: string | null },
 ): Promise<CaseRow> {
   const viewer = requireUser(actor);
   const data = parseInput(
-    z.object({ caseId: z.string().uuid(), accept: z.boolean(), reason: z.string().trim().max(1000).nullish() }),
+    z.object({ caseId: z.string().uuid(), accept: z.boolean(), reason: z.string().trim().max(1000).nullish(), preferredMediatorId: z.string().uuid().nullish() }),
     input,
   );
   const current = await loadVisibleCase(deps.db, viewer, data.caseId);
@@ -37,8 +37,11 @@ export async function respondToMediation(
   if (!data.accept && !data.reason) throw ValidationError.field('reason', 'is required when refusing');
   const now = deps.clock.now();
 
+  // OMR 10: a mediator chosen jointly by every party from the roster is honoured.
+  const choices = parties.map((p) => (pending.some((x) => x.id === p.id) ? (data.preferredMediatorId ?? null) : p.chosenMediatorId));
+  const joint = choices.every((c) => c !== null && c === choices[0]) ? choices[0]! : null;
   const plan = data.accept
-    ? await planDiversion(deps.db, { category: current.category, regionCode: current.regionCode, languages: current.languages, chosenMediatorId: null })
+    ? await planDiversion(deps.db, { category: current.category, regionCode: current.regionCode, languages: current.languages, chosenMediatorId: joint })
     : null;
 
   return deps.db.transaction(async (tx) => {
@@ -46,7 +49,7 @@ export async function respondToMediation(
       // Conditional: a party's answer is recorded once even if two requests race.
       const [updated] = await tx
         .update(caseParties)
-        .set({ consent: data.accept ? 'ACCEPTED' : 'REFUSED', consentAt: now, consentReason: data.reason ?? null, userId: viewer.userId })
+        .set({ consent: data.accept ? 'ACCEPTED' : 'REFUSED', consentAt: now, consentReason: data.reason ?? null, userId: viewer.userId, chosenMediatorId: data.preferredMediatorId ?? null })
         .where(and(eq(caseParties.id, party.id), eq(caseParties.consent, 'PENDING')))
         .returning();
       if (!updated) throw new ConflictError();
