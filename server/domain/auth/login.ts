@@ -26,7 +26,9 @@ function lockedMessage(until: Date): string {
 async function recordFailure(db: Executor, key: string, limit: number, now: Date): Promise<Date | null> {
   const windowStart = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
   const lockUntil = new Date(now.getTime() + LOGIN_LIMITS.lockMs);
-  const fresh = sql`${loginThrottles.windowStartedAt} < ${windowStart}`;
+  // Raw SQL bypasses column mapping, and the postgres driver refuses Date parameters: send ISO text.
+  const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  const fresh = sql`${loginThrottles.windowStartedAt} < ${at(windowStart)}`;
   const nextFailures = sql`case when ${fresh} then 1 else ${loginThrottles.failures} + 1 end`;
   const [row] = await db
     .insert(loginThrottles)
@@ -35,8 +37,8 @@ async function recordFailure(db: Executor, key: string, limit: number, now: Date
       target: loginThrottles.key,
       set: {
         failures: nextFailures,
-        windowStartedAt: sql`case when ${fresh} then ${now} else ${loginThrottles.windowStartedAt} end`,
-        lockedUntil: sql`case when ${nextFailures} >= ${limit} then ${lockUntil} else ${loginThrottles.lockedUntil} end`,
+        windowStartedAt: sql`case when ${fresh} then ${at(now)} else ${loginThrottles.windowStartedAt} end`,
+        lockedUntil: sql`case when ${nextFailures} >= ${limit} then ${at(lockUntil)} else ${loginThrottles.lockedUntil} end`,
       },
     })
     .returning();
