@@ -24,7 +24,9 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
+  // Errors before scope-auth: a refused scope then becomes the ForbiddenError member of a
+  // mutation's result union instead of a top-level error.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -48,6 +50,7 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const MONEY_RE = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
