@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { chineseDate } from '../../pdf/render-agreement';
+import type { AgreementDocument, AgreementPartyView, AgreementSignature, AgreementTemplateId } from '../../pdf/types';
+import { decrypt } from '../auth/crypto';
+import type { PartyRow } from '../cases/case-access';
+import type { FieldError } from '../errors';
+import { agreements, users } from '../../../schema';
+
+export type AgreementRow = typeof agreements.$inferSelect;
+type UserRow = typeof users.$inferSelect;
+
+/** A party as printed on the agreement; the ID number stays encrypted at rest, as on the profile. */
+export interface StoredParty extends Omit<AgreementPartyView, 'idNumber'> {
+  partyId: string;
+  idNumberEnc?: string;
+}
+
+export interface StoredTerm {
+  text: string;
+  obligorPartyId: string | null;
+  obligorName: string | null;
+  /** Yuan with two places, e.g. "8500.00". */
+  amount: string | null;
+  /** YYYY-MM-DD */
+  dueDate: string | null;
+}
+
+/**
+ * Everything printed on an agreement except signatures and the seal: a snapshot taken when it is
+ * drafted, so the final PDF shows exactly what the signers were shown.
+ */
+export interface AgreementContent {
+  caseNumber: string;
+  categoryLabel: string;
+  organizationName: string;
+  mediators: string[];
+  recorder: string;
+  parties: StoredParty[];
+  facts: string;
+  issues: string;
+  responsibilities: string | null;
+  terms: StoredTerm[];
+  performance: { method: string; place: string | null; deadline: string };
+  breach: string;
+  originals: number;
+  /** YYYY-MM-DD: the date printed under the organisation's name (the day it was drafted). */
+  date: string;
+}
+
+/** Parse the jsonb column back into its shape (written only by draftAgreement). */
+export function contentOf(row: Pick<AgreementRow, 'content'>): AgreementContent {
+  return row.content as unknown as AgreementContent;
+}
+
+/** Template by channel; a court-delegated (委派) case uses the court template whatever its channel. */
+export function templateForCase(channel: string | null, delegatingCourtId: string | null): AgreementTemplateId {
+  if (delegatingCourtId || channel === 'JUDICIAL') return 'judicial';
+  if (channel === 'ADMINISTRATIVE') return 'administrative';
+  if (channel === 'LAWYER') return 'lawyer';
+  return 'peoples';
+}
+
+/** （2026）宾川调字第12号 -> （2026）宾川调协字第12号: one agreement number per case, versions share it. */
+export function agreementNumber(caseNumber: string): string {
+  return caseNumber.includes('调字') ? caseNumber.replace('调字', '调协字') : `${caseNumber}（调解协议）`;
+}
+
+// Crockford base32 without I, L, O, U: read aloud or typed from paper without confusion.
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 16 random base32 characters (80 bits) in groups of four: unguessable and URL-safe. */
+export function newVerificationCode(): string {
+  const bytes = randomBytes(16);
+  let code = '';
+  for (let i = 0; i < 16; i++) code += CODE_ALPHABET[bytes[i]! & 31];
+  return code.match(/.{4}/g)!.join('-');
+}
+
+export function verificationUrl(publicUrl: string, code: string): string {
+  return `${publicUrl}/verify/${code}`;
+}
+
+/** "8500.00" -> 人民币8,500.00元 */
+export function formatYuan(amount: string): string {
+  const [int = '0', frac = '00'] = amount.split('.');
+  return `人民币${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac.padEnd(2, '0')}元`;
+}
+
+/** An instant as printed beside a signature: China time, to the minute. */
+export function chinaTime(instant: Date): string {
+  const local = new Date(instant.getTime() + 8 * 3600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+}
+
+function ageOn(birthDate: string, date: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+const GENDER: Record<string, string> = { MALE: '男', FEMALE: '女', 男: '男', 女: '女' };
+
+const ROLE_LABEL: Record<string, string> = { APPLICANT: '申请人', RESPONDENT: '被申请人' };
+
+/**
+ * The identity block a court needs for each party (PML 29, INT 354), from the linked, verified
+ * account where there is one and otherwise from what was filed. Returns what is missing as field
+ * errors naming the party that must supply it.
+ */
+export function buildParties(
+  parties: PartyRow[],
+  accounts: Map<string, UserRow>,
+  date: string,
+): { parties: StoredParty[]; missing: FieldError[] } {
+  const missing: FieldError[] = [];
+  const out = parties.map((p, n): StoredParty => {
+    const who = `${ROLE_LABEL[p.role] ?? p.role}${p.name}`;
+    const user = accounts.get(p.id);
+    const domicile = user?.address ?? p.address ?? '';
+    const phone = p.phone || user?.phone || '';
+    const agents = p.agents.map((a) => ({ name: a.name, authority: a.authority }));
+    if (!domicile.trim()) missing.push({ field: `parties.${n}.address`, message: `${who} must add their domicile (住所) to their profile` });
+    if (!phone) missing.push({ field: `parties.${n}.phone`, message: `${who} must add a contact phone` });
+    const base = {
+      partyId: p.id,
+      role: p.role as 'APPLICANT' | 'RESPONDENT',
+      kind: p.kind as 'PERSON' | 'ORGANIZATION',
+      name: p.kind === 'PERSON' && user ? user.name : p.name,
+      domicile,
+      phone,
+      serviceAddress: user?.serviceAddress ?? `${phone}（短信）`,
+      ...(agents.length ? { agents } : {}),
+    };
+    if (p.kind === 'ORGANIZATION') {
+      if (!p.creditCode) {
+        missing.push({ field: `parties.${n}.creditCode`, message: `${who} must supply its unified social credit code (统一社会信用代码)` });
+      }
+      return { ...base, ...(p.creditCode ? { creditCode: p.creditCode } : {}) };
+    }
+    const idNumberEnc = user?.idNumberEnc ?? p.idNumberEnc ?? undefined;
+    if (!idNumberEnc) {
+      missing.push({ field: `parties.${n}.idNumber`, message: `${who} must add their resident ID number (公民身份号码) to their profile` });
+    }
+    const birthDate = user?.birthDate ?? undefined;
+    const gender = user?.gender ? GENDER[user.gender] : undefined;
+    return {
+      ...base,
+      ...(gender ? { gender } : {}),
+      ...(user?.ethnicity ? { ethnicity: user.ethnicity } : {}),
+      ...(birthDate ? { birthDate, age: ageOn(birthDate, date) } : {}),
+      ...(user?.occupation ? { occupation: user.occupation } : {}),
+      ...(idNumberEnc ? { idNumberEnc } : {}),
+    };
+  });
+  return { parties: out, missing };
+}
+
+/** The document the renderer takes: the stored content plus signatures, seal and draft marking. */
+export function toDocument(
+  row: Pick<AgreementRow, 'number' | 'version' | 'templateId' | 'templateVersion' | 'verificationCode'>,
+  content: AgreementContent,
+  opts: { dataKey: Buffer; publicUrl: string; signatures: AgreementSignature[]; draft: boolean; createdAt: Date },
+): AgreementDocument {
+  return {
+    templateId: row.templateId as AgreementTemplateId,
+    templateVersion: row.templateVersion,
+    number: row.number,
+    caseNumber: content.caseNumber,
+    version: row.version,
+    organization: { name: content.organizationName },
+    mediators: content.mediators,
+    recorder: content.recorder,
+    parties: content.parties.map(({ partyId: _id, idNumberEnc, ...p }) => ({
+      ...p,
+      ...(idNumberEnc ? { idNumber: decrypt(opts.dataKey, idNumberEnc) } : {}),
+    })),
+    categoryLabel: content.categoryLabel,
+    facts: content.facts,
+    issues: content.issues,
+    ...(content.responsibilities ? { responsibilities: content.responsibilities } : {}),
+    terms: content.terms.map((t) => ({
+      text: t.text,
+      ...(t.obligorName ? { obligor: t.obligorName } : {}),
+      ...(t.amount ? { amount: formatYuan(t.amount) } : {}),
+      ...(t.dueDate ? { dueDate: `${chineseDate(t.dueDate)}前` } : {}),
+    })),
+    performance: {
+      method: content.performance.method,
+      ...(content.performance.place ? { place: content.performance.place } : {}),
+      deadline: `${chineseDate(content.performance.deadline)}前履行完毕`,
+    },
+    breach: content.breach,
+    originals: content.originals,
+    date: content.date,
+    createdAt: opts.createdAt,
+    signatures: opts.signatures,
+    // The seal goes on with the mediator's signature, which is what makes the final version.
+    sealApplied: !opts.draft,
+    verification: { code: row.verificationCode, url: verificationUrl(opts.publicUrl, row.verificationCode) },
+    draft: opts.draft,
+  };
+}
+
+/** Default breach clause when the mediator does not write one (PML 31–32, CPL 206). */
+export const DEFAULT_BREACH_CLAUSE =
+  '任何一方不履行或者不完全履行本协议的，对方可以请求调解组织督促履行，也可以就履行或者协议内容依法向人民法院提起诉讼；本协议经人民法院确认有效后，一方拒绝履行或者未全部履行的，对方可以向作出确认决定的人民法院申请强制执行。';
