@@ -8,6 +8,8 @@ export interface OutboxMessage {
   recipient: string;
   payload: Record<string, unknown>;
   caseId?: string | null;
+  /** Not delivered before this instant (e.g. a reminder ahead of a session); default now. */
+  availableAt?: Date;
 }
 
 /** Writes messages in the caller's transaction; nothing leaves the process before commit. */
@@ -21,7 +23,7 @@ export async function enqueue(tx: Executor, clock: Clock, messages: OutboxMessag
       recipient: m.recipient,
       payload: m.payload,
       caseId: m.caseId ?? null,
-      availableAt: now,
+      availableAt: m.availableAt ?? now,
       createdAt: now,
     })),
   );

@@ -1,0 +1,517 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import {
+  caseParties,
+  caseTerminations,
+  cases,
+  mediationExtensions,
+  mediationSessions,
+  sessionMinutesConfirmations,
+  undisputedFactConfirmations,
+  undisputedFacts,
+} from '../../schema';
+import { visibleCases, type CaseRow } from '../domain/cases/case-access';
+import { addUndisputedFact, type UndisputedFactRow } from '../domain/sessions/add-undisputed-fact';
+import { cancelSession } from '../domain/sessions/cancel-session';
+import { confirmMinutes } from '../domain/sessions/confirm-minutes';
+import { confirmUndisputedFact } from '../domain/sessions/confirm-undisputed-fact';
+import { consentToExtension } from '../domain/sessions/consent-to-extension';
+import { consentToSeparateSessions } from '../domain/sessions/consent-to-separate-sessions';
+import { discloseConflict } from '../domain/sessions/disclose-conflict';
+import { joinSession, type JoinResult } from '../domain/sessions/join-session';
+import { postSessionMessage } from '../domain/sessions/post-session-message';
+import { requestAnotherMediator } from '../domain/sessions/request-another-mediator';
+import { requestExtension, type ExtensionRow } from '../domain/sessions/request-extension';
+import { rescheduleSession } from '../domain/sessions/reschedule-session';
+import { scheduleSession, SESSION_KINDS, SESSION_MODES } from '../domain/sessions/schedule-session';
+import { participantStanding, roomMessagesAfter, sessionStanding, type SessionRow } from '../domain/sessions/session-access';
+import { terminateMediation, TERMINATION_GROUNDS } from '../domain/sessions/terminate-mediation';
+import { updateMinutes } from '../domain/sessions/update-minutes';
+import { updatePresence } from '../domain/sessions/update-presence';
+import type { Database } from '../db';
+import { builder } from './builder';
+import { CaseRef } from './case';
+import type { GraphQLContext } from './context';
+import { localId } from './ids';
+import { publishRoomMessage, roomPubSub, toRoomEvent, type RoomEvent } from './pubsub';
+
+export const SessionModeEnum = builder.enumType('SessionMode', { values: SESSION_MODES });
+export const SessionKindEnum = builder.enumType('SessionKind', {
+  description: 'The "four consultations" (四诊疗法): OFFICE_HOURS 坐班门诊, VILLAGE_VISIT 进村出诊, JOINT 集体会诊, HOME_FOLLOW_UP 上门复诊.',
+  values: SESSION_KINDS,
+});
+const SessionStatusEnum = builder.enumType('SessionStatus', { values: ['SCHEDULED', 'CANCELLED'] as const });
+export const TerminationGroundEnum = builder.enumType('TerminationGround', { values: TERMINATION_GROUNDS });
+const SessionMessageKindEnum = builder.enumType('SessionMessageKind', { values: ['CHAT', 'PROPOSAL', 'PRESENCE', 'MINUTES'] as const });
+const PostableMessageKindEnum = builder.enumType('PostableMessageKind', { values: ['CHAT', 'PROPOSAL'] as const });
+const ExtensionStatusEnum = builder.enumType('ExtensionStatus', { values: ['PENDING', 'GRANTED', 'REFUSED'] as const });
+const IdentityCheckMethodEnum = builder.enumType('IdentityCheckMethod', { values: ['PASSWORD', 'ID_NUMBER_LAST4', 'NONE'] as const });
+
+/** The viewer's participant role in a session, or null (also for anyone who cannot see it). */
+async function roleIn(ctx: GraphQLContext, sessionId: string): Promise<'MEDIATOR' | 'PARTY' | null> {
+  try {
+    return (await sessionStanding(ctx.deps, ctx.actor, sessionId)).role;
+  } catch {
+    return null;
+  }
+}
+
+/** Sessions load through their case's visibility rule. */
+export const SessionRef = builder.loadableNodeRef('Session', {
+  id: { resolve: (s: SessionRow) => s.id },
+  load: async (ids: string[], ctx: GraphQLContext) => {
+    const rows = await ctx.deps.db
+      .select({ session: mediationSessions })
+      .from(mediationSessions)
+      .innerJoin(cases, eq(cases.id, mediationSessions.caseId))
+      .where(and(inArray(mediationSessions.id, ids), visibleCases(ctx.viewer)));
+    const byId = new Map(rows.map((r) => [r.session.id, r.session]));
+    return ids.map((id) => byId.get(id) ?? null) as SessionRow[];
+  },
+});
+
+const SessionMessageRef = builder.objectRef<RoomEvent>('SessionMessage').implement({
+  description: 'Something that happened in the live room, numbered per session (the `after` cursor).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    seq: t.exposeInt('seq'),
+    kind: t.field({ type: SessionMessageKindEnum, resolve: (m) => m.kind as 'CHAT' }),
+    body: t.exposeString('body', { description: 'Chat or proposal text; JOINED/LEFT for presence; the minutes text for MINUTES.' }),
+    data: t.string({ description: 'Details as JSON, e.g. {"version":3} for MINUTES.', resolve: (m) => JSON.stringify(m.data) }),
+    authorName: t.exposeString('authorName', { nullable: true }),
+    authorRole: t.exposeString('authorRole', { nullable: true }),
+    authorUserId: t.exposeString('authorUserId', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (m) => new Date(m.createdAt) }),
+  }),
+});
+
+type ConfirmationRow = typeof sessionMinutesConfirmations.$inferSelect;
+const MinutesConfirmationRef = builder.objectRef<ConfirmationRow>('MinutesConfirmation').implement({
+  fields: (t) => ({
+    partyId: t.exposeID('partyId'),
+    version: t.exposeInt('version'),
+    confirmedAt: t.field({ type: 'DateTime', resolve: (c) => c.confirmedAt }),
+  }),
+});
+
+const SessionMinutesRef = builder.objectRef<SessionRow>('SessionMinutes').implement({
+  description: '调解笔录: kept by the mediator, confirmed by each participating party, then locked.',
+  fields: (t) => ({
+    text: t.exposeString('minutesText'),
+    version: t.exposeInt('minutesVersion'),
+    lockedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.minutesLockedAt }),
+    sha256: t.exposeString('minutesSha256', { nullable: true, description: 'SHA-256 of the locked text, as recorded in the case events.' }),
+    confirmations: t.field({
+      type: [MinutesConfirmationRef],
+      resolve: (s, _a, ctx) => ctx.deps.db.select().from(sessionMinutesConfirmations).where(eq(sessionMinutesConfirmations.sessionId, s.id)),
+    }),
+  }),
+});
+
+SessionRef.implement({
+  fields: (t) => ({
+    case: t.field({ type: CaseRef, resolve: (s) => s.caseId }),
+    kind: t.field({ type: SessionKindEnum, resolve: (s) => s.kind as (typeof SESSION_KINDS)[number] }),
+    mode: t.field({ type: SessionModeEnum, resolve: (s) => s.mode as (typeof SESSION_MODES)[number] }),
+    status: t.field({ type: SessionStatusEnum, resolve: (s) => s.status as 'SCHEDULED' | 'CANCELLED' }),
+    startsAt: t.field({ type: 'DateTime', resolve: (s) => s.startsAt }),
+    place: t.exposeString('place', { nullable: true }),
+    meetingUrl: t.string({ nullable: true, description: 'Participants only.', resolve: async (s, _a, ctx) => ((await roleIn(ctx, s.id)) ? s.meetingUrl : null) }),
+    participantPartyIds: t.idList({ description: 'CaseParty ids taking part.', resolve: (s) => s.participantPartyIds }),
+    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: (s, _a, ctx) => separateSession(ctx.deps.db, s) }),
+    cancelReason: t.exposeString('cancelReason', { nullable: true }),
+    minutes: t.field({
+      type: SessionMinutesRef,
+      nullable: true,
+      description: 'Participants only.',
+      resolve: async (s, _a, ctx) => ((await roleIn(ctx, s.id)) ? s : null),
+    }),
+    messages: t.field({
+      type: [SessionMessageRef],
+      description: 'The stored room, oldest first (participants only; empty for others).',
+      args: { after: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 200 }) },
+      resolve: async (s, args, ctx) => {
+        if (!(await roleIn(ctx, s.id))) return [];
+        const rows = await roomMessagesAfter(ctx.deps.db, s.id, args.after ?? 0, Math.min(Math.max(args.first ?? 200, 1), 1000));
+        return rows.map(toRoomEvent);
+      },
+    }),
+  }),
+});
+
+async function separateSession(db: Database, s: SessionRow): Promise<boolean> {
+  const parties = await db.select({ id: caseParties.id }).from(caseParties).where(eq(caseParties.caseId, s.caseId));
+  return s.participantPartyIds.length < parties.length;
+}
+
+const UndisputedFactRef = builder.objectRef<UndisputedFactRow>('UndisputedFact').implement({
+  description: 'A fact the parties do not dispute (OMR 22); only facts every party confirmed go to a court (OMR 18, 21).',
+  fields: (t) => ({
+    id: t.id({ resolve: (f) => encodeGlobalID('UndisputedFact', f.id) }),
+    text: t.exposeString('text'),
+    createdAt: t.field({ type: 'DateTime', resolve: (f) => f.createdAt }),
+    confirmedPartyIds: t.idList({
+      resolve: async (f, _a, ctx) =>
+        (await ctx.deps.db.select({ partyId: undisputedFactConfirmations.partyId }).from(undisputedFactConfirmations).where(eq(undisputedFactConfirmations.factId, f.id))).map((r) => r.partyId),
+    }),
+  }),
+});
+
+const ExtensionAnswerRef = builder.objectRef<ExtensionRow['answers'][number]>('ExtensionAnswer').implement({
+  fields: (t) => ({
+    partyId: t.exposeID('partyId'),
+    consent: t.exposeBoolean('consent'),
+    at: t.field({ type: 'DateTime', resolve: (a) => new Date(a.at) }),
+  }),
+});
+
+const ExtensionRef = builder.objectRef<ExtensionRow>('MediationExtension').implement({
+  description: 'A request to extend the mediation time limit: granted only with every party’s consent (OMR 26, SIM 27).',
+  fields: (t) => ({
+    id: t.id({ resolve: (e) => encodeGlobalID('MediationExtension', e.id) }),
+    days: t.exposeInt('days'),
+    reason: t.exposeString('reason'),
+    status: t.field({ type: ExtensionStatusEnum, resolve: (e) => e.status as 'PENDING' }),
+    answers: t.field({ type: [ExtensionAnswerRef], resolve: (e) => e.answers }),
+    previousDueAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => e.previousDueAt }),
+    newDueAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => e.newDueAt }),
+    requestedAt: t.field({ type: 'DateTime', resolve: (e) => e.requestedAt }),
+  }),
+});
+
+type TerminationRow = typeof caseTerminations.$inferSelect;
+const FailureReportRef = builder.objectRef<TerminationRow['failureReport']>('TerminationFailureReport').implement({
+  fields: (t) => ({
+    why: t.exposeString('why'),
+    undisputedFacts: t.exposeStringList('undisputedFacts'),
+    notesForCourt: t.exposeString('notesForCourt', { nullable: true }),
+    routes: t.exposeStringList('routes', { description: 'The routes open to the parties (PML 26).' }),
+  }),
+});
+const TerminationRef = builder.objectRef<TerminationRow>('CaseTermination').implement({
+  fields: (t) => ({
+    ground: t.field({ type: TerminationGroundEnum, resolve: (r) => r.ground as (typeof TERMINATION_GROUNDS)[number] }),
+    note: t.exposeString('note', { nullable: true }),
+    failureReport: t.field({ type: FailureReportRef, resolve: (r) => r.failureReport }),
+    terminatedAt: t.field({ type: 'DateTime', resolve: (r) => r.terminatedAt }),
+  }),
+});
+
+const IdentityCheckRef = builder.objectRef<JoinResult['identityCheck']>('IdentityCheck').implement({
+  fields: (t) => ({
+    method: t.field({ type: IdentityCheckMethodEnum, resolve: (c) => c.method }),
+    passed: t.exposeBoolean('passed'),
+  }),
+});
+const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
+  description: 'How to enter a video session: the URL and, with LiveKit, a short-lived access token.',
+  fields: (t) => ({
+    session: t.field({ type: SessionRef, resolve: (j) => j.session }),
+    provider: t.string({ resolve: (j) => j.details.provider }),
+    url: t.string({ resolve: (j) => j.details.url }),
+    token: t.string({ nullable: true, resolve: (j) => j.details.token ?? null }),
+    roomName: t.exposeString('roomName'),
+    expiresAt: t.field({ type: 'DateTime', resolve: (j) => j.details.expiresAt }),
+    identityCheck: t.field({ type: IdentityCheckRef, resolve: (j) => j.identityCheck }),
+  }),
+});
+
+builder.objectFields(CaseRef, (t) => ({
+  sessions: t.field({
+    type: [SessionRef],
+    resolve: (c: CaseRow, _a, ctx) => ctx.deps.db.select().from(mediationSessions).where(eq(mediationSessions.caseId, c.id)).orderBy(asc(mediationSessions.startsAt)),
+  }),
+  termination: t.field({
+    type: TerminationRef,
+    nullable: true,
+    resolve: async (c: CaseRow, _a, ctx) => (await ctx.deps.db.select().from(caseTerminations).where(eq(caseTerminations.caseId, c.id)))[0] ?? null,
+  }),
+  undisputedFacts: t.field({
+    type: [UndisputedFactRef],
+    resolve: (c: CaseRow, _a, ctx) => ctx.deps.db.select().from(undisputedFacts).where(eq(undisputedFacts.caseId, c.id)).orderBy(asc(undisputedFacts.createdAt)),
+  }),
+  extensions: t.field({
+    type: [ExtensionRef],
+    resolve: (c: CaseRow, _a, ctx) => ctx.deps.db.select().from(mediationExtensions).where(eq(mediationExtensions.caseId, c.id)).orderBy(asc(mediationExtensions.requestedAt)),
+  }),
+}));
+
+// ---- mutations -------------------------------------------------------------------------------
+
+const success = <T extends object, K extends string>(name: string, field: K, type: any) =>
+  builder.objectRef<Record<K, T>>(name).implement({ fields: (t) => ({ [field]: t.field({ type, resolve: (p: Record<K, T>) => p[field] as any }) }) as any });
+
+const caseId = (id: string | number) => localId(String(id), 'Case', 'caseId');
+const sessionId = (id: string | number) => localId(String(id), 'Session', 'sessionId');
+
+const ScheduleSessionInput = builder.inputType('ScheduleSessionInput', {
+  fields: (t) => ({
+    caseId: t.id({ required: true }),
+    startsAt: t.field({ type: 'DateTime', required: true }),
+    mode: t.field({ type: SessionModeEnum, required: true }),
+    kind: t.field({ type: SessionKindEnum, description: 'Default OFFICE_HOURS.' }),
+    place: t.string({ description: 'Required for ON_SITE.' }),
+    participants: t.idList({ description: 'CaseParty ids; default all. Fewer than all is a separate session (背对背) and needs each participating party’s consent.' }),
+    meetingUrl: t.string({ description: 'An https link to an external meeting (required for VIDEO without LiveKit).' }),
+  }),
+});
+const RescheduleSessionInput = builder.inputType('RescheduleSessionInput', {
+  fields: (t) => ({
+    sessionId: t.id({ required: true }),
+    startsAt: t.field({ type: 'DateTime', required: true }),
+    reason: t.string({ required: true }),
+    mode: t.field({ type: SessionModeEnum }),
+    place: t.string(),
+    meetingUrl: t.string(),
+  }),
+});
+const CancelSessionInput = builder.inputType('CancelSessionInput', {
+  fields: (t) => ({ sessionId: t.id({ required: true }), reason: t.string({ required: true }) }),
+});
+const CaseOnlyInput = (name: string) => builder.inputType(name, { fields: (t) => ({ caseId: t.id({ required: true }) }) });
+const JoinSessionInput = builder.inputType('JoinSessionInput', {
+  fields: (t) => ({
+    sessionId: t.id({ required: true }),
+    password: t.string({ description: 'A party re-enters their password (OMR 17 identity re-check)…' }),
+    idNumberLast4: t.string({ description: '…or the last 4 characters of their ID number.' }),
+  }),
+});
+const PostSessionMessageInput = builder.inputType('PostSessionMessageInput', {
+  fields: (t) => ({ sessionId: t.id({ required: true }), body: t.string({ required: true }), kind: t.field({ type: PostableMessageKindEnum, description: 'Default CHAT.' }) }),
+});
+const UpdatePresenceInput = builder.inputType('UpdatePresenceInput', {
+  fields: (t) => ({ sessionId: t.id({ required: true }), present: t.boolean({ required: true }) }),
+});
+const UpdateMinutesInput = builder.inputType('UpdateMinutesInput', {
+  fields: (t) => ({ sessionId: t.id({ required: true }), text: t.string({ required: true }), expectedVersion: t.int({ description: 'The version edited; a different stored version is a ConflictError.' }) }),
+});
+const ConfirmMinutesInput = builder.inputType('ConfirmMinutesInput', {
+  fields: (t) => ({ sessionId: t.id({ required: true }), version: t.int({ required: true, description: 'The version the party read.' }) }),
+});
+const AddUndisputedFactInput = builder.inputType('AddUndisputedFactInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), text: t.string({ required: true }), sessionId: t.id() }),
+});
+const ConfirmUndisputedFactInput = builder.inputType('ConfirmUndisputedFactInput', { fields: (t) => ({ factId: t.id({ required: true }) }) });
+const DiscloseConflictInput = builder.inputType('DiscloseConflictInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), description: t.string({ required: true }) }),
+});
+const RequestAnotherMediatorInput = builder.inputType('RequestAnotherMediatorInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), reason: t.string({ required: true }) }),
+});
+const RequestExtensionInput = builder.inputType('RequestExtensionInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), days: t.int({ required: true }), reason: t.string({ required: true }) }),
+});
+const ConsentToExtensionInput = builder.inputType('ConsentToExtensionInput', {
+  fields: (t) => ({ extensionId: t.id({ required: true }), consent: t.boolean({ required: true, description: 'false refuses the extension.' }) }),
+});
+const TerminateMediationInput = builder.inputType('TerminateMediationInput', {
+  fields: (t) => ({
+    caseId: t.id({ required: true }),
+    ground: t.field({ type: TerminationGroundEnum, required: true }),
+    note: t.string(),
+    escalate: t.boolean({ description: 'People’s mediation below county level: go one level up instead of failing.' }),
+    notesForCourt: t.string(),
+  }),
+});
+
+const sessionSuccess = (name: string) => success<SessionRow, 'session'>(name, 'session', SessionRef);
+const caseSuccess = (name: string) => success<CaseRow, 'case'>(name, 'case', CaseRef);
+const messageSuccess = (name: string) => success<RoomEvent, 'roomMessage'>(name, 'roomMessage', SessionMessageRef);
+
+builder.mutationFields((t) => ({
+  scheduleSession: t.field({
+    type: sessionSuccess('ScheduleSessionSuccess'),
+    errors: { union: { name: 'ScheduleSessionResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ScheduleSessionInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      session: await scheduleSession(ctx.deps, ctx.actor, {
+        ...input,
+        caseId: caseId(input.caseId),
+        kind: input.kind ?? undefined,
+        participants: input.participants?.map(String) ?? null,
+      }),
+    }),
+  }),
+  rescheduleSession: t.field({
+    type: sessionSuccess('RescheduleSessionSuccess'),
+    errors: { union: { name: 'RescheduleSessionResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: RescheduleSessionInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ session: await rescheduleSession(ctx.deps, ctx.actor, { ...input, sessionId: sessionId(input.sessionId) }) }),
+  }),
+  cancelSession: t.field({
+    type: sessionSuccess('CancelSessionSuccess'),
+    errors: { union: { name: 'CancelSessionResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: CancelSessionInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ session: await cancelSession(ctx.deps, ctx.actor, { ...input, sessionId: sessionId(input.sessionId) }) }),
+  }),
+  consentToSeparateSessions: t.field({
+    type: caseSuccess('ConsentToSeparateSessionsSuccess'),
+    errors: { union: { name: 'ConsentToSeparateSessionsResult' } },
+    authScopes: { loggedIn: true },
+    description: 'A party consents to separate sessions with one side only (背对背).',
+    args: { input: t.arg({ type: CaseOnlyInput('ConsentToSeparateSessionsInput'), required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await consentToSeparateSessions(ctx.deps, ctx.actor, { caseId: caseId(input.caseId) }) }),
+  }),
+  joinSession: t.field({
+    type: success<JoinResult, 'join'>('JoinSessionSuccess', 'join', SessionJoinRef),
+    errors: { union: { name: 'JoinSessionResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: JoinSessionInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ join: await joinSession(ctx.deps, ctx.actor, { ...input, sessionId: sessionId(input.sessionId) }) }),
+  }),
+  postSessionMessage: t.field({
+    type: messageSuccess('PostSessionMessageSuccess'),
+    errors: { union: { name: 'PostSessionMessageResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: PostSessionMessageInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => {
+      const row = await postSessionMessage(ctx.deps, ctx.actor, { ...input, kind: input.kind ?? undefined, sessionId: sessionId(input.sessionId) });
+      publishRoomMessage(ctx.deps.config, row);
+      return { roomMessage: toRoomEvent(row) };
+    },
+  }),
+  updatePresence: t.field({
+    type: messageSuccess('UpdatePresenceSuccess'),
+    errors: { union: { name: 'UpdatePresenceResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: UpdatePresenceInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => {
+      const row = await updatePresence(ctx.deps, ctx.actor, { ...input, sessionId: sessionId(input.sessionId) });
+      publishRoomMessage(ctx.deps.config, row);
+      return { roomMessage: toRoomEvent(row) };
+    },
+  }),
+  updateMinutes: t.field({
+    type: sessionSuccess('UpdateMinutesSuccess'),
+    errors: { union: { name: 'UpdateMinutesResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: UpdateMinutesInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => {
+      const { session, message } = await updateMinutes(ctx.deps, ctx.actor, { ...input, sessionId: sessionId(input.sessionId) });
+      publishRoomMessage(ctx.deps.config, message);
+      return { session };
+    },
+  }),
+  confirmMinutes: t.field({
+    type: sessionSuccess('ConfirmMinutesSuccess'),
+    errors: { union: { name: 'ConfirmMinutesResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ConfirmMinutesInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ session: await confirmMinutes(ctx.deps, ctx.actor, { ...input, sessionId: sessionId(input.sessionId) }) }),
+  }),
+  addUndisputedFact: t.field({
+    type: success<UndisputedFactRow, 'fact'>('AddUndisputedFactSuccess', 'fact', UndisputedFactRef),
+    errors: { union: { name: 'AddUndisputedFactResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: AddUndisputedFactInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      fact: await addUndisputedFact(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId), sessionId: input.sessionId ? sessionId(input.sessionId) : null }),
+    }),
+  }),
+  confirmUndisputedFact: t.field({
+    type: success<UndisputedFactRow, 'fact'>('ConfirmUndisputedFactSuccess', 'fact', UndisputedFactRef),
+    errors: { union: { name: 'ConfirmUndisputedFactResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ConfirmUndisputedFactInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      fact: await confirmUndisputedFact(ctx.deps, ctx.actor, { factId: localId(String(input.factId), 'UndisputedFact', 'factId') }),
+    }),
+  }),
+  discloseConflict: t.field({
+    type: caseSuccess('DiscloseConflictSuccess'),
+    errors: { union: { name: 'DiscloseConflictResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: DiscloseConflictInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await discloseConflict(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  requestAnotherMediator: t.field({
+    type: caseSuccess('RequestAnotherMediatorSuccess'),
+    errors: { union: { name: 'RequestAnotherMediatorResult' } },
+    authScopes: { loggedIn: true },
+    description: 'OMR 13–14: re-assigns within the organisation; a party’s second refusal ends mediation.',
+    args: { input: t.arg({ type: RequestAnotherMediatorInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await requestAnotherMediator(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  requestExtension: t.field({
+    type: success<ExtensionRow, 'extension'>('RequestExtensionSuccess', 'extension', ExtensionRef),
+    errors: { union: { name: 'RequestExtensionResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: RequestExtensionInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ extension: await requestExtension(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  consentToExtension: t.field({
+    type: success<ExtensionRow, 'extension'>('ConsentToExtensionSuccess', 'extension', ExtensionRef),
+    errors: { union: { name: 'ConsentToExtensionResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ConsentToExtensionInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      extension: await consentToExtension(ctx.deps, ctx.actor, { ...input, extensionId: localId(String(input.extensionId), 'MediationExtension', 'extensionId') }),
+    }),
+  }),
+  terminateMediation: t.field({
+    type: caseSuccess('TerminateMediationSuccess'),
+    errors: { union: { name: 'TerminateMediationResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: TerminateMediationInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await terminateMediation(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+}));
+
+// ---- the live room ---------------------------------------------------------------------------
+
+/**
+ * Replays stored messages after the cursor, then follows the live feed. The feed is listened to
+ * before the replay is read, so nothing falls between the two; duplicates are skipped by sequence,
+ * and a gap (messages published out of commit order) is filled from the database.
+ */
+async function* roomStream(db: Database, id: string, after: number, live: AsyncIterator<RoomEvent>, pending: Promise<IteratorResult<RoomEvent>>) {
+  let last = after;
+  const catchUp = async function* () {
+    for (;;) {
+      const rows = await roomMessagesAfter(db, id, last);
+      for (const row of rows) {
+        last = row.seq;
+        yield toRoomEvent(row);
+      }
+      if (rows.length < 1000) return;
+    }
+  };
+  try {
+    yield* catchUp();
+    for (;;) {
+      const next = await pending;
+      if (next.done) return;
+      pending = live.next();
+      const event = next.value;
+      if (event.seq <= last) continue;
+      if (event.seq > last + 1) {
+        yield* catchUp();
+        continue;
+      }
+      last = event.seq;
+      yield event;
+    }
+  } finally {
+    await live.return?.();
+  }
+}
+
+builder.subscriptionFields((t) => ({
+  sessionRoom: t.field({
+    type: SessionMessageRef,
+    description: 'The live room of a session (participants only): chat, proposals, presence and minute updates. Pass the last `seq` seen as `after` to replay what was missed.',
+    authScopes: { loggedIn: true },
+    args: { sessionId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
+    subscribe: async (_root, args, ctx) => {
+      const id = sessionId(args.sessionId);
+      await participantStanding(ctx.deps, ctx.actor, id);
+      const live = roomPubSub(ctx.deps.config).subscribe('sessionRoom', id)[Symbol.asyncIterator]();
+      const pending = live.next();
+      return roomStream(ctx.deps.db, id, Math.max(args.after ?? 0, 0), live, pending);
+    },
+    resolve: (event: RoomEvent) => event,
+  }),
+}));
