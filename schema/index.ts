@@ -4,3 +4,6 @@ export * from './organizations';
 export * from './audit';
 export * from './cases';
 export * from './agreements';
+export * from './sessions';
+export * from './evidence';
+export * from './confirmation';

@@ -33,6 +33,11 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');
+  // Deadlines need next year's official holiday notice before they reach into it: warn early.
+  const nextYear = Number(new Date(clock.now().getTime() + 60 * 86_400_000).toISOString().slice(0, 4));
+  if (!deps.calendar.years().includes(nextYear)) {
+    log.error({ years: deps.calendar.years(), needed: nextYear }, `holiday calendar lacks ${nextYear}: add the State Council notice to schema/data/holidays-cn.json before deadlines reach it`);
+  }
   const admin = await ensureAdmin(deps, config.admin);
   if (admin.created) log.info('platform admin created from ADMIN_PHONE');
   const demoAccounts = config.seedDemo ? await seedDemo(deps) : null;

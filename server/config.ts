@@ -40,6 +40,8 @@ const envSchema = z.object({
   JOBS: bool.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   STORAGE_DIR: z.string().min(1).default('.data/files'),
+  /** Largest evidence upload in bytes (default 20 MiB). */
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   LIVEKIT_URL: z.string().optional(),
   LIVEKIT_API_KEY: z.string().optional(),
   LIVEKIT_API_SECRET: z.string().optional(),
@@ -72,6 +74,7 @@ export interface Config {
   jobs: boolean;
   redisUrl: string | undefined;
   storageDir: string;
+  evidenceMaxBytes: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
   signing: { p12Base64: string; passphrase: string } | undefined;
   /** How long each level has before a case escalates one level up (calendar days). */
@@ -127,6 +130,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: e.JOBS,
     redisUrl: e.REDIS_URL,
     storageDir: e.STORAGE_DIR,
+    evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     livekit:
       e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
         ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }

@@ -4,6 +4,12 @@ import './errors';
 import './user';
 import './organization';
 import './case';
+import './session';
+import './agreement';
+import './evidence';
+import './confirmation';
+import './litigation';
+import './webhook-delivery';
 
 /** The executable schema; importing this module registers every type file. */
 export const schema = builder.toSchema();

@@ -6,6 +6,7 @@ CREATE TYPE "public"."region_level" AS ENUM('PROVINCE', 'PREFECTURE', 'COUNTY', 
 CREATE TYPE "public"."user_role" AS ENUM('PARTY', 'GRID_WORKER', 'MEDIATOR', 'ORG_ADMIN', 'PLATFORM_ADMIN');--> statement-breakpoint
 CREATE TYPE "public"."case_status" AS ENUM('SUBMITTED', 'AWAITING_RESPONDENT', 'REFUSED', 'ASSIGNING', 'MEDIATING', 'AGREEMENT_SIGNING', 'SETTLED', 'FAILED', 'CONFIRMATION_PENDING', 'CONFIRMED', 'CONFIRMATION_REJECTED', 'LITIGATION', 'WITHDRAWN', 'CLOSED');--> statement-breakpoint
 CREATE TYPE "public"."risk_level" AS ENUM('LOW', 'MEDIUM', 'HIGH');--> statement-breakpoint
+CREATE TYPE "public"."evidence_visibility" AS ENUM('SHARED', 'MEDIATOR_ONLY');--> statement-breakpoint
 CREATE TABLE "login_throttles" (
 	"key" text PRIMARY KEY NOT NULL,
 	"failures" integer DEFAULT 0 NOT NULL,
@@ -314,6 +315,199 @@ CREATE TABLE "stored_files" (
 	"created_by" uuid
 );
 --> statement-breakpoint
+CREATE TABLE "mediation_extensions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"days" integer NOT NULL,
+	"reason" text NOT NULL,
+	"status" text NOT NULL,
+	"previous_due_at" timestamp with time zone,
+	"new_due_at" timestamp with time zone,
+	"answers" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"requested_at" timestamp with time zone NOT NULL,
+	"requested_by" uuid,
+	"decided_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "mediation_sessions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"mode" text NOT NULL,
+	"starts_at" timestamp with time zone NOT NULL,
+	"place" text,
+	"meeting_url" text,
+	"participant_party_ids" uuid[] NOT NULL,
+	"status" text NOT NULL,
+	"cancel_reason" text,
+	"message_seq" integer DEFAULT 0 NOT NULL,
+	"minutes_text" text DEFAULT '' NOT NULL,
+	"minutes_version" integer DEFAULT 0 NOT NULL,
+	"minutes_locked_at" timestamp with time zone,
+	"minutes_sha256" text,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"created_by" uuid,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "mediator_change_requests" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"party_id" uuid NOT NULL,
+	"mediator_id" uuid,
+	"reason" text NOT NULL,
+	"outcome" text NOT NULL,
+	"requested_at" timestamp with time zone NOT NULL,
+	"user_id" uuid,
+	"is_repeat" boolean DEFAULT false NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "party_session_consents" (
+	"case_id" uuid NOT NULL,
+	"party_id" uuid NOT NULL,
+	"form" text NOT NULL,
+	"consented_at" timestamp with time zone NOT NULL,
+	"user_id" uuid,
+	CONSTRAINT "party_session_consents_pkey" PRIMARY KEY("case_id","party_id","form")
+);
+--> statement-breakpoint
+CREATE TABLE "session_messages" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"session_id" uuid NOT NULL,
+	"seq" integer NOT NULL,
+	"kind" text NOT NULL,
+	"body" text NOT NULL,
+	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"author_user_id" uuid,
+	"author_name" text,
+	"author_role" text,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "session_minutes_confirmations" (
+	"session_id" uuid NOT NULL,
+	"party_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"confirmed_at" timestamp with time zone NOT NULL,
+	"user_id" uuid,
+	CONSTRAINT "session_minutes_confirmations_pkey" PRIMARY KEY("session_id","party_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "session_minutes_versions" (
+	"session_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"text" text NOT NULL,
+	"edited_at" timestamp with time zone NOT NULL,
+	"edited_by" uuid,
+	CONSTRAINT "session_minutes_versions_pkey" PRIMARY KEY("session_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "undisputed_fact_confirmations" (
+	"fact_id" uuid NOT NULL,
+	"party_id" uuid NOT NULL,
+	"confirmed_at" timestamp with time zone NOT NULL,
+	"user_id" uuid,
+	CONSTRAINT "undisputed_fact_confirmations_pkey" PRIMARY KEY("fact_id","party_id")
+);
+--> statement-breakpoint
+CREATE TABLE "undisputed_facts" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"session_id" uuid,
+	"text" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"created_by" uuid
+);
+--> statement-breakpoint
+CREATE TABLE "evidence" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"file_id" uuid NOT NULL,
+	"title" text NOT NULL,
+	"description" text,
+	"visibility" "evidence_visibility" NOT NULL,
+	"uploaded_by" uuid NOT NULL,
+	"role" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"withdrawn_at" timestamp with time zone,
+	"withdrawn_reason" text
+);
+--> statement-breakpoint
+CREATE TABLE "confirmation_applications" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"agreement_id" uuid NOT NULL,
+	"court_id" uuid NOT NULL,
+	"status" text NOT NULL,
+	"applicants" jsonb NOT NULL,
+	"materials" jsonb NOT NULL,
+	"submitted_at" timestamp with time zone,
+	"acceptance_due_at" timestamp with time zone,
+	"accepted_at" timestamp with time zone,
+	"decision_due_at" timestamp with time zone,
+	"statutory_cap_at" timestamp with time zone,
+	"extended_at" timestamp with time zone,
+	"extension_approved_by" text,
+	"extension_reason" text,
+	"not_accepted_ground" text,
+	"rejection_ground" text,
+	"ruling_number" text,
+	"ruling_date" date,
+	"decision_note" text,
+	"decided_at" timestamp with time zone,
+	"withdrawn_at" timestamp with time zone,
+	"withdrawal_reason" text,
+	"lock_version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "confirmation_supplements" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"application_id" uuid NOT NULL,
+	"items" text[] NOT NULL,
+	"due_at" timestamp with time zone NOT NULL,
+	"resume_status" text NOT NULL,
+	"requested_at" timestamp with time zone NOT NULL,
+	"requested_by" uuid NOT NULL,
+	"answer" text,
+	"answered_at" timestamp with time zone,
+	"answered_by" uuid,
+	"answered_late" boolean
+);
+--> statement-breakpoint
+CREATE TABLE "enforcement_applications" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"confirmation_id" uuid NOT NULL,
+	"court_id" uuid NOT NULL,
+	"party_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"note" text,
+	"last_performance_date" date NOT NULL,
+	"limitation_ends_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "litigation_transfers" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"case_id" uuid NOT NULL,
+	"court_id" uuid NOT NULL,
+	"status" text NOT NULL,
+	"party_id" uuid NOT NULL,
+	"requested_by" uuid NOT NULL,
+	"from_status" text NOT NULL,
+	"failure_report" jsonb NOT NULL,
+	"undisputed_facts" text[] NOT NULL,
+	"note" text,
+	"filing_due_at" timestamp with time zone NOT NULL,
+	"docket_number" text,
+	"acknowledged_at" timestamp with time zone,
+	"lock_version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_clients" ADD CONSTRAINT "api_clients_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -342,6 +536,37 @@ ALTER TABLE "agreements" ADD CONSTRAINT "agreements_final_file_id_stored_files_i
 ALTER TABLE "agreements" ADD CONSTRAINT "agreements_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_terminations" ADD CONSTRAINT "case_terminations_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stored_files" ADD CONSTRAINT "stored_files_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mediation_extensions" ADD CONSTRAINT "mediation_extensions_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mediation_sessions" ADD CONSTRAINT "mediation_sessions_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mediator_change_requests" ADD CONSTRAINT "mediator_change_requests_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mediator_change_requests" ADD CONSTRAINT "mediator_change_requests_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "party_session_consents" ADD CONSTRAINT "party_session_consents_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "party_session_consents" ADD CONSTRAINT "party_session_consents_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "session_messages" ADD CONSTRAINT "session_messages_session_id_mediation_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."mediation_sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "session_minutes_confirmations" ADD CONSTRAINT "session_minutes_confirmations_session_id_mediation_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."mediation_sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "session_minutes_confirmations" ADD CONSTRAINT "session_minutes_confirmations_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "session_minutes_versions" ADD CONSTRAINT "session_minutes_versions_session_id_mediation_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."mediation_sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "undisputed_fact_confirmations" ADD CONSTRAINT "undisputed_fact_confirmations_fact_id_undisputed_facts_id_fk" FOREIGN KEY ("fact_id") REFERENCES "public"."undisputed_facts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "undisputed_fact_confirmations" ADD CONSTRAINT "undisputed_fact_confirmations_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "undisputed_facts" ADD CONSTRAINT "undisputed_facts_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "undisputed_facts" ADD CONSTRAINT "undisputed_facts_session_id_mediation_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."mediation_sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "evidence" ADD CONSTRAINT "evidence_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "evidence" ADD CONSTRAINT "evidence_file_id_stored_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."stored_files"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "evidence" ADD CONSTRAINT "evidence_uploaded_by_users_id_fk" FOREIGN KEY ("uploaded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "confirmation_applications" ADD CONSTRAINT "confirmation_applications_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "confirmation_applications" ADD CONSTRAINT "confirmation_applications_agreement_id_agreements_id_fk" FOREIGN KEY ("agreement_id") REFERENCES "public"."agreements"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "confirmation_applications" ADD CONSTRAINT "confirmation_applications_court_id_organizations_id_fk" FOREIGN KEY ("court_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "confirmation_supplements" ADD CONSTRAINT "confirmation_supplements_application_id_confirmation_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."confirmation_applications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "confirmation_supplements" ADD CONSTRAINT "confirmation_supplements_answered_by_users_id_fk" FOREIGN KEY ("answered_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enforcement_applications" ADD CONSTRAINT "enforcement_applications_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enforcement_applications" ADD CONSTRAINT "enforcement_applications_confirmation_id_confirmation_applications_id_fk" FOREIGN KEY ("confirmation_id") REFERENCES "public"."confirmation_applications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enforcement_applications" ADD CONSTRAINT "enforcement_applications_court_id_organizations_id_fk" FOREIGN KEY ("court_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enforcement_applications" ADD CONSTRAINT "enforcement_applications_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enforcement_applications" ADD CONSTRAINT "enforcement_applications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "litigation_transfers" ADD CONSTRAINT "litigation_transfers_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "litigation_transfers" ADD CONSTRAINT "litigation_transfers_court_id_organizations_id_fk" FOREIGN KEY ("court_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "litigation_transfers" ADD CONSTRAINT "litigation_transfers_party_id_case_parties_id_fk" FOREIGN KEY ("party_id") REFERENCES "public"."case_parties"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "litigation_transfers" ADD CONSTRAINT "litigation_transfers_requested_by_users_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "sessions_token_hash_key" ON "sessions" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_phone_key" ON "users" USING btree ("phone");--> statement-breakpoint
@@ -377,4 +602,21 @@ CREATE INDEX "agreement_signatures_agreement_idx" ON "agreement_signatures" USIN
 CREATE UNIQUE INDEX "agreements_case_version_key" ON "agreements" USING btree ("case_id","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "agreements_verification_code_key" ON "agreements" USING btree ("verification_code");--> statement-breakpoint
 CREATE INDEX "agreements_case_idx" ON "agreements" USING btree ("case_id");--> statement-breakpoint
-CREATE INDEX "stored_files_case_idx" ON "stored_files" USING btree ("case_id");
+CREATE INDEX "stored_files_case_idx" ON "stored_files" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "mediation_extensions_case_idx" ON "mediation_extensions" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "mediation_sessions_case_idx" ON "mediation_sessions" USING btree ("case_id","starts_at");--> statement-breakpoint
+CREATE INDEX "mediator_change_requests_case_idx" ON "mediator_change_requests" USING btree ("case_id","party_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "session_messages_session_seq_key" ON "session_messages" USING btree ("session_id","seq");--> statement-breakpoint
+CREATE INDEX "undisputed_facts_case_idx" ON "undisputed_facts" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "evidence_case_idx" ON "evidence" USING btree ("case_id","created_at");--> statement-breakpoint
+CREATE INDEX "evidence_file_idx" ON "evidence" USING btree ("file_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "confirmation_applications_open_key" ON "confirmation_applications" USING btree ("agreement_id") WHERE "confirmation_applications"."status" in ('AWAITING_CO_APPLICANT', 'SUBMITTED', 'ACCEPTED', 'SUPPLEMENT_REQUESTED');--> statement-breakpoint
+CREATE UNIQUE INDEX "confirmation_applications_ruling_key" ON "confirmation_applications" USING btree ("court_id","ruling_number") WHERE "confirmation_applications"."ruling_number" is not null;--> statement-breakpoint
+CREATE INDEX "confirmation_applications_case_idx" ON "confirmation_applications" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "confirmation_applications_court_idx" ON "confirmation_applications" USING btree ("court_id","status","submitted_at");--> statement-breakpoint
+CREATE INDEX "confirmation_supplements_application_idx" ON "confirmation_supplements" USING btree ("application_id","requested_at");--> statement-breakpoint
+CREATE INDEX "enforcement_applications_case_idx" ON "enforcement_applications" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "enforcement_applications_court_idx" ON "enforcement_applications" USING btree ("court_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "litigation_transfers_case_key" ON "litigation_transfers" USING btree ("case_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "litigation_transfers_docket_key" ON "litigation_transfers" USING btree ("court_id","docket_number") WHERE "litigation_transfers"."docket_number" is not null;--> statement-breakpoint
+CREATE INDEX "litigation_transfers_court_idx" ON "litigation_transfers" USING btree ("court_id","status","created_at");

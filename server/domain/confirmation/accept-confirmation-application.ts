@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { requireApiClient } from '../auth/policy';
+import { touchCase } from '../cases/apply-transition';
+import { addCalendarDays } from '../clock/calendar';
+import type { Actor, Deps } from '../context';
+import { InvalidTransitionError } from '../errors';
+import { parseInput } from '../validate';
+import { caseOfApplication, loadApplicationForCourt, updateApplication, type ApplicationRow } from './application-access';
+
+/** JC2011 5: the court rules within 15 days of accepting. */
+export const DECISION_DAYS = 15;
+/** CPL 187: a special-procedure case is concluded within 30 days of acceptance. */
+export const STATUTORY_CAP_DAYS = 30;
+
+/**
+ * The court's system accepts (受理) a submitted application: the ruling falls due 15 days later
+ * (JC2011 5) and the 30-day cap of CPL 187 starts; a late acceptance (JC2011 4) stays visible.
+ */
+export async function acceptConfirmationApplication(deps: Deps, actor: Actor, input: { applicationId: string }): Promise<ApplicationRow> {
+  const client = requireApiClient(actor);
+  const { applicationId } = parseInput(z.object({ applicationId: z.string().uuid() }), input);
+  const current = await loadApplicationForCourt(deps.db, client, applicationId);
+  if (current.status !== 'SUBMITTED') throw new InvalidTransitionError(current.status, 'ACCEPT');
+  const c = await caseOfApplication(deps.db, current);
+  const now = deps.clock.now();
+  const decisionDueAt = addCalendarDays(now, DECISION_DAYS, deps.calendar);
+  const statutoryCapAt = addCalendarDays(now, STATUTORY_CAP_DAYS, deps.calendar);
+  const late = current.acceptanceDueAt !== null && now > current.acceptanceDueAt;
+  return deps.db.transaction(async (tx) => {
+    const accepted = await updateApplication(tx, deps.clock, current, { status: 'ACCEPTED', acceptedAt: now, decisionDueAt, statutoryCapAt });
+    await touchCase(tx, deps.clock, actor, c, { dueAt: decisionDueAt, dueRule: 'JC2011 5: 受理后15日内作出裁定' }, {
+      type: 'confirmation.accepted',
+      data: { applicationId: current.id, courtId: client.organizationId, decisionDueAt: decisionDueAt.toISOString(), statutoryCapAt: statutoryCapAt.toISOString(), acceptanceLate: late },
+    });
+    return accepted;
+  });
+}

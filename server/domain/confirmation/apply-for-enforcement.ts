@@ -1,0 +1,107 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { agreements, confirmationApplications, enforcementApplications } from '../../../schema';
+import { requireUser } from '../auth/policy';
+import { touchCase } from '../cases/apply-transition';
+import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
+import { endOfLocalDay, localDate } from '../clock/calendar';
+import type { Actor, Deps } from '../context';
+import { DeadlineError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors';
+import { parseInput } from '../validate';
+import { enqueueCourtWebhook, globalIdOf } from './court-webhooks';
+
+export type EnforcementRow = typeof enforcementApplications.$inferSelect;
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The last day of performance an agreement sets: the latest of its performance deadline and its
+ * terms' due dates, as the agreement content stores them; the effective date when it names none.
+ */
+export function lastPerformanceDate(content: Record<string, unknown>, effectiveAt: Date): string {
+  const dates: string[] = [];
+  // The agreement stores { performance: { deadline } } and terms with their own due dates.
+  const deadline = (content.performance as { deadline?: unknown } | null | undefined)?.deadline ?? content.performanceDeadline;
+  if (typeof deadline === 'string' && DATE_RE.test(deadline)) dates.push(deadline);
+  const terms = Array.isArray(content.terms) ? (content.terms as unknown[]) : [];
+  for (const term of terms) {
+    const due = (term as { dueDate?: unknown } | null)?.dueDate;
+    if (typeof due === 'string' && DATE_RE.test(due)) dates.push(due);
+  }
+  return dates.sort().at(-1) ?? localDate(effectiveAt);
+}
+
+/**
+ * CPL 250: two years from the last day of performance. Counted in calendar years on the civil date
+ * (a 29 February start ends on 28 February), not through the holiday calendar, which holds only the
+ * years whose official arrangement has been published.
+ */
+export function enforcementLimitationEnd(lastDate: string): Date {
+  const [y, m, d] = lastDate.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y + 2, m - 1, d));
+  // Date.UTC rolls 29 February into March in a common year: step back to the month's last day.
+  const date = target.getUTCMonth() === m - 1 ? target : new Date(Date.UTC(y + 2, m, 0));
+  return endOfLocalDay(date.toISOString().slice(0, 10));
+}
+
+/**
+ * A party of a confirmed case applies to the confirming court to enforce the agreement the other
+ * side did not perform (CPL 206, 250); the court's systems receive `enforcement_application.created`.
+ */
+export async function applyForEnforcement(deps: Deps, actor: Actor, input: { caseId: string; note?: string | null }): Promise<EnforcementRow> {
+  const viewer = requireUser(actor);
+  const data = parseInput(z.object({ caseId: z.string().uuid(), note: z.string().trim().max(5000).nullish() }), input);
+  const c = await loadVisibleCase(deps.db, viewer, data.caseId);
+  const parties = await loadParties(deps.db, c.id);
+  const mine = partiesOfViewer(parties, viewer);
+  if (mine.length === 0) throw new ForbiddenError('Only a party may apply for enforcement.');
+  if (c.status !== 'CONFIRMED') throw new InvalidTransitionError(c.status, 'APPLY_FOR_ENFORCEMENT', 'Only an agreement confirmed by a court can be enforced.');
+  const [confirmation] = await deps.db
+    .select()
+    .from(confirmationApplications)
+    .where(and(eq(confirmationApplications.caseId, c.id), eq(confirmationApplications.status, 'CONFIRMED')))
+    .orderBy(desc(confirmationApplications.decidedAt))
+    .limit(1);
+  if (!confirmation) throw new NotFoundError('ConfirmationApplication');
+  const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, confirmation.agreementId));
+  if (!agreement) throw new NotFoundError('Agreement');
+  const lastDate = lastPerformanceDate(agreement.content, agreement.effectiveAt ?? confirmation.decidedAt ?? deps.clock.now());
+  const limitationEndsAt = enforcementLimitationEnd(lastDate);
+  const now = deps.clock.now();
+  if (now > limitationEndsAt) throw new DeadlineError('The 2 years for applying for enforcement have passed (CPL 250).', limitationEndsAt);
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(enforcementApplications)
+      .values({
+        caseId: c.id,
+        confirmationId: confirmation.id,
+        courtId: confirmation.courtId,
+        partyId: mine[0]!.id,
+        userId: viewer.userId,
+        note: data.note ?? null,
+        lastPerformanceDate: lastDate,
+        limitationEndsAt,
+        createdAt: now,
+      })
+      .returning();
+    await touchCase(tx, deps.clock, actor, c, {}, {
+      type: 'enforcement.applied',
+      data: { enforcementId: row!.id, courtId: confirmation.courtId, rulingNumber: confirmation.rulingNumber, lastPerformanceDate: lastDate, limitationEndsAt: limitationEndsAt.toISOString() },
+    });
+    await enqueueCourtWebhook(tx, deps.clock, confirmation.courtId, {
+      topic: 'enforcement_application.created',
+      caseId: c.id,
+      data: {
+        enforcementApplicationId: globalIdOf('EnforcementApplication', row!.id),
+        caseId: globalIdOf('Case', c.id),
+        confirmationApplicationId: globalIdOf('ConfirmationApplication', confirmation.id),
+        rulingNumber: confirmation.rulingNumber,
+        applicant: mine[0]!.name,
+        lastPerformanceDate: lastDate,
+        limitationEndsAt: limitationEndsAt.toISOString(),
+        createdAt: now.toISOString(),
+      },
+    });
+    return row!;
+  });
+}

@@ -1,0 +1,110 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { caseTerminations, confirmationApplications, litigationTransfers, organizations } from '../../../schema';
+import { requireUser } from '../auth/policy';
+import { applyTransition } from '../cases/apply-transition';
+import { loadParties, loadVisibleCase, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
+import { addCalendarDays } from '../clock/calendar';
+import type { Actor, Deps } from '../context';
+import { enqueueCourtWebhook, globalIdOf, grantCourtAccess } from '../confirmation/court-webhooks';
+import { uniqueViolation } from '../db-errors';
+import { ConflictError, ForbiddenError, InvalidTransitionError, ValidationError } from '../errors';
+import type { Executor } from '../../db';
+import { parseInput } from '../validate';
+
+export type TransferRow = typeof litigationTransfers.$inferSelect;
+type FailureReport = TransferRow['failureReport'];
+
+/** CPL 126: the court decides on filing within 7 days of receiving the complaint. */
+export const FILING_DECISION_DAYS = 7;
+
+const TRANSFERABLE = ['FAILED', 'REFUSED', 'CONFIRMATION_REJECTED'];
+
+/** The report the court receives: the termination's failure report, or one built from the refusal or rejection. */
+async function failureReportOf(db: Executor, c: CaseRow, parties: PartyRow[]): Promise<FailureReport> {
+  const [termination] = await db.select().from(caseTerminations).where(eq(caseTerminations.caseId, c.id));
+  if (termination) return termination.failureReport;
+  if (c.status === 'REFUSED') {
+    const refusals = parties.filter((p) => p.consent === 'REFUSED').map((p) => `${p.name}：${p.consentReason ?? '未说明理由'}`);
+    return { why: `被申请人不同意调解（PML 3, 17）。${refusals.join('；')}`, undisputedFacts: [], notesForCourt: null, routes: ['诉讼'] };
+  }
+  const [rejected] = await db
+    .select()
+    .from(confirmationApplications)
+    .where(and(eq(confirmationApplications.caseId, c.id), eq(confirmationApplications.status, 'REJECTED')))
+    .orderBy(desc(confirmationApplications.decidedAt))
+    .limit(1);
+  return {
+    why: rejected ? `调解协议经司法确认被驳回（${rejected.rulingNumber}，理由：${rejected.rejectionGround}）` : '调解协议经司法确认被驳回',
+    undisputedFacts: [],
+    notesForCourt: rejected?.decisionNote ?? null,
+    routes: ['诉讼'],
+  };
+}
+
+/**
+ * A party sends a failed, refused or rejected case to the court of their choice for filing (转立案,
+ * OMR 21) with the failure report and the undisputed facts; the court must decide on filing within
+ * 7 days (CPL 126). The case becomes LITIGATION and the court's systems receive `litigation_transfer.created`.
+ */
+export async function transferToLitigation(
+  deps: Deps,
+  actor: Actor,
+  input: { caseId: string; courtId: string; note?: string | null },
+): Promise<TransferRow> {
+  const viewer = requireUser(actor);
+  const data = parseInput(z.object({ caseId: z.string().uuid(), courtId: z.string().uuid(), note: z.string().trim().max(5000).nullish() }), input);
+  const c = await loadVisibleCase(deps.db, viewer, data.caseId);
+  const parties = await loadParties(deps.db, c.id);
+  const mine = partiesOfViewer(parties, viewer);
+  if (mine.length === 0) throw new ForbiddenError('Only a party may take the case to court.');
+  if (!TRANSFERABLE.includes(c.status)) throw new InvalidTransitionError(c.status, 'TRANSFER_TO_LITIGATION');
+  const [court] = await deps.db.select().from(organizations).where(eq(organizations.id, data.courtId));
+  if (!court || court.kind !== 'COURT' || !court.active) throw ValidationError.field('courtId', 'is not a court');
+  const report = await failureReportOf(deps.db, c, parties);
+  const now = deps.clock.now();
+  const filingDueAt = addCalendarDays(now, FILING_DECISION_DAYS, deps.calendar);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [transfer] = await tx
+        .insert(litigationTransfers)
+        .values({
+          caseId: c.id,
+          courtId: court.id,
+          status: 'PENDING',
+          partyId: mine[0]!.id,
+          requestedBy: viewer.userId,
+          fromStatus: c.status,
+          failureReport: report,
+          undisputedFacts: report.undisputedFacts,
+          note: data.note ?? null,
+          filingDueAt,
+          createdAt: now,
+        })
+        .returning();
+      await applyTransition(tx, deps.clock, actor, c, 'TRANSFER_TO_LITIGATION', { dueAt: filingDueAt, dueRule: 'CPL 126: 人民法院7日内决定是否立案' }, {
+        type: 'litigation.transferred',
+        data: { transferId: transfer!.id, courtId: court.id, courtName: court.name, by: viewer.name, undisputedFacts: report.undisputedFacts.length },
+      });
+      await grantCourtAccess(tx, deps.clock, c.id, court.id, 'litigation transfer');
+      await enqueueCourtWebhook(tx, deps.clock, court.id, {
+        topic: 'litigation_transfer.created',
+        caseId: c.id,
+        data: {
+          transferId: globalIdOf('LitigationTransfer', transfer!.id),
+          caseId: globalIdOf('Case', c.id),
+          caseNumber: c.number,
+          courtId: globalIdOf('Organization', court.id),
+          fromStatus: c.status,
+          undisputedFacts: report.undisputedFacts,
+          filingDueAt: filingDueAt.toISOString(),
+          createdAt: now.toISOString(),
+        },
+      });
+      return transfer!;
+    });
+  } catch (err) {
+    if (uniqueViolation(err) === 'litigation_transfers_case_key') throw new ConflictError('This case has already been sent to a court.');
+    throw err;
+  }
+}

@@ -1,0 +1,473 @@
+import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { agreements, caseParties, cases, confirmationApplications, confirmationSupplements, enforcementApplications } from '../../schema';
+import type { ConfirmationApplicant, ConfirmationMaterials } from '../../schema/confirmation';
+import { visibleCases, type CaseRow } from '../domain/cases/case-access';
+import type { Viewer } from '../domain/context';
+import { acceptConfirmationApplication } from '../domain/confirmation/accept-confirmation-application';
+import {
+  CONFIRMATION_STATUSES,
+  NOT_ACCEPTED_GROUNDS,
+  REJECTION_GROUNDS,
+  type ApplicationRow,
+} from '../domain/confirmation/application-access';
+import { applyForEnforcement, type EnforcementRow } from '../domain/confirmation/apply-for-enforcement';
+import { applyForJudicialConfirmation } from '../domain/confirmation/apply-for-judicial-confirmation';
+import { declineConfirmationApplication } from '../domain/confirmation/decline-confirmation-application';
+import { eligibleCourts, type EligibleCourt } from '../domain/confirmation/eligible-courts';
+import { extendConfirmationReview } from '../domain/confirmation/extend-confirmation-review';
+import { requestSupplement } from '../domain/confirmation/request-supplement';
+import { ruleOnConfirmation } from '../domain/confirmation/rule-on-confirmation';
+import { submitSupplement } from '../domain/confirmation/submit-supplement';
+import { treatAsWithdrawn } from '../domain/confirmation/treat-as-withdrawn';
+import { withdrawConfirmationApplication } from '../domain/confirmation/withdraw-confirmation-application';
+import { ValidationError } from '../domain/errors';
+import { AgreementRef } from './agreement';
+import { builder } from './builder';
+import { CaseRef } from './case';
+import type { GraphQLContext } from './context';
+import { localId } from './ids';
+import { OrganizationRef } from './organization';
+
+type SupplementRow = typeof confirmationSupplements.$inferSelect;
+
+export const ConfirmationStatusEnum = builder.enumType('ConfirmationStatus', { values: CONFIRMATION_STATUSES });
+export const NotAcceptedGroundEnum = builder.enumType('NotAcceptedGround', {
+  description: 'INT 355: why a court does not accept an application (不予受理).',
+  values: NOT_ACCEPTED_GROUNDS,
+});
+export const RejectionGroundEnum = builder.enumType('RejectionGround', {
+  description: 'INT 358 (and OMR 23 for sham mediation): why a court rejects an application (驳回).',
+  values: REJECTION_GROUNDS,
+});
+const ConfirmationOutcomeEnum = builder.enumType('ConfirmationOutcome', { values: ['CONFIRMED', 'REJECTED'] as const });
+
+/**
+ * Which applications a viewer may see: a court client its own court's once submitted; anyone else
+ * those of cases they may see.
+ */
+function visibleApplications(viewer: Viewer | null): SQL {
+  if (viewer?.kind === 'apiClient') {
+    return and(eq(confirmationApplications.courtId, viewer.organizationId), ne(confirmationApplications.status, 'AWAITING_CO_APPLICANT'))!;
+  }
+  return sql`exists (select 1 from ${cases} where ${cases.id} = ${confirmationApplications.caseId} and ${visibleCases(viewer)})`;
+}
+
+export const ConfirmationApplicationRef = builder.loadableNodeRef('ConfirmationApplication', {
+  id: { resolve: (a: ApplicationRow) => a.id },
+  load: async (ids: string[], ctx: GraphQLContext) => {
+    const rows = await ctx.deps.db
+      .select()
+      .from(confirmationApplications)
+      .where(and(inArray(confirmationApplications.id, ids), visibleApplications(ctx.viewer)));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null) as ApplicationRow[];
+  },
+});
+
+const ApplicantRef = builder.objectRef<ConfirmationApplicant>('ConfirmationApplicant').implement({
+  fields: (t) => ({
+    partyId: t.exposeID('partyId', { description: 'The CaseParty id.' }),
+    name: t.exposeString('name'),
+    role: t.exposeString('role'),
+    appliedAt: t.field({ type: 'DateTime', resolve: (a) => new Date(a.appliedAt) }),
+  }),
+});
+
+const SupplementRef = builder.objectRef<SupplementRow>('ConfirmationSupplement').implement({
+  description: 'A court’s request for further materials (INT 354, 356) and the parties’ answer.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    items: t.exposeStringList('items'),
+    dueAt: t.field({ type: 'DateTime', resolve: (s) => s.dueAt }),
+    requestedAt: t.field({ type: 'DateTime', resolve: (s) => s.requestedAt }),
+    answer: t.exposeString('answer', { nullable: true }),
+    answeredAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.answeredAt }),
+    answeredLate: t.boolean({ resolve: (s) => s.answeredLate === true }),
+    overdue: t.boolean({ description: 'Unanswered past the deadline (INT 357).', resolve: (s, _a, ctx) => !s.answeredAt && ctx.deps.clock.now() > s.dueAt }),
+  }),
+});
+
+type Materials = ConfirmationMaterials;
+const MaterialsAgreementRef = builder.objectRef<Materials['agreement']>('ConfirmationMaterialsAgreement').implement({
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Database id of the agreement version.' }),
+    number: t.exposeString('number'),
+    version: t.exposeInt('version'),
+    fileId: t.exposeID('fileId', { nullable: true }),
+    sha256: t.exposeString('sha256', { nullable: true, description: 'SHA-256 of the signed PDF.' }),
+    verificationCode: t.exposeString('verificationCode'),
+    effectiveAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => (a.effectiveAt ? new Date(a.effectiveAt) : null) }),
+  }),
+});
+const MaterialsPartyRef = builder.objectRef<Materials['parties'][number]>('ConfirmationMaterialsParty').implement({
+  fields: (t) => ({
+    partyId: t.exposeID('partyId'),
+    role: t.exposeString('role'),
+    kind: t.exposeString('kind'),
+    name: t.exposeString('name'),
+    idNumberMasked: t.exposeString('idNumberMasked', { nullable: true, description: 'The full number is on Case.parties for the court.' }),
+    creditCode: t.exposeString('creditCode', { nullable: true }),
+    domicile: t.exposeString('domicile', { nullable: true }),
+    phone: t.exposeString('phone'),
+    agents: t.stringList({ resolve: (p) => p.agents.map((a) => `${a.name}（${a.authority}）`) }),
+  }),
+});
+const MaterialsOrgRef = builder.objectRef<NonNullable<Materials['organization']>>('ConfirmationMaterialsOrganization').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    kind: t.exposeString('kind'),
+    creditCode: t.exposeString('creditCode', { nullable: true }),
+    regionCode: t.exposeString('regionCode'),
+    address: t.exposeString('address', { nullable: true }),
+  }),
+});
+const MaterialsMinutesRef = builder.objectRef<Materials['minutes'][number]>('ConfirmationMaterialsMinutes').implement({
+  fields: (t) => ({
+    sessionId: t.exposeID('sessionId'),
+    sha256: t.exposeString('sha256', { nullable: true }),
+    lockedAt: t.field({ type: 'DateTime', nullable: true, resolve: (m) => (m.lockedAt ? new Date(m.lockedAt) : null) }),
+  }),
+});
+const MaterialsEvidenceRef = builder.objectRef<Materials['evidence'][number]>('ConfirmationMaterialsEvidence').implement({
+  fields: (t) => ({
+    evidenceId: t.exposeID('evidenceId'),
+    title: t.exposeString('title'),
+    fileId: t.exposeID('fileId'),
+    sha256: t.exposeString('sha256', { nullable: true }),
+  }),
+});
+const MaterialsRef = builder.objectRef<Materials>('ConfirmationMaterials').implement({
+  description: 'INT 354: what the application carries, as frozen when the parties applied.',
+  fields: (t) => ({
+    agreement: t.field({ type: MaterialsAgreementRef, resolve: (m) => m.agreement }),
+    parties: t.field({ type: [MaterialsPartyRef], resolve: (m) => m.parties }),
+    organization: t.field({ type: MaterialsOrgRef, nullable: true, resolve: (m) => m.organization }),
+    mediatorName: t.exposeString('mediatorName', { nullable: true }),
+    minutes: t.field({ type: [MaterialsMinutesRef], resolve: (m) => m.minutes }),
+    evidence: t.field({ type: [MaterialsEvidenceRef], resolve: (m) => m.evidence }),
+  }),
+});
+
+const ExtensionRef = builder.objectRef<ApplicationRow>('ConfirmationExtension').implement({
+  description: 'JC2011 5: the 10-day extension and the president who approved it.',
+  fields: (t) => ({
+    approvedBy: t.string({ resolve: (a) => a.extensionApprovedBy ?? '' }),
+    reason: t.string({ resolve: (a) => a.extensionReason ?? '' }),
+    extendedAt: t.field({ type: 'DateTime', resolve: (a) => a.extendedAt! }),
+  }),
+});
+
+const DECIDED = ['NOT_ACCEPTED', 'CONFIRMED', 'REJECTED', 'WITHDRAWN'];
+
+ConfirmationApplicationRef.implement({
+  description: '司法确认申请 (CPL 205): joint, to one court, with the materials of INT 354.',
+  fields: (t) => ({
+    status: t.field({ type: ConfirmationStatusEnum, resolve: (a) => a.status as (typeof CONFIRMATION_STATUSES)[number] }),
+    court: t.field({ type: OrganizationRef, resolve: (a) => a.courtId }),
+    agreement: t.field({ type: AgreementRef, resolve: (a) => a.agreementId }),
+    case: t.field({ type: CaseRef, resolve: (a) => a.caseId }),
+    applicants: t.field({ type: [ApplicantRef], resolve: (a) => a.applicants }),
+    materials: t.field({ type: MaterialsRef, resolve: (a) => a.materials }),
+    supplements: t.field({
+      type: [SupplementRef],
+      resolve: (a, _x, ctx) =>
+        ctx.deps.db.select().from(confirmationSupplements).where(eq(confirmationSupplements.applicationId, a.id)).orderBy(asc(confirmationSupplements.requestedAt)),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
+    submittedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.submittedAt }),
+    acceptanceDueAt: t.field({ type: 'DateTime', nullable: true, description: 'JC2011 4: acceptance decided within 3 days of submission.', resolve: (a) => a.acceptanceDueAt }),
+    acceptanceLate: t.boolean({
+      description: 'Accepted (or still undecided) after the 3 days of JC2011 4.',
+      resolve: (a, _x, ctx) => a.acceptanceDueAt !== null && (a.acceptedAt ?? (a.status === 'SUBMITTED' ? ctx.deps.clock.now() : a.acceptanceDueAt)) > a.acceptanceDueAt,
+    }),
+    acceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.acceptedAt }),
+    decisionDueAt: t.field({ type: 'DateTime', nullable: true, description: 'JC2011 5: 15 days after acceptance, +10 with the president’s approval.', resolve: (a) => a.decisionDueAt }),
+    statutoryCapAt: t.field({ type: 'DateTime', nullable: true, description: 'CPL 187: 30 days after acceptance.', resolve: (a) => a.statutoryCapAt }),
+    beyondStatutoryCap: t.boolean({
+      description: 'The decision is due, or was made, after the 30-day cap of CPL 187.',
+      resolve: (a, _x, ctx) => a.statutoryCapAt !== null && ((a.decisionDueAt !== null && a.decisionDueAt > a.statutoryCapAt) || (a.decidedAt ?? ctx.deps.clock.now()) > a.statutoryCapAt),
+    }),
+    overdue: t.boolean({
+      description: 'No ruling yet and the decision is past due.',
+      resolve: (a, _x, ctx) => !DECIDED.includes(a.status) && a.decisionDueAt !== null && ctx.deps.clock.now() > a.decisionDueAt,
+    }),
+    extension: t.field({ type: ExtensionRef, nullable: true, resolve: (a) => (a.extendedAt ? a : null) }),
+    rulingNumber: t.exposeString('rulingNumber', { nullable: true }),
+    rulingDate: t.field({ type: 'Date', nullable: true, resolve: (a) => a.rulingDate }),
+    rejectionGround: t.field({ type: RejectionGroundEnum, nullable: true, resolve: (a) => a.rejectionGround as (typeof REJECTION_GROUNDS)[number] | null }),
+    notAcceptedGround: t.field({ type: NotAcceptedGroundEnum, nullable: true, resolve: (a) => a.notAcceptedGround as (typeof NOT_ACCEPTED_GROUNDS)[number] | null }),
+    decisionNote: t.exposeString('decisionNote', { nullable: true }),
+    decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
+    withdrawnAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.withdrawnAt }),
+    withdrawalReason: t.exposeString('withdrawalReason', { nullable: true }),
+  }),
+});
+
+const EligibleCourtRef = builder.objectRef<EligibleCourt>('EligibleCourt').implement({
+  description: 'A court that may confirm the agreement (CPL 205, INT 352, SIM 19) and why.',
+  fields: (t) => ({
+    court: t.field({ type: OrganizationRef, resolve: (e) => e.court }),
+    reasons: t.stringList({ resolve: (e) => e.reasons }),
+  }),
+});
+
+export const EnforcementApplicationRef = builder.loadableNodeRef('EnforcementApplication', {
+  id: { resolve: (e: EnforcementRow) => e.id },
+  load: async (ids: string[], ctx: GraphQLContext) => {
+    const v = ctx.viewer;
+    const where =
+      v?.kind === 'apiClient'
+        ? eq(enforcementApplications.courtId, v.organizationId)
+        : sql`exists (select 1 from ${cases} where ${cases.id} = ${enforcementApplications.caseId} and ${visibleCases(v)})`;
+    const rows = await ctx.deps.db.select().from(enforcementApplications).where(and(inArray(enforcementApplications.id, ids), where));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null) as EnforcementRow[];
+  },
+});
+EnforcementApplicationRef.implement({
+  description: '申请强制执行 of a confirmed agreement at the confirming court (CPL 206, 250).',
+  fields: (t) => ({
+    case: t.field({ type: CaseRef, resolve: (e) => e.caseId }),
+    court: t.field({ type: OrganizationRef, resolve: (e) => e.courtId }),
+    confirmation: t.field({ type: ConfirmationApplicationRef, resolve: (e) => e.confirmationId }),
+    applicantName: t.string({
+      resolve: async (e, _a, ctx) => (await ctx.deps.db.select({ name: caseParties.name }).from(caseParties).where(eq(caseParties.id, e.partyId)))[0]?.name ?? '',
+    }),
+    note: t.exposeString('note', { nullable: true }),
+    lastPerformanceDate: t.field({ type: 'Date', resolve: (e) => e.lastPerformanceDate }),
+    limitationEndsAt: t.field({ type: 'DateTime', description: 'CPL 250: 2 years from the last performance date.', resolve: (e) => e.limitationEndsAt }),
+    createdAt: t.field({ type: 'DateTime', resolve: (e) => e.createdAt }),
+  }),
+});
+
+builder.objectFields(AgreementRef, (t) => ({
+  eligibleCourts: t.field({
+    type: [EligibleCourtRef],
+    description: 'Courts the parties may apply to for judicial confirmation, with the reason for each.',
+    resolve: async (a, _x, ctx) => {
+      const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, a.caseId));
+      if (!c) return [];
+      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id));
+      return eligibleCourts(ctx.deps.db, c, parties);
+    },
+  }),
+}));
+
+builder.objectFields(CaseRef, (t) => ({
+  confirmation: t.field({
+    type: ConfirmationApplicationRef,
+    nullable: true,
+    description: 'The latest application for judicial confirmation.',
+    resolve: async (c: CaseRow, _x, ctx) => {
+      const [row] = await ctx.deps.db
+        .select()
+        .from(confirmationApplications)
+        .where(and(eq(confirmationApplications.caseId, c.id), visibleApplications(ctx.viewer)))
+        .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id))
+        .limit(1);
+      return row ?? null;
+    },
+  }),
+  enforcementApplications: t.field({
+    type: [EnforcementApplicationRef],
+    resolve: (c: CaseRow, _x, ctx) => {
+      const v = ctx.viewer;
+      return ctx.deps.db
+        .select()
+        .from(enforcementApplications)
+        .where(and(eq(enforcementApplications.caseId, c.id), v?.kind === 'apiClient' ? eq(enforcementApplications.courtId, v.organizationId) : undefined))
+        .orderBy(asc(enforcementApplications.createdAt));
+    },
+  }),
+}));
+
+type Cursor = [string, string];
+const encodeCursor = (a: ApplicationRow) => Buffer.from(JSON.stringify([a.createdAt.toISOString(), a.id])).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return v as Cursor;
+  } catch {
+    // falls through
+  }
+  throw ValidationError.field('after', 'is not a cursor from this list');
+}
+
+const ApplicationConnection = builder.connectionObject({ type: ConfirmationApplicationRef, name: 'ConfirmationApplicationConnection' });
+
+builder.queryFields((t) => ({
+  confirmationApplications: t.field({
+    type: ApplicationConnection,
+    description: 'A court client: its own court’s applications; anyone else: those of the cases they may see. Newest first.',
+    args: { status: t.arg({ type: [ConfirmationStatusEnum] }), first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
+    resolve: async (_p, args, ctx) => {
+      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const where: (SQL | undefined)[] = [visibleApplications(ctx.viewer)];
+      if (args.status?.length) where.push(inArray(confirmationApplications.status, args.status));
+      if (args.after) {
+        const [created, id] = decodeCursor(args.after);
+        const at = new Date(created);
+        where.push(or(lt(confirmationApplications.createdAt, at), and(eq(confirmationApplications.createdAt, at), lt(confirmationApplications.id, id))));
+      }
+      const rows = await ctx.deps.db
+        .select()
+        .from(confirmationApplications)
+        .where(and(...where))
+        .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id))
+        .limit(first + 1);
+      const page = rows.slice(0, first);
+      return {
+        edges: page.map((a) => ({ cursor: encodeCursor(a), node: a })),
+        pageInfo: {
+          hasNextPage: rows.length > first,
+          hasPreviousPage: Boolean(args.after),
+          startCursor: page[0] ? encodeCursor(page[0]) : null,
+          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
+        },
+      };
+    },
+  }),
+  eligibleCourts: t.field({
+    type: [EligibleCourtRef],
+    description: 'Same as Agreement.eligibleCourts, by agreement id; empty when the agreement is not visible.',
+    authScopes: { loggedIn: true },
+    args: { agreementId: t.arg.id({ required: true }) },
+    resolve: async (_p, args, ctx) => {
+      const id = localId(String(args.agreementId), 'Agreement', 'agreementId');
+      const [a] = await ctx.deps.db.select({ caseId: agreements.caseId }).from(agreements).where(eq(agreements.id, id));
+      if (!a) return [];
+      const [c] = await ctx.deps.db.select().from(cases).where(and(eq(cases.id, a.caseId), visibleCases(ctx.viewer)));
+      if (!c) return [];
+      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id));
+      return eligibleCourts(ctx.deps.db, c, parties);
+    },
+  }),
+}));
+
+const applicationSuccess = (name: string) =>
+  builder.objectRef<{ application: ApplicationRow }>(name).implement({
+    fields: (t) => ({ application: t.field({ type: ConfirmationApplicationRef, resolve: (p) => p.application }) }),
+  });
+
+const appId = (id: string | number) => localId(String(id), 'ConfirmationApplication', 'applicationId');
+
+const ApplyInput = builder.inputType('ApplyForJudicialConfirmationInput', {
+  fields: (t) => ({ agreementId: t.id({ required: true }), courtId: t.id({ required: true, description: 'One of Agreement.eligibleCourts.' }) }),
+});
+const AppIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ applicationId: t.id({ required: true }) }) });
+const DeclineInput = builder.inputType('DeclineConfirmationApplicationInput', {
+  fields: (t) => ({ applicationId: t.id({ required: true }), ground: t.field({ type: NotAcceptedGroundEnum, required: true }), note: t.string() }),
+});
+const ExtendInput = builder.inputType('ExtendConfirmationReviewInput', {
+  fields: (t) => ({
+    applicationId: t.id({ required: true }),
+    approvedBy: t.string({ required: true, description: 'Name of the court president who approved (JC2011 5).' }),
+    reason: t.string({ required: true }),
+  }),
+});
+const SupplementInput = builder.inputType('RequestSupplementInput', {
+  fields: (t) => ({ applicationId: t.id({ required: true }), items: t.stringList({ required: true }), dueAt: t.field({ type: 'DateTime', required: true }), note: t.string() }),
+});
+const SubmitSupplementInput = builder.inputType('SubmitSupplementInput', {
+  fields: (t) => ({ applicationId: t.id({ required: true }), text: t.string({ required: true }), items: t.stringList({ description: 'One answer per requested item, in order.' }) }),
+});
+const TreatInput = builder.inputType('TreatAsWithdrawnInput', { fields: (t) => ({ applicationId: t.id({ required: true }), note: t.string() }) });
+const RuleInput = builder.inputType('RuleOnConfirmationInput', {
+  fields: (t) => ({
+    applicationId: t.id({ required: true }),
+    outcome: t.field({ type: ConfirmationOutcomeEnum, required: true }),
+    rulingNumber: t.string({ required: true, description: '(YEAR)<this court’s code>民特<serial>号, e.g. (2026)云0102民特123号.' }),
+    rejectionGround: t.field({ type: RejectionGroundEnum, description: 'Required when REJECTED.' }),
+    rulingDate: t.field({ type: 'Date', description: 'Today (China time) when omitted.' }),
+    note: t.string(),
+  }),
+});
+const WithdrawInput = builder.inputType('WithdrawConfirmationApplicationInput', { fields: (t) => ({ applicationId: t.id({ required: true }), reason: t.string() }) });
+const EnforcementInput = builder.inputType('ApplyForEnforcementInput', { fields: (t) => ({ caseId: t.id({ required: true }), note: t.string() }) });
+const EnforcementSuccess = builder.objectRef<{ enforcement: EnforcementRow }>('ApplyForEnforcementSuccess').implement({
+  fields: (t) => ({ enforcement: t.field({ type: EnforcementApplicationRef, resolve: (p) => p.enforcement }) }),
+});
+
+builder.mutationFields((t) => ({
+  applyForJudicialConfirmation: t.field({
+    type: applicationSuccess('ApplyForJudicialConfirmationSuccess'),
+    errors: { union: { name: 'ApplyForJudicialConfirmationResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ApplyInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      application: await applyForJudicialConfirmation(ctx.deps, ctx.actor, {
+        agreementId: localId(String(input.agreementId), 'Agreement', 'agreementId'),
+        courtId: localId(String(input.courtId), 'Organization', 'courtId'),
+      }),
+    }),
+  }),
+  withdrawConfirmationApplication: t.field({
+    type: applicationSuccess('WithdrawConfirmationApplicationSuccess'),
+    errors: { union: { name: 'WithdrawConfirmationApplicationResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: WithdrawInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      application: await withdrawConfirmationApplication(ctx.deps, ctx.actor, { applicationId: appId(input.applicationId), reason: input.reason }),
+    }),
+  }),
+  submitSupplement: t.field({
+    type: applicationSuccess('SubmitSupplementSuccess'),
+    errors: { union: { name: 'SubmitSupplementResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: SubmitSupplementInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      application: await submitSupplement(ctx.deps, ctx.actor, { applicationId: appId(input.applicationId), text: input.text, items: input.items }),
+    }),
+  }),
+  acceptConfirmationApplication: t.field({
+    type: applicationSuccess('AcceptConfirmationApplicationSuccess'),
+    errors: { union: { name: 'AcceptConfirmationApplicationResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: AppIdInput('AcceptConfirmationApplicationInput'), required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ application: await acceptConfirmationApplication(ctx.deps, ctx.actor, { applicationId: appId(input.applicationId) }) }),
+  }),
+  extendConfirmationReview: t.field({
+    type: applicationSuccess('ExtendConfirmationReviewSuccess'),
+    errors: { union: { name: 'ExtendConfirmationReviewResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: ExtendInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ application: await extendConfirmationReview(ctx.deps, ctx.actor, { ...input, applicationId: appId(input.applicationId) }) }),
+  }),
+  declineConfirmationApplication: t.field({
+    type: applicationSuccess('DeclineConfirmationApplicationSuccess'),
+    errors: { union: { name: 'DeclineConfirmationApplicationResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: DeclineInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ application: await declineConfirmationApplication(ctx.deps, ctx.actor, { ...input, applicationId: appId(input.applicationId) }) }),
+  }),
+  requestSupplement: t.field({
+    type: applicationSuccess('RequestSupplementSuccess'),
+    errors: { union: { name: 'RequestSupplementResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: SupplementInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ application: await requestSupplement(ctx.deps, ctx.actor, { ...input, applicationId: appId(input.applicationId) }) }),
+  }),
+  treatAsWithdrawn: t.field({
+    type: applicationSuccess('TreatAsWithdrawnSuccess'),
+    errors: { union: { name: 'TreatAsWithdrawnResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: TreatInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ application: await treatAsWithdrawn(ctx.deps, ctx.actor, { ...input, applicationId: appId(input.applicationId) }) }),
+  }),
+  ruleOnConfirmation: t.field({
+    type: applicationSuccess('RuleOnConfirmationSuccess'),
+    errors: { union: { name: 'RuleOnConfirmationResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: RuleInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ application: await ruleOnConfirmation(ctx.deps, ctx.actor, { ...input, applicationId: appId(input.applicationId) }) }),
+  }),
+  applyForEnforcement: t.field({
+    type: EnforcementSuccess,
+    errors: { union: { name: 'ApplyForEnforcementResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: EnforcementInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      enforcement: await applyForEnforcement(ctx.deps, ctx.actor, { caseId: localId(String(input.caseId), 'Case', 'caseId'), note: input.note }),
+    }),
+  }),
+}));

@@ -1,0 +1,163 @@
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { cases, litigationTransfers } from '../../schema';
+import { visibleCases, type CaseRow } from '../domain/cases/case-access';
+import type { Viewer } from '../domain/context';
+import { ValidationError } from '../domain/errors';
+import { acknowledgeLitigationTransfer } from '../domain/litigation/acknowledge-litigation-transfer';
+import { transferToLitigation, type TransferRow } from '../domain/litigation/transfer-to-litigation';
+import { builder } from './builder';
+import { CaseRef } from './case';
+import type { GraphQLContext } from './context';
+import { localId } from './ids';
+import { OrganizationRef } from './organization';
+
+const TRANSFER_STATUSES = ['PENDING', 'ACKNOWLEDGED'] as const;
+export const LitigationTransferStatusEnum = builder.enumType('LitigationTransferStatus', {
+  description: 'PENDING: the court has yet to decide on filing (CPL 126); ACKNOWLEDGED: filed under a docket number.',
+  values: TRANSFER_STATUSES,
+});
+
+/** A court client sees its own court's transfers; anyone else those of cases they may see. */
+function visibleTransfers(viewer: Viewer | null): SQL {
+  if (viewer?.kind === 'apiClient') return eq(litigationTransfers.courtId, viewer.organizationId);
+  return sql`exists (select 1 from ${cases} where ${cases.id} = ${litigationTransfers.caseId} and ${visibleCases(viewer)})`;
+}
+
+export const LitigationTransferRef = builder.loadableNodeRef('LitigationTransfer', {
+  id: { resolve: (t: TransferRow) => t.id },
+  load: async (ids: string[], ctx: GraphQLContext) => {
+    const rows = await ctx.deps.db.select().from(litigationTransfers).where(and(inArray(litigationTransfers.id, ids), visibleTransfers(ctx.viewer)));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null) as TransferRow[];
+  },
+});
+
+const FailureReportRef = builder.objectRef<TransferRow['failureReport']>('FailureReport').implement({
+  description: 'Why mediation failed and what the court should know (OMR 21).',
+  fields: (t) => ({
+    why: t.exposeString('why'),
+    undisputedFacts: t.exposeStringList('undisputedFacts'),
+    notesForCourt: t.exposeString('notesForCourt', { nullable: true }),
+    routes: t.exposeStringList('routes'),
+  }),
+});
+
+LitigationTransferRef.implement({
+  description: '转立案: a case sent to a court for filing with its failure report (OMR 21, CPL 126).',
+  fields: (t) => ({
+    status: t.field({ type: LitigationTransferStatusEnum, resolve: (x) => x.status as (typeof TRANSFER_STATUSES)[number] }),
+    court: t.field({ type: OrganizationRef, resolve: (x) => x.courtId }),
+    case: t.field({ type: CaseRef, resolve: (x) => x.caseId }),
+    fromStatus: t.exposeString('fromStatus'),
+    docketNumber: t.exposeString('docketNumber', { nullable: true }),
+    undisputedFacts: t.exposeStringList('undisputedFacts', { description: 'Facts the parties confirmed as undisputed (OMR 18, 22).' }),
+    failureReport: t.field({ type: FailureReportRef, resolve: (x) => x.failureReport }),
+    note: t.exposeString('note', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (x) => x.createdAt }),
+    filingDueAt: t.field({ type: 'DateTime', description: 'CPL 126: filing decided within 7 days.', resolve: (x) => x.filingDueAt }),
+    acknowledgedAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.acknowledgedAt }),
+    overdue: t.boolean({
+      description: 'Not filed by filingDueAt (still pending past it, or acknowledged after it).',
+      resolve: (x, _a, ctx) => (x.acknowledgedAt ?? ctx.deps.clock.now()) > x.filingDueAt,
+    }),
+  }),
+});
+
+builder.objectFields(CaseRef, (t) => ({
+  litigationTransfer: t.field({
+    type: LitigationTransferRef,
+    nullable: true,
+    resolve: async (c: CaseRow, _a, ctx) =>
+      (await ctx.deps.db.select().from(litigationTransfers).where(and(eq(litigationTransfers.caseId, c.id), visibleTransfers(ctx.viewer))))[0] ?? null,
+  }),
+}));
+
+type Cursor = [string, string];
+const encodeCursor = (x: TransferRow) => Buffer.from(JSON.stringify([x.createdAt.toISOString(), x.id])).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return v as Cursor;
+  } catch {
+    // falls through
+  }
+  throw ValidationError.field('after', 'is not a cursor from this list');
+}
+
+const TransferConnection = builder.connectionObject({ type: LitigationTransferRef, name: 'LitigationTransferConnection' });
+
+builder.queryFields((t) => ({
+  litigationTransfers: t.field({
+    type: TransferConnection,
+    description: 'A court client: its own court’s transfers; anyone else: those of the cases they may see. Newest first.',
+    args: { status: t.arg({ type: [LitigationTransferStatusEnum] }), first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
+    resolve: async (_p, args, ctx) => {
+      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const where: (SQL | undefined)[] = [visibleTransfers(ctx.viewer)];
+      if (args.status?.length) where.push(inArray(litigationTransfers.status, args.status));
+      if (args.after) {
+        const [created, id] = decodeCursor(args.after);
+        const at = new Date(created);
+        where.push(or(lt(litigationTransfers.createdAt, at), and(eq(litigationTransfers.createdAt, at), lt(litigationTransfers.id, id))));
+      }
+      const rows = await ctx.deps.db
+        .select()
+        .from(litigationTransfers)
+        .where(and(...where))
+        .orderBy(desc(litigationTransfers.createdAt), desc(litigationTransfers.id))
+        .limit(first + 1);
+      const page = rows.slice(0, first);
+      return {
+        edges: page.map((x) => ({ cursor: encodeCursor(x), node: x })),
+        pageInfo: {
+          hasNextPage: rows.length > first,
+          hasPreviousPage: Boolean(args.after),
+          startCursor: page[0] ? encodeCursor(page[0]) : null,
+          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
+        },
+      };
+    },
+  }),
+}));
+
+const TransferInput = builder.inputType('TransferToLitigationInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), courtId: t.id({ required: true, description: 'The court the party chooses to sue in.' }), note: t.string() }),
+});
+const AckInput = builder.inputType('AcknowledgeLitigationTransferInput', {
+  fields: (t) => ({
+    transferId: t.id({ required: true }),
+    docketNumber: t.string({ required: true, description: '(YEAR)<this court’s code>民初<serial>号, e.g. (2026)云0102民初456号.' }),
+  }),
+});
+const transferSuccess = (name: string) =>
+  builder.objectRef<{ transfer: TransferRow }>(name).implement({
+    fields: (t) => ({ transfer: t.field({ type: LitigationTransferRef, resolve: (p) => p.transfer }) }),
+  });
+
+builder.mutationFields((t) => ({
+  transferToLitigation: t.field({
+    type: transferSuccess('TransferToLitigationSuccess'),
+    errors: { union: { name: 'TransferToLitigationResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: TransferInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      transfer: await transferToLitigation(ctx.deps, ctx.actor, {
+        caseId: localId(String(input.caseId), 'Case', 'caseId'),
+        courtId: localId(String(input.courtId), 'Organization', 'courtId'),
+        note: input.note,
+      }),
+    }),
+  }),
+  acknowledgeLitigationTransfer: t.field({
+    type: transferSuccess('AcknowledgeLitigationTransferSuccess'),
+    errors: { union: { name: 'AcknowledgeLitigationTransferResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: AckInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      transfer: await acknowledgeLitigationTransfer(ctx.deps, ctx.actor, {
+        transferId: localId(String(input.transferId), 'LitigationTransfer', 'transferId'),
+        docketNumber: input.docketNumber,
+      }),
+    }),
+  }),
+}));

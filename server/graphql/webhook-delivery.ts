@@ -1,0 +1,85 @@
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { outbox } from '../../schema';
+import { ValidationError } from '../domain/errors';
+import { redeliverWebhook, visibleWebhookDeliveries, type OutboxRow } from '../domain/outbox/redeliver-webhook';
+import { builder } from './builder';
+import { localId } from './ids';
+
+const WebhookDeliveryRef = builder.objectRef<OutboxRow>('WebhookDelivery').implement({
+  description: 'One webhook event to one court client: the delivery log (at least once, retried with backoff).',
+  fields: (t) => ({
+    id: t.id({ description: 'The event id receivers see in the body (`id`); use it to drop repeats.', resolve: (r) => r.id }),
+    topic: t.exposeString('topic', { description: 'The event type, e.g. confirmation_application.submitted.' }),
+    status: t.exposeString('status', { description: 'PENDING, DELIVERED or FAILED.' }),
+    attempts: t.exposeInt('attempts'),
+    lastStatus: t.exposeInt('lastStatus', { nullable: true, description: 'HTTP status of the last attempt.' }),
+    lastError: t.exposeString('lastError', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => (r.status === 'PENDING' ? r.availableAt : null) }),
+    deliveredAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.deliveredAt }),
+    apiClientId: t.id({ resolve: (r) => r.recipient }),
+    payload: t.string({ description: 'The event data as JSON.', resolve: (r) => JSON.stringify(r.payload) }),
+  }),
+});
+
+const DeliveryConnection = builder.connectionObject({ type: WebhookDeliveryRef, name: 'WebhookDeliveryConnection' });
+
+type Cursor = [string, string];
+const encodeCursor = (r: OutboxRow) => Buffer.from(JSON.stringify([r.createdAt.toISOString(), r.id])).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return v as Cursor;
+  } catch {
+    // falls through
+  }
+  throw ValidationError.field('after', 'is not a cursor from this list');
+}
+
+builder.queryFields((t) => ({
+  webhookDeliveries: t.field({
+    type: DeliveryConnection,
+    description: 'Platform admins: every webhook delivery; a court client: those to its court. Newest first.',
+    args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), status: t.arg.string({ description: 'PENDING, DELIVERED or FAILED.' }) },
+    resolve: async (_p, args, ctx) => {
+      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const where: (SQL | undefined)[] = [visibleWebhookDeliveries(ctx.viewer)];
+      if (args.status) where.push(eq(outbox.status, args.status));
+      if (args.after) {
+        const [created, id] = decodeCursor(args.after);
+        const at = new Date(created);
+        where.push(or(lt(outbox.createdAt, at), and(eq(outbox.createdAt, at), lt(outbox.id, id))));
+      }
+      const rows = await ctx.deps.db.select().from(outbox).where(and(...where)).orderBy(desc(outbox.createdAt), desc(outbox.id)).limit(first + 1);
+      const page = rows.slice(0, first);
+      return {
+        edges: page.map((r) => ({ cursor: encodeCursor(r), node: r })),
+        pageInfo: {
+          hasNextPage: rows.length > first,
+          hasPreviousPage: Boolean(args.after),
+          startCursor: page[0] ? encodeCursor(page[0]) : null,
+          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
+        },
+      };
+    },
+  }),
+}));
+
+const RedeliverInput = builder.inputType('RedeliverWebhookInput', { fields: (t) => ({ deliveryId: t.id({ required: true }) }) });
+const RedeliverSuccess = builder.objectRef<{ delivery: OutboxRow }>('RedeliverWebhookSuccess').implement({
+  fields: (t) => ({ delivery: t.field({ type: WebhookDeliveryRef, resolve: (p) => p.delivery }) }),
+});
+
+builder.mutationFields((t) => ({
+  redeliverWebhook: t.field({
+    type: RedeliverSuccess,
+    errors: { union: { name: 'RedeliverWebhookResult' } },
+    args: { input: t.arg({ type: RedeliverInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => {
+      // Delivery ids are the raw event ids receivers see, so they are taken as they are.
+      const id = String(input.deliveryId);
+      const deliveryId = /^[0-9a-f-]{36}$/i.test(id) ? id : localId(id, 'WebhookDelivery', 'deliveryId');
+      return { delivery: await redeliverWebhook(ctx.deps, ctx.actor, { deliveryId }) };
+    },
+  }),
+}));
