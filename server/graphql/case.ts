@@ -11,6 +11,7 @@ import { setDiversionRules, type DiversionRuleRow } from '../domain/cases/set-di
 import { CASE_STATUSES } from '../domain/cases/state-machine';
 import { transferCase } from '../domain/cases/transfer-case';
 import { withdrawCase } from '../domain/cases/withdraw-case';
+import { resumeMediation } from '../domain/cases/resume-mediation';
 import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
 import { maskPhone } from '../domain/validation';
@@ -337,6 +338,7 @@ const TransferInput = builder.inputType('TransferCaseInput', {
     mediatorId: t.id({ description: 'A mediator of the receiving organisation; otherwise any of them may take it up.' }),
   }),
 });
+const ResumeInput = builder.inputType('ResumeMediationInput', { fields: (t) => ({ caseId: t.id({ required: true }), reason: t.string({ required: true }) }) });
 const WithdrawInput = builder.inputType('WithdrawCaseInput', { fields: (t) => ({ caseId: t.id({ required: true }), reason: t.string() }) });
 const AdjustRiskInput = builder.inputType('AdjustRiskInput', {
   fields: (t) => ({ caseId: t.id({ required: true }), riskLevel: t.field({ type: RiskLevelEnum, required: true }), reason: t.string({ required: true }) }),
@@ -426,6 +428,14 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: WithdrawInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ case: await withdrawCase(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  resumeMediation: t.field({
+    type: caseSuccess('ResumeMediationSuccess'),
+    errors: { union: { name: 'ResumeMediationResult' } },
+    authScopes: { loggedIn: true },
+    description: 'After a rejected confirmation: mediate again towards a corrected agreement.',
+    args: { input: t.arg({ type: ResumeInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await resumeMediation(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
   }),
   adjustRisk: t.field({
     type: caseSuccess('AdjustRiskSuccess'),

@@ -19,6 +19,7 @@ import {
   type CourtClient,
 } from '../support/confirmation-world';
 import { registerParty } from '../support/factories';
+import { DRAFT, PARTIES, draftInput } from '../support/agreements';
 import { createTestContext, type TestContext } from '../support/harness';
 
 let ctx: TestContext;
@@ -36,16 +37,16 @@ afterAll(async () => ctx?.close());
 
 async function submitted() {
   ctx.clock.set('2026-11-23T02:00:00Z');
-  const { caseId, agreementId } = await settledCase(ctx, w);
+  const { caseId, agreementId, mediator } = await settledCase(ctx, w);
   const app = await jointlyApply(ctx, w, agreementId, w.court);
-  return { caseId, app };
+  return { caseId, app, mediator };
 }
 
 const r = (res: { data: Record<string, any> }) => Object.values(res.data)[0];
 
 describe('the court side of judicial confirmation', () => {
   it('rejects with a ground of INT 358 after acceptance; the case is CONFIRMATION_REJECTED', async () => {
-    const { app } = await submitted();
+    const { app, mediator } = await submitted();
     ctx.clock.advance(26 * 3600_000);
     const accepted = r(await ctx.gql(ACCEPT_APP, { input: { applicationId: app.id } }, court.secret));
     expect(accepted.application.status).toBe('ACCEPTED');
@@ -67,6 +68,18 @@ describe('the court side of judicial confirmation', () => {
     expect(rejected.application.rejectionGround).toBe('NOT_VOLUNTARY');
     const seen = await ctx.gql(`query($id: ID!) { case(id: $id) { status confirmation { status rejectionGround } } }`, { id: rejected.application.case.id }, w.applicant.token);
     expect(seen.data.case).toEqual({ status: 'CONFIRMATION_REJECTED', confirmation: { status: 'REJECTED', rejectionGround: 'NOT_VOLUNTARY' } });
+
+    // The parties may mediate again towards a corrected agreement (a new version).
+    const caseId = rejected.application.case.id;
+    const stranger = await registerParty(ctx);
+    const RESUME = `mutation($input: ResumeMediationInput!) { resumeMediation(input: $input) { __typename ... on ResumeMediationSuccess { case { status dueAt } } ... on Error { code } } }`;
+    expect((await ctx.gql(RESUME, { input: { caseId, reason: '重新协商' } }, stranger.token)).data.resumeMediation.code).toBe('NOT_FOUND');
+    const resumed = await ctx.gql(RESUME, { input: { caseId, reason: '被申请人愿意重新协商履行方式' } }, w.applicant.token);
+    expect(resumed.data.resumeMediation.case.status).toBe('MEDIATING');
+    const parties = await ctx.gql(PARTIES, { id: caseId }, mediator.token);
+    const respondentParty = parties.data.case.parties.find((p: { role: string }) => p.role === 'RESPONDENT');
+    const redraft = await ctx.gql(DRAFT, { input: draftInput(caseId, respondentParty.id) }, mediator.token);
+    expect(redraft.data.draftAgreement.agreement).toMatchObject({ version: 2, status: 'SIGNING' });
   });
 
   it('does not accept on a ground of INT 355; the case returns to SETTLED', async () => {
