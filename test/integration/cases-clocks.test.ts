@@ -96,7 +96,8 @@ describe('level time limit (escalation)', () => {
     expect(after.mediator.id).toBe(w.townshipMediator.mediatorGlobalId);
     const escalation = after.events.find((e: { type: string }) => e.type === 'case.escalation');
     expect(JSON.parse(escalation.data).reason).toContain('村级调处时限已过');
-    // 15 days for the township level from the escalation.
-    expect(after.levelDueAt).toBe('2026-12-18T15:59:59.999Z');
+    // 15 days for the township level from the escalation (local 12-04) end on Saturday 12-19,
+    // a rest day, so the period runs to Monday 12-21 (CPL 85).
+    expect(after.levelDueAt).toBe('2026-12-21T15:59:59.999Z');
   });
 });

@@ -100,8 +100,12 @@ export function uniquePhone(): string {
 }
 
 /** A valid resident ID number (GB 11643) for a given region and birth date, unique per call. */
-export function makeIdNumber(region = '532924', birth = '19850312'): string {
-  const body = `${region}${birth}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+export function makeIdNumber(region = '532924', birth?: string): string {
+  // A random birth date between 1950 and 1999 as well as a random sequence: parallel files
+  // register thousands of people into one shared database, and ID numbers must be unique.
+  const day = new Date(Date.UTC(1950, 0, 1) + randomInt(0, 50 * 365) * 86_400_000);
+  const born = birth ?? day.toISOString().slice(0, 10).replace(/-/g, '');
+  const body = `${region}${born}${String(randomInt(0, 1000)).padStart(3, '0')}`;
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = body.split('').reduce((s, c, i) => s + Number(c) * weights[i]!, 0);
   return body + '10X98765432'[sum % 11]!;
