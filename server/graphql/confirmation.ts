@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { agreements, caseParties, cases, confirmationApplications, confirmationSupplements, enforcementApplications } from '../../schema';
 import type { ConfirmationApplicant, ConfirmationMaterials } from '../../schema/confirmation';
 import { visibleCases, type CaseRow } from '../domain/cases/case-access';
@@ -20,9 +20,9 @@ import { ruleOnConfirmation } from '../domain/confirmation/rule-on-confirmation'
 import { submitSupplement } from '../domain/confirmation/submit-supplement';
 import { treatAsWithdrawn } from '../domain/confirmation/treat-as-withdrawn';
 import { withdrawConfirmationApplication } from '../domain/confirmation/withdraw-confirmation-application';
-import { ValidationError } from '../domain/errors';
 import { AgreementRef } from './agreement';
 import { builder } from './builder';
+import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
 import { localId } from './ids';
@@ -281,17 +281,6 @@ builder.objectFields(CaseRef, (t) => ({
   }),
 }));
 
-type Cursor = [string, string];
-const encodeCursor = (a: ApplicationRow) => Buffer.from(JSON.stringify([a.createdAt.toISOString(), a.id])).toString('base64url');
-function decodeCursor(s: string): Cursor {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return v as Cursor;
-  } catch {
-    // falls through
-  }
-  throw ValidationError.field('after', 'is not a cursor from this list');
-}
 
 const ApplicationConnection = builder.connectionObject({ type: ConfirmationApplicationRef, name: 'ConfirmationApplicationConnection' });
 
@@ -301,30 +290,17 @@ builder.queryFields((t) => ({
     description: 'A court client: its own court’s applications; anyone else: those of the cases they may see. Newest first.',
     args: { status: t.arg({ type: [ConfirmationStatusEnum] }), first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
     resolve: async (_p, args, ctx) => {
-      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const first = pageSize(args.first);
       const where: (SQL | undefined)[] = [visibleApplications(ctx.viewer)];
       if (args.status?.length) where.push(inArray(confirmationApplications.status, args.status));
-      if (args.after) {
-        const [created, id] = decodeCursor(args.after);
-        const at = new Date(created);
-        where.push(or(lt(confirmationApplications.createdAt, at), and(eq(confirmationApplications.createdAt, at), lt(confirmationApplications.id, id))));
-      }
+      where.push(olderThanCursor(confirmationApplications, args.after));
       const rows = await ctx.deps.db
         .select()
         .from(confirmationApplications)
         .where(and(...where))
         .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id))
         .limit(first + 1);
-      const page = rows.slice(0, first);
-      return {
-        edges: page.map((a) => ({ cursor: encodeCursor(a), node: a })),
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          hasPreviousPage: Boolean(args.after),
-          startCursor: page[0] ? encodeCursor(page[0]) : null,
-          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
-        },
-      };
+      return newestFirstConnection(rows, first, args.after);
     },
   }),
   eligibleCourts: t.field({

@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { cases, litigationTransfers } from '../../schema';
 import { visibleCases, type CaseRow } from '../domain/cases/case-access';
 import type { Viewer } from '../domain/context';
-import { ValidationError } from '../domain/errors';
 import { acknowledgeLitigationTransfer } from '../domain/litigation/acknowledge-litigation-transfer';
 import { transferToLitigation, type TransferRow } from '../domain/litigation/transfer-to-litigation';
 import { builder } from './builder';
+import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
 import { localId } from './ids';
@@ -72,17 +72,6 @@ builder.objectFields(CaseRef, (t) => ({
   }),
 }));
 
-type Cursor = [string, string];
-const encodeCursor = (x: TransferRow) => Buffer.from(JSON.stringify([x.createdAt.toISOString(), x.id])).toString('base64url');
-function decodeCursor(s: string): Cursor {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return v as Cursor;
-  } catch {
-    // falls through
-  }
-  throw ValidationError.field('after', 'is not a cursor from this list');
-}
 
 const TransferConnection = builder.connectionObject({ type: LitigationTransferRef, name: 'LitigationTransferConnection' });
 
@@ -92,30 +81,17 @@ builder.queryFields((t) => ({
     description: 'A court client: its own court’s transfers; anyone else: those of the cases they may see. Newest first.',
     args: { status: t.arg({ type: [LitigationTransferStatusEnum] }), first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
     resolve: async (_p, args, ctx) => {
-      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const first = pageSize(args.first);
       const where: (SQL | undefined)[] = [visibleTransfers(ctx.viewer)];
       if (args.status?.length) where.push(inArray(litigationTransfers.status, args.status));
-      if (args.after) {
-        const [created, id] = decodeCursor(args.after);
-        const at = new Date(created);
-        where.push(or(lt(litigationTransfers.createdAt, at), and(eq(litigationTransfers.createdAt, at), lt(litigationTransfers.id, id))));
-      }
+      where.push(olderThanCursor(litigationTransfers, args.after));
       const rows = await ctx.deps.db
         .select()
         .from(litigationTransfers)
         .where(and(...where))
         .orderBy(desc(litigationTransfers.createdAt), desc(litigationTransfers.id))
         .limit(first + 1);
-      const page = rows.slice(0, first);
-      return {
-        edges: page.map((x) => ({ cursor: encodeCursor(x), node: x })),
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          hasPreviousPage: Boolean(args.after),
-          startCursor: page[0] ? encodeCursor(page[0]) : null,
-          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
-        },
-      };
+      return newestFirstConnection(rows, first, args.after);
     },
   }),
 }));

@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { outbox } from '../../schema';
-import { ValidationError } from '../domain/errors';
 import { redeliverWebhook, visibleWebhookDeliveries, type OutboxRow } from '../domain/outbox/redeliver-webhook';
 import { builder } from './builder';
+import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { localId } from './ids';
 
 const WebhookDeliveryRef = builder.objectRef<OutboxRow>('WebhookDelivery').implement({
@@ -24,17 +24,6 @@ const WebhookDeliveryRef = builder.objectRef<OutboxRow>('WebhookDelivery').imple
 
 const DeliveryConnection = builder.connectionObject({ type: WebhookDeliveryRef, name: 'WebhookDeliveryConnection' });
 
-type Cursor = [string, string];
-const encodeCursor = (r: OutboxRow) => Buffer.from(JSON.stringify([r.createdAt.toISOString(), r.id])).toString('base64url');
-function decodeCursor(s: string): Cursor {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return v as Cursor;
-  } catch {
-    // falls through
-  }
-  throw ValidationError.field('after', 'is not a cursor from this list');
-}
 
 builder.queryFields((t) => ({
   webhookDeliveries: t.field({
@@ -42,25 +31,12 @@ builder.queryFields((t) => ({
     description: 'Platform admins: every webhook delivery; a court client: those to its court. Newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), status: t.arg.string({ description: 'PENDING, DELIVERED or FAILED.' }) },
     resolve: async (_p, args, ctx) => {
-      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      const first = pageSize(args.first);
       const where: (SQL | undefined)[] = [visibleWebhookDeliveries(ctx.viewer)];
       if (args.status) where.push(eq(outbox.status, args.status));
-      if (args.after) {
-        const [created, id] = decodeCursor(args.after);
-        const at = new Date(created);
-        where.push(or(lt(outbox.createdAt, at), and(eq(outbox.createdAt, at), lt(outbox.id, id))));
-      }
+      where.push(olderThanCursor(outbox, args.after));
       const rows = await ctx.deps.db.select().from(outbox).where(and(...where)).orderBy(desc(outbox.createdAt), desc(outbox.id)).limit(first + 1);
-      const page = rows.slice(0, first);
-      return {
-        edges: page.map((r) => ({ cursor: encodeCursor(r), node: r })),
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          hasPreviousPage: Boolean(args.after),
-          startCursor: page[0] ? encodeCursor(page[0]) : null,
-          endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
-        },
-      };
+      return newestFirstConnection(rows, first, args.after);
     },
   }),
 }));

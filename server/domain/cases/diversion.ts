@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, isNull, or } from 'drizzle-orm';
 import { cases, diversionRules, mediators, organizations, users } from '../../../schema';
 import type { Executor } from '../../db';
-import { CASE_LEVELS, CATEGORY_LABELS, LANGUAGE_CODES, type CaseLevel, type DisputeCategory, type MediationChannel, type OrganizationKind } from '../enums';
+import { CATEGORY_LABELS, LANGUAGE_CODES, type CaseLevel, type DisputeCategory, type MediationChannel, type OrganizationKind } from '../enums';
 import { ancestorsOf, regionLevel } from '../regions/region-data';
 import { ACTIVE_STATUSES } from './state-machine';
 
