@@ -28,6 +28,34 @@ export interface DatabaseHandle {
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../schema/migrations', import.meta.url));
 
+type PgClient = ReturnType<typeof postgres>;
+
+/**
+ * drizzle sends every query unprepared, so PostgreSQL parses and plans each one again. Its query
+ * texts are fixed per shape (values are parameters), so they are safe to prepare once per
+ * connection: this makes postgres.js do so, for the client and for every transaction it opens.
+ */
+function preparedStatements<T extends PgClient>(sql: T): T {
+  const unsafe = sql.unsafe.bind(sql);
+  sql.unsafe = ((query: string, params?: unknown[], options?: Record<string, unknown>) =>
+    unsafe(query, params as never, { ...options, prepare: true })) as T['unsafe'];
+  const begin = sql.begin?.bind(sql);
+  if (begin) {
+    sql.begin = ((...args: unknown[]) => {
+      const fn = args[args.length - 1] as (tx: PgClient) => unknown;
+      return (begin as (...a: unknown[]) => unknown)(...args.slice(0, -1), (tx: PgClient) => fn(preparedStatements(tx)));
+    }) as T['begin'];
+  }
+  const savepoint = (sql as unknown as { savepoint?: (...a: unknown[]) => unknown }).savepoint?.bind(sql);
+  if (savepoint) {
+    (sql as unknown as { savepoint: (...a: unknown[]) => unknown }).savepoint = (...args: unknown[]) => {
+      const fn = args[args.length - 1] as (tx: PgClient) => unknown;
+      return savepoint(...args.slice(0, -1), (tx: PgClient) => fn(preparedStatements(tx)));
+    };
+  }
+  return sql;
+}
+
 /** Arbitrary constant identifying the migration lock among advisory locks. */
 const MIGRATION_LOCK_KEY = 7_302_615_001;
 
@@ -45,11 +73,13 @@ export interface OpenDatabaseOptions {
 /** Opens the embedded database or PostgreSQL behind one drizzle API. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
-    const client = postgres(opts.databaseUrl, {
-      max: opts.maxConnections ?? 10,
-      onnotice: () => {},
-      connection: { application_name: 'jiefen' },
-    });
+    const client = preparedStatements(
+      postgres(opts.databaseUrl, {
+        max: opts.maxConnections ?? 10,
+        onnotice: () => {},
+        connection: { application_name: 'jiefen' },
+      }),
+    );
     const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;
     const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;
     return {

@@ -3,7 +3,8 @@
  * done directly with postgres.js, same concurrency, same run, same PostgreSQL. Prints both and the ratio.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx test/bench/file-dispute.ts
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import postgres from 'postgres';
@@ -20,6 +21,25 @@ import { createMemoryStorage } from '../../server/storage/storage';
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+/** Plain-JS load generator run in a worker thread: fileDispute requests, CONCURRENCY at a time. */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, token, total, concurrency, query } = workerData;
+let next = 0;
+const one = async (i) => {
+  const input = { category: 'NEIGHBOR', title: '基准纠纷' + i, description: '相邻两户因排水问题发生纠纷，请求村调委会调解。',
+    regionCode: '532924101201', respondents: [{ name: '被申请人', phone: '137' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0') }] };
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body: JSON.stringify({ query, variables: { input } }) });
+  const body = await res.json();
+  if (!body.data || !body.data.fileDispute || body.data.fileDispute.__typename !== 'FileDisputeSuccess') throw new Error(JSON.stringify(body));
+};
+(async () => {
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < total) await one(next++); }));
+  parentPort.postMessage(total / ((performance.now() - started) / 1000));
+})().catch((e) => parentPort.postMessage({ error: String(e) }));
+`;
 
 async function runPool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -52,23 +72,17 @@ try {
   const server = app.listen(0);
   const port = (server.address() as AddressInfo).port;
   const query = `mutation($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id number } } } }`;
-  const input = (i: number) => ({
-    category: 'NEIGHBOR', title: `基准纠纷${i}`, description: '相邻两户因排水问题发生纠纷，请求村调委会调解。',
-    regionCode: '532924101201', respondents: [{ name: '被申请人', phone: `137${String(randomInt(0, 1e8)).padStart(8, '0')}` }],
-  });
-  // Warm up both paths.
-  for (let i = 0; i < 20; i++) {
-    await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { input: input(i) } }) });
-  }
-  const http = await runPool(REQUESTS, CONCURRENCY, async (i) => {
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables: { input: input(i) } }),
+  // The HTTP load comes from a worker thread, so the client's work does not run on the server's
+  // event loop (the direct path's client is postgres.js, which the server would not have either).
+  const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+  const loadInWorker = (total: number) =>
+    new Promise<number>((resolve, reject) => {
+      const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: graphqlUrl, token, total, concurrency: CONCURRENCY, query } });
+      worker.once('message', (m: number | { error: string }) => (typeof m === 'number' ? resolve(m) : reject(new Error(m.error))));
+      worker.once('error', reject);
     });
-    const body = (await res.json()) as { data?: { fileDispute?: { __typename: string } } };
-    if (body.data?.fileDispute?.__typename !== 'FileDisputeSuccess') throw new Error(JSON.stringify(body));
-  });
+  await loadInWorker(20); // warm-up
+  const http = process.env.BENCH_PHASE === 'direct' ? 0 : await loadInWorker(REQUESTS);
   server.close();
 
   // The same statements a filing runs (session lookup, region checks, prior-case count, counter,
@@ -76,24 +90,25 @@ try {
   // sent straight through postgres.js in one transaction each.
   const sql = postgres(url.toString(), { max: CONCURRENCY, onnotice: () => {} });
   const [user] = await sql`select id, phone from users where phone = '13912345678'`;
-  const direct = await runPool(REQUESTS, CONCURRENCY, async (i) => {
+  const direct = process.env.BENCH_PHASE === 'http' ? 0 : await runPool(REQUESTS, CONCURRENCY, async (i) => {
     await sql`select u.id from sessions s join users u on u.id = s.user_id where s.token_hash = ${randomUUID()} limit 1`;
     await sql`select * from users where id = ${user!.id}`;
     await sql`select * from regions where code in ('532924101201')`;
     await sql`select * from regions where code = '532924'`;
     await sql`select count(*) from cases where created_at > now() - interval '1 year' and exists (select 1 from case_parties a where a.case_id = cases.id and a.phone = ${user!.phone})`;
     await sql.begin(async (tx) => {
-      const [counter] = await tx`insert into case_number_counters (county_code, year, last) values ('532924', 2099, 1) on conflict (county_code, year) do update set last = case_number_counters.last + 1 returning last`;
       const [c] = await tx`insert into cases (number, status, category, title, description, region_code, county_code, filed_by_user_id, filed_via, created_at, updated_at)
-        values (${`B-${counter!.last}-${i}-${randomUUID()}`}, 'SUBMITTED', 'NEIGHBOR', ${`基准${i}`}, '相邻两户因排水问题发生纠纷', '532924101201', '532924', ${user!.id}, 'PARTY', now(), now()) returning *`;
+        values (${`pending:${randomUUID()}`}, 'SUBMITTED', 'NEIGHBOR', ${`基准${i}`}, '相邻两户因排水问题发生纠纷', '532924101201', '532924', ${user!.id}, 'PARTY', now(), now()) returning *`;
       await tx`select id from users where phone in (${user!.phone}, '13700000000')`;
       await tx`insert into case_parties (case_id, role, kind, name, phone, consent, position) values (${c!.id}, 'APPLICANT', 'PERSON', 'a', ${user!.phone}, 'ACCEPTED', 0), (${c!.id}, 'RESPONDENT', 'PERSON', 'b', '13700000000', 'PENDING', 1)`;
       for (let seq = 1; seq <= 2; seq++) {
         await tx`select seq, hash from events where subject_type = 'case' and subject_id = ${c!.id} order by seq desc limit 1`;
         await tx`insert into events (subject_type, subject_id, seq, type, at, actor_kind, data, hash) values ('case', ${c!.id}, ${seq}, 'bench', now(), 'user', '{}'::jsonb, ${randomUUID()})`;
         await tx`update cases set head_event_hash = ${randomUUID()} where id = ${c!.id}`;
+        if (seq === 1) await tx`update cases set status = 'AWAITING_RESPONDENT', version = version + 1 where id = ${c!.id} and status = 'SUBMITTED' and version = 1 returning *`;
       }
-      await tx`update cases set status = 'AWAITING_RESPONDENT', version = version + 1 where id = ${c!.id} and status = 'SUBMITTED' and version = 1 returning *`;
+      const [counter] = await tx`insert into case_number_counters (county_code, year, last) values ('532924', 2099, 1) on conflict (county_code, year) do update set last = case_number_counters.last + 1 returning last`;
+      await tx`update cases set number = ${`B-${counter!.last}-${i}`} where id = ${c!.id} returning *`;
       await tx`insert into outbox (kind, topic, recipient, payload, case_id, available_at, created_at) values ('NOTIFICATION', 'bench', '13700000000', '{}'::jsonb, ${c!.id}, now(), now())`;
     });
   });

@@ -1,4 +1,5 @@
 import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { caseParties, cases, mediators, regions, users } from '../../../schema';
 import { recordEvent } from '../audit/record-event';
@@ -62,12 +63,10 @@ export interface FileDisputeInput {
   preferredMediatorId?: string | null;
 }
 
-/** Files a dispute: by a party for themself, or by a grid worker for a resident (the applicant). */
-export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeInput): Promise<CaseRow> {
-  const viewer = requireRole(actor, 'PARTY', 'GRID_WORKER', 'PLATFORM_ADMIN');
-  const today = deps.clock.now();
-  const data = parseInput(
-    z.object({
+/** The input schema for a given day (ID numbers are checked against it); built once per day, not per request. */
+const schemas = new Map<string, ReturnType<typeof buildInputSchema>>();
+function buildInputSchema(today: Date) {
+  return z.object({
       category: z.enum(DISPUTE_CATEGORIES),
       title: z.string().trim().min(2, 'is too short').max(100, 'is too long'),
       description: z.string().trim().min(10, 'describe the dispute in at least 10 characters').max(10_000),
@@ -80,9 +79,24 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
       amount: z.string().regex(/^\d{1,12}\.\d{2}$/, 'must be yuan with two decimals').nullish(),
       languages: z.array(z.string().refine((c) => c in LANGUAGE_CODES, 'is not a supported ISO 639 code')).max(5).nullish(),
       preferredMediatorId: z.string().uuid().nullish(),
-    }),
-    input,
-  );
+    });
+}
+function inputSchemaFor(today: Date) {
+  const key = today.toISOString().slice(0, 10);
+  let schema = schemas.get(key);
+  if (!schema) {
+    if (schemas.size > 3) schemas.clear();
+    schema = buildInputSchema(today);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
+/** Files a dispute: by a party for themself, or by a grid worker for a resident (the applicant). */
+export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeInput): Promise<CaseRow> {
+  const viewer = requireRole(actor, 'PARTY', 'GRID_WORKER', 'PLATFORM_ADMIN');
+  const today = deps.clock.now();
+  const data = parseInput(inputSchemaFor(today), input);
   if (data.preferredMediatorId) {
     const [m] = await deps.db.select().from(mediators).where(eq(mediators.id, data.preferredMediatorId));
     if (!m || !m.active) throw ValidationError.field('preferredMediatorId', 'is not a mediator on a published roster');
@@ -154,11 +168,12 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   const year = Number(localDate(now).slice(0, 4));
 
   return deps.db.transaction(async (tx) => {
-    const number = await nextCaseNumber(tx, countyCode, county.name, year);
+    // The number is taken last (below): the county's counter row stays locked from its increment
+    // to commit, so the less that runs after it, the more filings a county can take at once.
     const [created] = await tx
       .insert(cases)
       .values({
-        number,
+        number: `pending:${randomUUID()}`,
         status: 'SUBMITTED',
         category: data.category,
         title: data.title,
@@ -202,7 +217,6 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
       type: 'case.filed',
       afterStatus: 'SUBMITTED',
       data: {
-        number,
         category: data.category,
         regionCode,
         filedVia: created!.filedVia,
@@ -216,6 +230,8 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
       type: 'case.intake_passed',
       data: { checks: ['mediable category', 'parties identified', 'region known'] },
     });
+    const number = await nextCaseNumber(tx, countyCode, county.name, year);
+    const [numbered] = await tx.update(cases).set({ number }).where(eq(cases.id, created!.id)).returning();
     await enqueue(tx, deps.clock, [
       ...data.respondents.map((r) => ({
         kind: 'NOTIFICATION' as const,
@@ -236,6 +252,6 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
           ]
         : []),
     ]);
-    return awaiting;
+    return { ...awaiting, number: numbered!.number };
   });
 }
