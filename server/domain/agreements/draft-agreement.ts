@@ -1,6 +1,6 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { agreementSignatures, agreements, mediators, organizations, storedFiles, users } from '../../../schema';
+import { agreementSignatures, agreements, mediators, organizations, users } from '../../../schema';
 import { renderAgreementPdf } from '../../pdf/render-agreement';
 import { loadTemplate } from '../../pdf/templates';
 import { requireUser } from '../auth/policy';
@@ -13,6 +13,7 @@ import { CATEGORY_LABELS } from '../enums';
 import { ConflictError, ForbiddenError, InvalidTransitionError, ValidationError } from '../errors';
 import { enqueue } from '../outbox/enqueue';
 import { parseInput } from '../validate';
+import { recordStoredFile } from '../files/record-stored-file';
 import { agreementsOfCase } from './agreement-access';
 import {
   DEFAULT_BREACH_CLAUSE,
@@ -198,19 +199,13 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
         .returning();
       if (!gone) throw new ConflictError('Someone signed the agreement meanwhile; it can no longer be redrafted.');
     }
-    const [file] = await tx
-      .insert(storedFiles)
-      .values({
-        storageKey: stored.key,
-        sha256: stored.sha256,
-        size: stored.size,
-        contentType: 'application/pdf',
-        fileName: `agreement-v${version}-draft.pdf`,
-        caseId: current.id,
-        createdAt: now,
-        createdBy: viewer.userId,
-      })
-      .returning();
+    const file = await recordStoredFile(tx, stored, {
+      contentType: 'application/pdf',
+      fileName: `agreement-v${version}-draft.pdf`,
+      caseId: current.id,
+      createdAt: now,
+      createdBy: viewer.userId,
+    });
     const [row] = await tx
       .insert(agreements)
       .values({
@@ -218,7 +213,7 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
         ...head,
         status: 'SIGNING',
         content: content as unknown as Record<string, unknown>,
-        draftFileId: file!.id,
+        draftFileId: file.id,
         draftSha256: stored.sha256,
         supersedesId: open[0]?.id ?? effective?.id ?? null,
         createdAt: now,

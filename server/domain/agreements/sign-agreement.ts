@@ -1,6 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { agreementSignatures, agreements, cases, storedFiles, users } from '../../../schema';
+import { agreementSignatures, agreements, cases, users } from '../../../schema';
 import { renderAgreementPdf } from '../../pdf/render-agreement';
 import { signPdf } from '../../pdf/sign-pdf';
 import { loadTemplate } from '../../pdf/templates';
@@ -15,6 +15,7 @@ import type { Actor, Deps, UserViewer } from '../context';
 import { ConflictError, ForbiddenError, InvalidTransitionError } from '../errors';
 import { enqueue } from '../outbox/enqueue';
 import { parseInput } from '../validate';
+import { recordStoredFile } from '../files/record-stored-file';
 import { loadVisibleAgreement, signaturesOf, type SignatureRow } from './agreement-access';
 import { chinaTime, contentOf, toDocument, type AgreementRow } from './agreement-content';
 import { signingKeyFor } from './signing-certificate';
@@ -168,22 +169,16 @@ async function attemptSignature(
       await touchCase(tx, deps.clock, actor, theCase!, {}, { type: 'case.agreement_signed', data: signedData });
       return locked;
     }
-    const [file] = await tx
-      .insert(storedFiles)
-      .values({
-        storageKey: final.key,
-        sha256: final.sha256,
-        size: final.size,
-        contentType: 'application/pdf',
-        fileName: `agreement-v${agreement.version}.pdf`,
-        caseId: agreement.caseId,
-        createdAt: now,
-        createdBy: viewer.userId,
-      })
-      .returning();
+    const file = await recordStoredFile(tx, final, {
+      contentType: 'application/pdf',
+      fileName: `agreement-v${agreement.version}.pdf`,
+      caseId: agreement.caseId,
+      createdAt: now,
+      createdBy: viewer.userId,
+    });
     const [effective] = await tx
       .update(agreements)
-      .set({ status: 'EFFECTIVE', finalFileId: file!.id, finalSha256: final.sha256, effectiveAt: now, confirmationDeadline: deadline })
+      .set({ status: 'EFFECTIVE', finalFileId: file.id, finalSha256: final.sha256, effectiveAt: now, confirmationDeadline: deadline })
       .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'SIGNING')))
       .returning();
     // A correction replaces the version that was effective until now (it stays on file, unchanged).

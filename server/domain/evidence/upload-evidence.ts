@@ -1,6 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { caseParties, cases, evidence, mediators, storedFiles, users } from '../../../schema';
+import { caseParties, cases, evidence, mediators, users } from '../../../schema';
 import type { Tx } from '../../db';
 import { recordEvent } from '../audit/record-event';
 import { requireUser } from '../auth/policy';
@@ -10,6 +10,7 @@ import type { Actor, Deps } from '../context';
 import { ForbiddenError, InvalidTransitionError, ValidationError } from '../errors';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue';
 import { parseInput } from '../validate';
+import { recordStoredFile } from '../files/record-stored-file';
 import type { EvidenceWithFile } from './evidence-access';
 import { EVIDENCE_VISIBILITIES, FileTooLargeError, UnsupportedFileTypeError, cleanFileName, sniffContentType } from './rules';
 
@@ -61,24 +62,12 @@ export async function uploadEvidence(deps: Deps, actor: Actor, input: UploadEvid
     // Serialises appends to the case's audit chain without failing a concurrent upload by the other side.
     const [locked] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, current.id)).for('update');
     if (!locked) throw new InvalidTransitionError(current.status, 'UPLOAD_EVIDENCE');
-    const [file] = await tx
-      .insert(storedFiles)
-      .values({
-        storageKey: stored.key,
-        sha256: stored.sha256,
-        size: stored.size,
-        contentType,
-        fileName,
-        caseId: current.id,
-        createdAt: now,
-        createdBy: viewer.userId,
-      })
-      .returning();
+    const file = await recordStoredFile(tx, stored, { contentType, fileName, caseId: current.id, createdAt: now, createdBy: viewer.userId });
     const [row] = await tx
       .insert(evidence)
       .values({
         caseId: current.id,
-        fileId: file!.id,
+        fileId: file.id,
         title: data.title,
         description: data.description ?? null,
         visibility: data.visibility,
@@ -97,7 +86,7 @@ export async function uploadEvidence(deps: Deps, actor: Actor, input: UploadEvid
       // Every party reads the case timeline: a confidential item shows only that it exists.
       data: {
         evidenceId: row!.id,
-        fileId: file!.id,
+        fileId: file.id,
         sha256: stored.sha256,
         size: stored.size,
         contentType,
@@ -107,7 +96,7 @@ export async function uploadEvidence(deps: Deps, actor: Actor, input: UploadEvid
       },
     });
     await enqueue(tx, deps.clock, await recipients(tx, current, viewer.userId, viewer.phone, role, shared, row!.id));
-    return { evidence: row!, file: file!, uploaderName: viewer.name };
+    return { evidence: row!, file, uploaderName: viewer.name };
   });
 }
 
