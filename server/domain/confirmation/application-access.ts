@@ -1,5 +1,5 @@
-import { and, eq, ne } from 'drizzle-orm';
-import { cases, confirmationApplications } from '../../../schema';
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { cases, confirmationApplications, confirmationSupplements } from '../../../schema';
 import type { Executor, Tx } from '../../db';
 import { loadParties, loadVisibleCase, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
 import type { ApiClientViewer, Clock, UserViewer } from '../context';
@@ -128,4 +128,15 @@ export async function caseOfApplication(db: Executor, application: ApplicationRo
   const [c] = await db.select().from(cases).where(eq(cases.id, application.caseId));
   if (!c) throw new NotFoundError('Case');
   return c;
+}
+
+/** The court's newest request for materials on an application that is still unanswered, if any. */
+export async function openSupplementRequest(db: Executor, applicationId: string) {
+  const [open] = await db
+    .select()
+    .from(confirmationSupplements)
+    .where(and(eq(confirmationSupplements.applicationId, applicationId), isNull(confirmationSupplements.answeredAt)))
+    .orderBy(desc(confirmationSupplements.requestedAt))
+    .limit(1);
+  return open ?? null;
 }

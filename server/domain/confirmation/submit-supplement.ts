@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { confirmationSupplements } from '../../../schema';
 import { requireUser } from '../auth/policy';
@@ -6,7 +6,7 @@ import { touchCase } from '../cases/apply-transition';
 import type { Actor, Deps } from '../context';
 import { ConflictError, InvalidTransitionError } from '../errors';
 import { parseInput } from '../validate';
-import { loadApplicationForParty, updateApplication, type ApplicationRow } from './application-access';
+import { loadApplicationForParty, openSupplementRequest, updateApplication, type ApplicationRow } from './application-access';
 import { enqueueCourtWebhook, globalIdOf } from './court-webhooks';
 
 const inputSchema = z.object({
@@ -25,12 +25,7 @@ export async function submitSupplement(deps: Deps, actor: Actor, input: z.input<
   const data = parseInput(inputSchema, input);
   const { application: current, case: c, mine } = await loadApplicationForParty(deps.db, viewer, data.applicationId);
   if (current.status !== 'SUPPLEMENT_REQUESTED') throw new InvalidTransitionError(current.status, 'SUBMIT_SUPPLEMENT');
-  const [open] = await deps.db
-    .select()
-    .from(confirmationSupplements)
-    .where(and(eq(confirmationSupplements.applicationId, current.id), isNull(confirmationSupplements.answeredAt)))
-    .orderBy(desc(confirmationSupplements.requestedAt))
-    .limit(1);
+  const open = await openSupplementRequest(deps.db, current.id);
   if (!open) throw new InvalidTransitionError(current.status, 'SUBMIT_SUPPLEMENT', 'There is no open request for materials.');
   const now = deps.clock.now();
   const late = now > open.dueAt;

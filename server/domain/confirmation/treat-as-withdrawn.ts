@@ -1,13 +1,11 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { confirmationSupplements } from '../../../schema';
 import { requireApiClient } from '../auth/policy';
 import { applyTransition } from '../cases/apply-transition';
 import { loadParties } from '../cases/case-access';
 import type { Actor, Deps } from '../context';
 import { InvalidTransitionError } from '../errors';
 import { parseInput } from '../validate';
-import { caseOfApplication, loadApplicationForCourt, notifyParties, updateApplication, type ApplicationRow } from './application-access';
+import { caseOfApplication, loadApplicationForCourt, notifyParties, openSupplementRequest, updateApplication, type ApplicationRow } from './application-access';
 
 /**
  * INT 357: the parties did not supply the requested materials by the deadline without a good
@@ -18,12 +16,7 @@ export async function treatAsWithdrawn(deps: Deps, actor: Actor, input: { applic
   const data = parseInput(z.object({ applicationId: z.string().uuid(), note: z.string().trim().max(2000).nullish() }), input);
   const current = await loadApplicationForCourt(deps.db, client, data.applicationId);
   if (current.status !== 'SUPPLEMENT_REQUESTED') throw new InvalidTransitionError(current.status, 'TREAT_AS_WITHDRAWN');
-  const [open] = await deps.db
-    .select()
-    .from(confirmationSupplements)
-    .where(and(eq(confirmationSupplements.applicationId, current.id), isNull(confirmationSupplements.answeredAt)))
-    .orderBy(desc(confirmationSupplements.requestedAt))
-    .limit(1);
+  const open = await openSupplementRequest(deps.db, current.id);
   const now = deps.clock.now();
   if (!open || now <= open.dueAt) {
     throw new InvalidTransitionError(current.status, 'TREAT_AS_WITHDRAWN', 'The time to supply the materials has not passed yet (INT 357).');
