@@ -47,12 +47,15 @@ const ENFORCE = /* GraphQL */ `
 `;
 
 describe('from filing to a confirmed agreement, with the court acting only through the API', () => {
-  it('settles, both parties apply, the court is told by a signed webhook, accepts and confirms; a party then applies to enforce', async () => {
+  it('holds a session, settles, both parties apply, the court is told by a signed webhook, accepts and confirms; a party then applies to enforce', async () => {
     ctx.clock.set('2026-11-23T02:00:00Z');
     const started = Date.now();
     const client = await courtClient(ctx, w.admin.token, w.court, receiver.url);
     receiver.secret = client.webhookSecret;
-    const { caseId, agreementId } = await settledCase(ctx, w);
+    const { caseId, agreementId } = await settledCase(ctx, w, { withSession: true });
+    const held = await ctx.gql(`query($id: ID!) { case(id: $id) { sessions { mode minutes { lockedAt sha256 } } } }`, { id: caseId }, w.applicant.token);
+    expect(held.data.case.sessions[0].mode).toBe('ON_SITE');
+    expect(held.data.case.sessions[0].minutes.lockedAt).not.toBeNull();
 
     // The court of the county where the dispute arose (and where the village committee sits) is eligible, with reasons.
     const eligible = await ctx.gql(ELIGIBLE, { id: agreementId }, w.applicant.token);

@@ -76,9 +76,39 @@ export async function createConfirmationWorld(ctx: TestContext): Promise<Confirm
   return { ...w, admin, court, otherCourt };
 }
 
+const gqlOk = async (ctx: TestContext, query: string, input: Record<string, unknown>, token: string) => {
+  const res = await ctx.gql(query, { input }, token);
+  const result = Object.values(res.data ?? {})[0] as { __typename: string } | undefined;
+  if (!result || !result.__typename.endsWith('Success')) throw new Error(`${query.slice(0, 60)} failed: ${JSON.stringify(res.body)}`);
+  return result as any;
+};
+
+/**
+ * Holds an on-site session (进村出诊) in the mediation: minutes kept by the mediator and confirmed by
+ * both parties, and an undisputed fact both confirm (OMR 22).
+ */
+export async function holdSession(ctx: TestContext, w: CaseWorld, caseId: string, mediatorToken: string) {
+  const startsAt = new Date(ctx.clock.now().getTime() + 3600_000).toISOString();
+  const { session } = await gqlOk(ctx, `mutation($input: ScheduleSessionInput!) { scheduleSession(input: $input) { __typename ... on ScheduleSessionSuccess { session { id } } } }`,
+    { caseId, mode: 'ON_SITE', kind: 'VILLAGE_VISIT', place: '圭山村委会调解室', startsAt }, mediatorToken);
+  const { session: kept } = await gqlOk(ctx, `mutation($input: UpdateMinutesInput!) { updateMinutes(input: $input) { __typename ... on UpdateMinutesSuccess { session { id minutes { version } } } } }`,
+    { sessionId: session.id, text: '调解员到现场查看：被申请人屋檐滴水落入申请人院内，双方同意改建排水设施。' }, mediatorToken);
+  for (const party of [w.applicant, w.respondent]) {
+    await gqlOk(ctx, `mutation($input: ConfirmMinutesInput!) { confirmMinutes(input: $input) { __typename ... on ConfirmMinutesSuccess { session { id } } } }`,
+      { sessionId: session.id, version: kept.minutes.version }, party.token);
+  }
+  const { fact } = await gqlOk(ctx, `mutation($input: AddUndisputedFactInput!) { addUndisputedFact(input: $input) { __typename ... on AddUndisputedFactSuccess { fact { id } } } }`,
+    { caseId, sessionId: session.id, text: '被申请人房屋屋檐滴水落入申请人院内。' }, mediatorToken);
+  for (const party of [w.applicant, w.respondent]) {
+    await gqlOk(ctx, `mutation($input: ConfirmUndisputedFactInput!) { confirmUndisputedFact(input: $input) { __typename ... on ConfirmUndisputedFactSuccess { fact { id } } } }`, { factId: fact.id }, party.token);
+  }
+  return session.id as string;
+}
+
 /** Drives a case through the API to SETTLED with an EFFECTIVE agreement: draft, all parties and the mediator sign. */
-export async function settledCase(ctx: TestContext, w: CaseWorld) {
+export async function settledCase(ctx: TestContext, w: CaseWorld, opts: { withSession?: boolean } = {}) {
   const { case: c, mediator } = await caseInMediation(ctx, w);
+  if (opts.withSession) await holdSession(ctx, w, c.id, mediator.token);
   const drafted = await ctx.gql(
     DRAFT,
     {
