@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -50,5 +50,7 @@ export default async function setup(project: TestProject) {
   await handle.close();
   project.provide('databaseUrl', null);
   project.provide('pgliteDump', path);
-  return async () => {};
+  return async () => {
+    await rm(path, { force: true });
+  };
 }
