@@ -1,8 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import request from 'supertest';
@@ -15,87 +11,24 @@ import { createTestContext, type TestContext } from '../support/harness';
 import { DRAFT, PARTIES, VERIFY, draftInput, signAs } from '../support/agreements';
 import { caseInMediation, createCaseWorld, type CaseWorld } from '../support/case-world';
 import { registerParty } from '../support/factories';
+import { Scratch, poppler, run, squeeze, uninkedWords, wordsOnPage1 } from '../support/poppler';
 
 const TIMEOUT = 120_000;
 
-function hasTool(name: string): boolean {
-  return spawnSync(name, ['-v'], { stdio: 'ignore' }).error === undefined;
-}
-const poppler = ['pdftotext', 'pdffonts', 'pdftoppm', 'pdfsig'].every(hasTool);
 if (!poppler) console.warn('poppler-utils not installed: skipping the rendering checks of the downloaded PDF');
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
-const squeeze = (s: string) => s.replace(/\s+/g, '');
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-let dir = '';
-let counter = 0;
-function save(bytes: Uint8Array): string {
-  const file = join(dir, `doc-${++counter}.pdf`);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-/** Reads a binary PGM as written by pdftoppm -gray. */
-function readPgm(file: string): { width: number; data: Buffer } {
-  const buf = readFileSync(file);
-  const header: string[] = [];
-  let pos = 0;
-  while (header.length < 4) {
-    while (/\s/.test(String.fromCharCode(buf[pos] ?? 32))) pos++;
-    let token = '';
-    while (!/\s/.test(String.fromCharCode(buf[pos] ?? 32))) token += String.fromCharCode(buf[pos++] ?? 32);
-    header.push(token);
-  }
-  return { width: Number(header[1]), data: buf.subarray(pos + 1) };
-}
-
-interface Word {
-  text: string;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-function wordsOnPage1(pdfFile: string): Word[] {
-  const html = run('pdftotext', ['-bbox', '-f', '1', '-l', '1', pdfFile, '-']);
-  const re = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
-  return [...html.matchAll(re)].map((m) => ({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5] ?? '' }));
-}
-
-/** Words whose glyphs left (almost) no ink on page 1: what a broken CJK subset looks like. */
-function uninkedWords(pdfFile: string, words: Word[]): string[] {
-  const dpi = 50;
-  const prefix = join(dir, `raster-${++counter}`);
-  run('pdftoppm', ['-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', '-gray', pdfFile, prefix]);
-  const raster = readPgm(`${prefix}.pgm`);
-  const scale = dpi / 72;
-  const blank: string[] = [];
-  for (const word of words) {
-    const h = word.yMax - word.yMin;
-    let dark = 0;
-    let total = 0;
-    for (let y = Math.round((word.yMin + 0.3 * h) * scale); y <= Math.round((word.yMax - 0.3 * h) * scale); y++) {
-      for (let x = Math.ceil(word.xMin * scale) + 1; x < Math.floor(word.xMax * scale) - 1; x++) {
-        total++;
-        if ((raster.data[y * raster.width + x] ?? 255) < 200) dark++;
-      }
-    }
-    if (total > 0 && dark / total < 0.04) blank.push(word.text);
-  }
-  return blank;
-}
+let scratch: Scratch;
 
 let ctx: TestContext;
 let w: CaseWorld;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jiefen-agreement-'));
+  scratch = new Scratch('jiefen-agreement-');
   ctx = await createTestContext();
   w = await createCaseWorld(ctx);
 }, TIMEOUT);
 afterAll(async () => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  scratch?.cleanup();
   await ctx?.close();
 });
 
@@ -190,7 +123,7 @@ describe('a mediation agreement from draft to effect', () => {
     expect(pdf.getCreationDate()?.toISOString()).toBe(effectiveAt.toISOString());
 
     if (!poppler) return;
-    const file = save(final.bytes);
+    const file = scratch.save(final.bytes);
     const text = squeeze(run('pdftotext', ['-layout', file, '-']));
     expect(text).toContain('人民调解协议书');
     expect(text).toContain(w.applicant.name);
@@ -216,7 +149,7 @@ describe('a mediation agreement from draft to effect', () => {
 
     const words = wordsOnPage1(file).filter((x) => /[\u4e00-\u9fff]{2,}/.test(x.text));
     expect(words.length).toBeGreaterThan(30);
-    expect(uninkedWords(file, words)).toEqual([]);
+    expect(uninkedWords(scratch, file, words)).toEqual([]);
 
     const sig = run('pdfsig', [file]);
     expect(sig).toContain('Signature is Valid');

@@ -1,6 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,112 +7,27 @@ import { generateSelfSignedP12, readP12, signPdf } from '../../server/pdf/sign-p
 import { loadTemplate, templateVersions } from '../../server/pdf/templates';
 import type { AgreementDocument } from '../../server/pdf/types';
 import { compactAgreement, longAgreement, sampleAgreement } from '../fixtures/pdf/sample-agreement';
+import { Scratch, hasTool, poppler, run, squeeze, uninkedWords, wordsOnPage1 } from '../support/poppler';
 
 const TIMEOUT = 60_000;
 
-function hasTool(name: string): boolean {
-  return spawnSync(name, ['-v'], { stdio: 'ignore' }).error === undefined;
-}
-const poppler = ['pdftotext', 'pdffonts', 'pdftoppm', 'pdfsig'].every(hasTool);
 if (!poppler) {
   console.warn('poppler-utils not installed (pdftotext, pdffonts, pdftoppm, pdfsig): skipping rendering checks');
 }
 const withPoppler = poppler ? it : it.skip;
 
-let dir = '';
+let scratch: Scratch;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'jiefen-pdf-'));
+  scratch = new Scratch('jiefen-pdf-');
 });
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => scratch?.cleanup());
 
-let counter = 0;
-function save(bytes: Uint8Array): string {
-  const file = join(dir, `doc-${++counter}.pdf`);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
-
-interface Raster {
-  width: number;
-  height: number;
-  channels: number;
-  data: Buffer;
-}
-
-/** Reads a binary PGM (P5) or PPM (P6) as written by pdftoppm. */
-function readPnm(file: string): Raster {
-  const buf = readFileSync(file);
-  const header: string[] = [];
-  let pos = 0;
-  while (header.length < 4) {
-    while (/\s/.test(String.fromCharCode(buf[pos] ?? 32))) pos++;
-    let token = '';
-    while (!/\s/.test(String.fromCharCode(buf[pos] ?? 32))) token += String.fromCharCode(buf[pos++] ?? 32);
-    header.push(token);
-  }
-  pos++;
-  const [magic, w, h] = header;
-  return { width: Number(w), height: Number(h), channels: magic === 'P6' ? 3 : 1, data: buf.subarray(pos) };
-}
-
-function rasterPage1(pdfFile: string, opts: { dpi: number; gray: boolean }): Raster {
-  const prefix = join(dir, `raster-${++counter}`);
-  run('pdftoppm', ['-r', String(opts.dpi), '-f', '1', '-l', '1', '-singlefile', ...(opts.gray ? ['-gray'] : []), pdfFile, prefix]);
-  return readPnm(`${prefix}.${opts.gray ? 'pgm' : 'ppm'}`);
-}
-
-interface Word {
-  text: string;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-function wordsOnPage1(pdfFile: string): Word[] {
-  const html = run('pdftotext', ['-bbox', '-f', '1', '-l', '1', pdfFile, '-']);
-  const words: Word[] = [];
-  const re = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
-  for (const m of html.matchAll(re)) {
-    words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5] ?? '' });
-  }
-  return words;
-}
-
-/**
- * Words whose glyphs left (almost) no ink on page 1 at 50 dpi. Only the middle band of each
- * word box is sampled, where CJK glyphs are drawn but table borders and underlines are not.
- */
-function uninkedWords(pdfFile: string, words: Word[]): string[] {
-  const dpi = 50;
-  const raster = rasterPage1(pdfFile, { dpi, gray: true });
-  const scale = dpi / 72;
-  const blank: string[] = [];
-  for (const word of words) {
-    const h = word.yMax - word.yMin;
-    let dark = 0;
-    let total = 0;
-    for (let y = Math.round((word.yMin + 0.3 * h) * scale); y <= Math.round((word.yMax - 0.3 * h) * scale); y++) {
-      for (let x = Math.ceil(word.xMin * scale) + 1; x < Math.floor(word.xMax * scale) - 1; x++) {
-        total++;
-        if ((raster.data[y * raster.width + x] ?? 255) < 200) dark++;
-      }
-    }
-    // Even small grey CJK text inks several percent of its band at 50 dpi; blank glyphs none.
-    if (total > 0 && dark / total < 0.04) blank.push(`${word.text} (${((100 * dark) / total).toFixed(1)}%)`);
-  }
-  return blank;
-}
+const save = (bytes: Uint8Array) => scratch.save(bytes);
+const rasterPage1 = (pdfFile: string, opts: { dpi: number; gray: boolean }) => scratch.rasterPage1(pdfFile, opts);
 
 function textOf(pdfFile: string): string {
   return run('pdftotext', ['-layout', pdfFile, '-']);
 }
-
-const squeeze = (s: string) => s.replace(/\s+/g, '');
 
 describe('agreement templates', () => {
   it('load, validate and pick the latest version', () => {
@@ -187,7 +100,7 @@ describe('renderAgreementPdf', () => {
   withPoppler('actually inks the Chinese glyphs (a broken subset renders blank)', async () => {
     const words = wordsOnPage1(sampleFile).filter((w) => /[\u4e00-\u9fff]{2,}/.test(w.text));
     expect(words.length).toBeGreaterThan(30);
-    expect(uninkedWords(sampleFile, words)).toEqual([]);
+    expect(uninkedWords(scratch, sampleFile, words)).toEqual([]);
 
     // The check must be able to fail: with all text made invisible (what a subset of blank
     // glyphs looks like), while borders, lines and the QR code stay, nearly every word is flagged.
@@ -198,7 +111,7 @@ describe('renderAgreementPdf', () => {
       page.node.wrapContentStreams(start, end);
     }
     const invisible = save(await doc.save());
-    expect(uninkedWords(invisible, words).length).toBeGreaterThan(words.length * 0.9);
+    expect(uninkedWords(scratch, invisible, words).length).toBeGreaterThan(words.length * 0.9);
   }, TIMEOUT);
 
   withPoppler('splits a long agreement across pages with page numbers', async () => {
@@ -308,9 +221,9 @@ describe('signPdf', () => {
       console.warn('openssl not installed: skipping the OpenSSL interoperability check');
       return;
     }
-    const key = join(dir, 'k.pem');
-    const cert = join(dir, 'c.pem');
-    const out = join(dir, 'o.p12');
+    const key = join(scratch.dir, 'k.pem');
+    const cert = join(scratch.dir, 'c.pem');
+    const out = join(scratch.dir, 'o.p12');
     run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-utf8', '-subj', `/C=CN/O=${org}/CN=杨春梅`]);
     run('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', out, '-passout', 'pass:abc']);
     const signed = await signPdf(await renderAgreementPdf(compactAgreement()), {
