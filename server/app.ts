@@ -6,20 +6,13 @@ import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ping } from './db';
 import { authenticate } from './domain/auth/sessions';
-import type { Actor, Deps, Viewer } from './domain/context';
+import type { Deps } from './domain/context';
 import { AppError, ForbiddenError } from './domain/errors';
 import type { GraphQLContext } from './graphql/context';
 import { schema } from './graphql/schema';
 import { requestStore } from './logger';
 import { routeModules } from './http/routes';
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    requestId: string;
-    viewer: Viewer | null;
-    tokenRejected: boolean;
-  }
-}
+import { actorOf } from './http/request';
 
 export interface App {
   app: express.Express;
@@ -40,15 +33,6 @@ function bearer(req: Request): string | null {
  */
 function isGraphQLError(e: unknown): e is GraphQLError {
   return e instanceof Error && e.name === 'GraphQLError';
-}
-
-export function actorOf(req: Request): Actor {
-  return {
-    viewer: req.viewer,
-    ip: req.ip ?? null,
-    userAgent: req.headers['user-agent'] ?? null,
-    requestId: req.requestId,
-  };
 }
 
 /** Builds the HTTP application: security headers, health, GraphQL, one error handler. */

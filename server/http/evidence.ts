@@ -1,7 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
-import type { Actor, Deps } from '../domain/context';
+import type { Deps } from '../domain/context';
+import { actorOf } from './request';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import type { EvidenceWithFile } from '../domain/evidence/evidence-access';
 import { readEvidenceFile } from '../domain/evidence/read-evidence-file';
@@ -13,10 +14,6 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Room for the form fields and multipart framing around the file itself. */
 const FORM_OVERHEAD = 64 * 1024;
 
-/** As app.ts's actorOf; repeated here because importing the app from a route module is an import cycle. */
-function actorOf(req: Request): Actor {
-  return { viewer: req.viewer, ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null, requestId: req.requestId };
-}
 
 /** RFC 6266 / RFC 5987: an ASCII fallback plus the exact UTF-8 name (Chinese names survive). */
 export function contentDisposition(fileName: string): string {

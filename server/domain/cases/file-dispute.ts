@@ -21,6 +21,12 @@ import { localDate } from '../clock/calendar';
 
 const RISK_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
 
+/** A party row keeps the encrypted and the masked ID number (no lookup digest: parties are not accounts). */
+function partyIdColumns(dataKey: Buffer, idNumber: string) {
+  const { idNumberEnc, idNumberMasked } = idNumberColumns(dataKey, idNumber);
+  return { idNumberEnc, idNumberMasked };
+}
+
 /**
  * Matters the law keeps out of mediation (INT 143; INT 355): status confirmation, special procedures,
  * public notice and bankruptcy. Filing them is refused with the reason.
@@ -201,7 +207,7 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
         name: p.name,
         phone: p.phone,
         userId: linked.find((u) => u.phone === p.phone)?.id ?? null,
-        ...(p.idNumber ? { idNumberEnc: idNumberColumns(deps.config.dataKey, p.idNumber.value).idNumberEnc, idNumberMasked: idNumberColumns(deps.config.dataKey, p.idNumber.value).idNumberMasked } : {}),
+        ...(p.idNumber ? partyIdColumns(deps.config.dataKey, p.idNumber.value) : {}),
         creditCode: p.creditCode ?? null,
         address: p.address ?? null,
         agents: i === 0 ? (data.agents ?? []).map((a) => ({ name: a.name, phone: a.phone ?? null, authority: a.authority })) : [],

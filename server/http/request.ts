@@ -1,0 +1,20 @@
+import type { Request } from 'express';
+import type { Actor, Viewer } from '../domain/context';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    requestId: string;
+    viewer: Viewer | null;
+    tokenRejected: boolean;
+  }
+}
+
+/** Who is acting and from where, for a request that passed the authentication middleware. */
+export function actorOf(req: Request): Actor {
+  return {
+    viewer: req.viewer,
+    ip: req.ip ?? null,
+    userAgent: req.headers['user-agent'] ?? null,
+    requestId: req.requestId,
+  };
+}
