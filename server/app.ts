@@ -42,7 +42,6 @@ export function createApp(deps: Deps): App {
   app.set('trust proxy', deps.config.trustProxy);
 
   // Per-court-client request budget (court API hygiene); in process, keyed by client id.
-  const clientLimiter = new RateLimiterMemory({ points: 1, duration: 60 });
   const limiters = new Map<number, RateLimiterMemory>();
   const limiterFor = (perMinute: number) => {
     let l = limiters.get(perMinute);
@@ -52,7 +51,6 @@ export function createApp(deps: Deps): App {
     }
     return l;
   };
-  void clientLimiter;
 
   app.use((req, res, next) => {
     const incoming = req.headers['x-request-id'];
@@ -85,13 +83,9 @@ export function createApp(deps: Deps): App {
       req.viewer = result.viewer;
       req.tokenRejected = result.viewer === null && result.rejected;
       if (result.viewer?.kind === 'apiClient') {
-        const [client] = [result.viewer];
-        const limit = await deps.db.query.apiClients.findFirst({
-          where: (c, { eq }) => eq(c.id, client.clientId),
-          columns: { rateLimitPerMinute: true },
-        });
+        const client = result.viewer;
         try {
-          await limiterFor(limit?.rateLimitPerMinute ?? 600).consume(client.clientId);
+          await limiterFor(client.rateLimitPerMinute).consume(client.clientId);
         } catch (rejection) {
           const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000;
           res.setHeader('Retry-After', String(Math.ceil(ms / 1000)));

@@ -40,6 +40,7 @@ export type Viewer =
       /** The court this client acts for, and nothing else. */
       organizationId: string;
       name: string;
+      rateLimitPerMinute: number;
     };
 
 /** Who is acting and from where: written onto every audit event. */

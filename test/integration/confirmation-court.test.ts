@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../schema';
 import {
+  CREATE_API_CLIENT,
   ACCEPT_APP,
   DECLINE_APP,
   EXTEND,
@@ -167,5 +168,19 @@ describe('the court side of judicial confirmation', () => {
     expect(wrongType.__typename).toBe('ValidationError');
     const still = await ctx.gql(`query($id: ID!) { node(id: $id) { ... on ConfirmationApplication { status } } }`, { id: app.id }, court.secret);
     expect(still.data.node.status).toBe('ACCEPTED');
+  });
+});
+
+describe('court API hygiene', () => {
+  it('limits each court client to its own number of requests per minute', async () => {
+    const created = await ctx.gql(CREATE_API_CLIENT, { input: { name: '限流测试系统', organizationId: w.court.globalId, rateLimitPerMinute: 3 } }, w.admin.token);
+    const secret = created.data.createApiClient.secret as string;
+    const LIST = `{ confirmationApplications(first: 1) { edges { node { id } } } }`;
+    for (let i = 0; i < 3; i++) expect((await ctx.gql(LIST, {}, secret)).status).toBe(200);
+    const limited = await ctx.gql(LIST, {}, secret);
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    // The budget is per client: the court's other client is not affected.
+    expect((await ctx.gql(LIST, {}, court.secret)).status).toBe(200);
   });
 });

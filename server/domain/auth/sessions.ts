@@ -50,7 +50,13 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
       await deps.db.update(apiClients).set({ lastUsedAt: now }).where(eq(apiClients.id, client.id));
     }
     return {
-      viewer: { kind: 'apiClient', clientId: client.id, organizationId: client.organizationId, name: client.name },
+      viewer: {
+        kind: 'apiClient',
+        clientId: client.id,
+        organizationId: client.organizationId,
+        name: client.name,
+        rateLimitPerMinute: client.rateLimitPerMinute,
+      },
     };
   }
   const [row] = await deps.db
