@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { and, eq } from 'drizzle-orm';
 import { organizations, users } from '../../schema';
 import { hashPassword } from '../../server/domain/auth/passwords';
 import type { TestContext } from './harness';
@@ -121,15 +122,11 @@ export async function createOrg(
 /** The court of a county, created once; parallel files asking for the same county share it. */
 export async function courtOf(ctx: TestContext, adminToken: string, regionCode: string): Promise<OrgRef> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [existing] = await ctx.deps.db
+    const [court] = await ctx.deps.db
       .select()
       .from(organizations)
-      .where(eq(organizations.regionCode, regionCode));
-    const court = existing?.kind === 'COURT' ? existing : (await ctx.deps.db.select().from(organizations).where(eq(organizations.regionCode, regionCode))).find((o) => o.kind === 'COURT');
-    if (court) {
-      const { encodeGlobalID } = await import('@pothos/plugin-relay');
-      return { id: court.id, globalId: encodeGlobalID('Organization', court.id), name: court.name };
-    }
+      .where(and(eq(organizations.regionCode, regionCode), eq(organizations.kind, 'COURT')));
+    if (court) return { id: court.id, globalId: encodeGlobalID('Organization', court.id), name: court.name };
     try {
       return await createOrg(ctx, adminToken, { kind: 'COURT', regionCode, name: `法院${regionCode}` });
     } catch {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { calendarDays, referenceData, regions } from '../../../schema';
 import type { Database } from '../../db';
 import type { Clock } from '../context';
@@ -68,7 +68,8 @@ export async function loadReferenceData(db: Database, clock: Clock): Promise<{ r
 }
 
 async function upsertDigest(tx: Parameters<Parameters<Database['transaction']>[0]>[0], name: string, digest: string, rows: number, at: Date) {
-  const existing = await tx.select().from(referenceData).where(eq(referenceData.name, name));
-  if (existing.length) await tx.update(referenceData).set({ digest, rows, loadedAt: at }).where(eq(referenceData.name, name));
-  else await tx.insert(referenceData).values({ name, digest, rows, loadedAt: at });
+  await tx
+    .insert(referenceData)
+    .values({ name, digest, rows, loadedAt: at })
+    .onConflictDoUpdate({ target: referenceData.name, set: { digest, rows, loadedAt: at } });
 }
