@@ -61,6 +61,17 @@ export const cases = pgTable(
     dueRule: text('due_rule'),
     /** When the current level's dispatch time limit ends (escalation clock). */
     levelDueAt: timestamp('level_due_at', { withTimezone: true }),
+    /** OMR 15: the other side of a one-sided application is contacted within 3 working days. */
+    contactDueAt: timestamp('contact_due_at', { withTimezone: true }),
+    firstContactAt: timestamp('first_contact_at', { withTimezone: true }),
+    /** How the first contact was made (NOTICE_READ, PHONE, VISIT, RESPONSE, ...). */
+    firstContactMethod: text('first_contact_method'),
+    /** OMR 10: the parties may jointly choose a mediator within 2 working days of diversion. */
+    mediatorChoiceDueAt: timestamp('mediator_choice_due_at', { withTimezone: true }),
+    /** Court mediation stage: PRE_FILING (委派) or POST_FILING (委托); null outside court mediation. */
+    courtStage: text('court_stage'),
+    /** For POST_FILING: ORDINARY (15 days) or SIMPLIFIED (7 days), OMR 24. */
+    courtProcedure: text('court_procedure'),
     riskLevel: riskLevel('risk_level').notNull().default('LOW'),
     /** 0 LOW, 1 MEDIUM, 2 HIGH: queues order by it. */
     riskRank: integer('risk_rank').notNull().default(0),

@@ -80,6 +80,12 @@ export const confirmationApplications = pgTable(
     rulingDate: date('ruling_date', { mode: 'string' }),
     decisionNote: text('decision_note'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** When the ruling was served on the parties (INT 372's 15 days run from it). */
+    servedAt: timestamp('served_at', { withTimezone: true }),
+    /** INT 372: a party may object within 15 days of service. */
+    objectionDueAt: timestamp('objection_due_at', { withTimezone: true }),
+    /** INT 372: an interested person within 6 months of knowing; counted here from service, the earliest knowledge. */
+    thirdPartyObjectionDueAt: timestamp('third_party_objection_due_at', { withTimezone: true }),
     withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
     withdrawalReason: text('withdrawal_reason'),
     lockVersion: integer('lock_version').notNull().default(1),
@@ -145,6 +151,8 @@ export const enforcementApplications = pgTable(
     lastPerformanceDate: date('last_performance_date', { mode: 'string' }).notNull(),
     /** CPL 250: the end of the 2-year period. */
     limitationEndsAt: timestamp('limitation_ends_at', { withTimezone: true }).notNull(),
+    /** Filed after limitationEndsAt: accepted, the time bar being the respondent's defence (INT 481). */
+    late: boolean('late').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('enforcement_applications_case_idx').on(t.caseId), index('enforcement_applications_court_idx').on(t.courtId, t.createdAt)],

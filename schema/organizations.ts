@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, date } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { caseLevel, disputeCategory, mediationChannel, organizationKind, regionLevel } from './enums';
 import { users } from './accounts';
 
@@ -14,13 +14,6 @@ export const regions = pgTable(
   },
   (t) => [index('regions_parent_idx').on(t.parentCode)],
 );
-
-/** The official holiday calendar (reference data): days off and weekend days made working days. */
-export const calendarDays = pgTable('calendar_days', {
-  day: date('day', { mode: 'string' }).primaryKey(),
-  /** HOLIDAY: a statutory day off; WORKDAY: a weekend day made a working day (调休). */
-  kind: text('kind').notNull(),
-});
 
 /** Which version of each reference data set was last loaded, so a restart skips unchanged data. */
 export const referenceData = pgTable('reference_data', {

@@ -1,3 +1,4 @@
+import { calendarCoverage } from './domain/clock/calendar-store';
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -69,7 +70,12 @@ export function createApp(deps: Deps): App {
   app.get('/readyz', async (_req, res) => {
     try {
       await ping(deps.db);
-      res.status(200).json({ status: 'ready' });
+      const coverage = calendarCoverage(deps.calendar, deps.clock);
+      // The calendar never makes the platform unready: a year without a notice runs on provisional days.
+      res.status(200).json({
+        status: 'ready',
+        calendar: { officialThrough: coverage.officialThrough, nextYearOfficial: coverage.nextYearOfficial, warning: coverage.warning },
+      });
     } catch (err) {
       deps.log.warn({ err }, 'readiness check failed');
       res.status(503).json({ status: 'database unavailable' });

@@ -6,6 +6,8 @@ import { seedDemo, type DemoAccount } from './domain/bootstrap/seed-demo';
 import { systemClock, type Clock, type Deps } from './domain/context';
 import { loadReferenceData } from './domain/regions/load-reference-data';
 import { loadCalendar } from './domain/clock/calendar';
+import { calendarCoverage, refreshCalendar } from './domain/clock/calendar-store';
+import { recomputeProvisionalDeadlines } from './domain/clock/recompute-deadlines';
 import { createLoggingSender } from './domain/notify/sender';
 import { createLocalStorage } from './storage/storage';
 
@@ -33,11 +35,18 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');
-  // Deadlines need next year's official holiday notice before they reach into it: warn early.
-  const nextYear = Number(new Date(clock.now().getTime() + 60 * 86_400_000).toISOString().slice(0, 4));
-  if (!deps.calendar.years().includes(nextYear)) {
-    log.error({ years: deps.calendar.years(), needed: nextYear }, `holiday calendar lacks ${nextYear}: add the State Council notice to schema/data/holidays-cn.json before deadlines reach it`);
+  // The calendar reads the notices in the database; a year without one is provisional.
+  await refreshCalendar(handle.db, deps.calendar);
+  if (ref.newHolidayYears.length > 0) {
+    // A deploy shipped a notice: what rested on provisional days for that year is recomputed.
+    const recomputed = await handle.db.transaction((tx) =>
+      recomputeProvisionalDeadlines(tx, clock, { viewer: null, ip: null, userAgent: 'jiefen-start', requestId: null }, deps.calendar),
+    );
+    log.info({ years: ref.newHolidayYears, moved: recomputed.moved.length }, 'new holiday notices loaded');
   }
+  const coverage = calendarCoverage(deps.calendar, clock);
+  if (coverage.warning) log.warn({ officialThrough: coverage.officialThrough }, coverage.warning);
+  else log.info({ officialThrough: coverage.officialThrough }, 'holiday calendar ready');
   const admin = await ensureAdmin(deps, config.admin);
   if (admin.created) log.info('platform admin created from ADMIN_PHONE');
   const demoAccounts = config.seedDemo ? await seedDemo(deps) : null;

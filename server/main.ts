@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD } from './domain/bootstrap/seed-demo';
 import { createLogger } from './logger';
 import { createJobRunner } from './jobs';
+import { refreshCalendar } from './domain/clock/calendar-store';
 
 const started = performance.now();
 let config;
@@ -22,6 +23,10 @@ const { deps, handle, demoAccounts, timings } = await prepare(config, log);
 const { app, close } = createApp(deps);
 const jobs = config.jobs ? createJobRunner(deps) : null;
 jobs?.start();
+// Every instance reloads the holiday notices another instance published.
+setInterval(() => {
+  refreshCalendar(deps.db, deps.calendar).catch((err) => log.warn({ err }, 'calendar refresh failed'));
+}, 60_000).unref();
 
 const server: Server = app.listen(config.port, config.host, () => {
   const address = server.address();

@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from '../../server/db';
 import type { Clock, Deps } from '../../server/domain/context';
 import type { Express } from 'express';
 import { loadCalendar } from '../../server/domain/clock/calendar';
+import { refreshCalendar } from '../../server/domain/clock/calendar-store';
 import { createMemorySender, type MemorySender } from '../../server/domain/notify/sender';
 import { createMemoryStorage } from '../../server/storage/storage';
 
@@ -63,13 +64,15 @@ export async function createTestContext(opts: { config?: Record<string, string> 
   const clock = new TestClock();
   const config = testConfig(opts.config);
   const notifier = createMemorySender();
+  const calendar = loadCalendar();
+  await refreshCalendar(handle.db, calendar);
   const deps: Deps = {
     db: handle.db,
     clock,
     config,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     notifier,
-    calendar: loadCalendar(),
+    calendar,
     storage: createMemoryStorage(),
   };
   const { app, close } = createApp(deps);

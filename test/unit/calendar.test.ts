@@ -3,7 +3,6 @@ import {
   addCalendarDays,
   addDaysToDate,
   addWorkingDays,
-  CalendarYearMissingError,
   createCalendar,
   endOfLocalDay,
   isOverdue,
@@ -42,16 +41,20 @@ describe('official working days', () => {
     expect(cal.isWorkingDay('2025-01-26')).toBe(true); // Sunday made a working day
     expect(cal.isWorkingDay('2025-10-08')).toBe(false);
   });
-  it('fails loudly for a year without data', () => {
-    expect(() => cal.isWorkingDay('2030-05-01')).toThrow(CalendarYearMissingError);
-    expect(() => cal.isWorkingDay('2030-05-01')).toThrow(/2030.*must be extended/);
-    expect(() => addWorkingDays(new Date('2030-01-10T02:00:00Z'), 3, cal)).toThrow(CalendarYearMissingError);
+  it('never fails for a year without a notice: it is provisional', () => {
+    expect(cal.basisOf(2026)).toBe('OFFICIAL');
+    expect(cal.basisOf(2030)).toBe('PROVISIONAL');
+    expect(cal.isWorkingDay('2030-05-01')).toBe(false);
+    expect(cal.isWorkingDay('2030-05-03')).toBe(true); // Friday: no 调休 assumed
+    expect(localDate(addWorkingDays(new Date('2030-01-10T02:00:00Z'), 3, cal))).toBe('2030-01-15');
   });
   it('rejects inconsistent data', () => {
     expect(() =>
       createCalendar({ source: 'x', years: { '2026': { holidays: ['2026-10-01'], workdays: ['2026-10-01'] } } }),
     ).toThrow();
     expect(() => createCalendar({ source: 'x', years: { '2026': { holidays: ['2027-01-01'], workdays: [] } } })).toThrow();
+    // Only a weekend day can be made a working day.
+    expect(() => createCalendar({ source: 'x', years: { '2026': { holidays: [], workdays: ['2026-03-04'] } } })).toThrow(/weekday/);
   });
 });
 

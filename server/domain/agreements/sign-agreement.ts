@@ -10,7 +10,8 @@ import { verifyPassword } from '../auth/passwords';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, mediatorOfUser, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
-import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline, type ComputedDeadline } from '../clock/deadline';
+import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps, UserViewer } from '../context';
 import { ConflictError, ForbiddenError, InvalidTransitionError } from '../errors';
 import { enqueue } from '../outbox/enqueue';
@@ -115,6 +116,7 @@ async function attemptSignature(
   // transaction then loses a race, only an unreferenced content-addressed file remains.
   let final: { key: string; sha256: string; size: number } | null = null;
   let deadline: Date | null = null;
+  let window: ComputedDeadline | null = null;
   if (isLast) {
     const signatures: AgreementSignature[] = [
       ...content.parties.flatMap((p) => {
@@ -123,6 +125,9 @@ async function attemptSignature(
       }),
       ...all.filter((s) => s.role === 'MEDIATOR').map((s) => ({ role: 'MEDIATOR' as const, name: s.name, signedAt: chinaTime(s.signedAt) })),
     ];
+    // Every fallible computation comes before any byte is stored.
+    window = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: CONFIRMATION_WINDOW_DAYS, startAt: now });
+    deadline = window.dueAt;
     const pdf = await renderAgreementPdf(
       toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now }),
       loadTemplate(agreement.templateId as Parameters<typeof loadTemplate>[0], agreement.templateVersion),
@@ -137,7 +142,6 @@ async function attemptSignature(
       signingTime: now,
     });
     final = await deps.storage.put(signed);
-    deadline = addCalendarDays(now, CONFIRMATION_WINDOW_DAYS, deps.calendar);
   }
 
   return deps.db.transaction(async (tx) => {
@@ -195,9 +199,12 @@ async function attemptSignature(
         effectiveAt: now.toISOString(),
         confirmationDeadline: deadline!.toISOString(),
         confirmationDeadlineRule: 'PML 33, CPL 205: 自调解协议生效之日起三十日内共同申请司法确认',
+        confirmationDeadlineBasis: window!.basis,
         supersedes: superseded.map((s) => s.id),
       },
     });
+    await closeDeadlines(tx, deps.clock, { caseId: agreement.caseId, kinds: ['MEDIATION_LIMIT', 'LEVEL_LIMIT'] });
+    await recordDeadline(tx, deps.clock, { caseId: agreement.caseId, kind: 'CONFIRMATION_WINDOW', targetId: agreement.id, computed: window!, source: 'PML 33, CPL 205' });
     await enqueue(
       tx,
       deps.clock,

@@ -2,18 +2,16 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { caseAssignments } from '../../../schema';
 import { requireRole } from '../auth/policy';
-import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
+import { mediationLimit } from './mediation-limit';
 import type { Actor, Deps } from '../context';
 import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors';
 import { parseInput } from '../validate';
 import { applyTransition } from './apply-transition';
 import { loadVisibleCase, mediatorOfUser, type CaseRow } from './case-access';
 
-/** How long mediation may run, by channel, and the rule that says so. */
-export function mediationLimit(channel: string, delegated: boolean): { days: number; rule: string } {
-  if (channel === 'JUDICIAL' || delegated) return { days: 30, rule: 'OMR 24, SIM 27: 委派调解期限为30日，经各方同意可延长' };
-  return { days: 30, rule: '人民调解、行政调解、律师调解：一般应在一个月内调结（实践，可配置）' };
-}
+export { mediationLimit } from './mediation-limit';
 
 /** The mediator takes the case up; only one of two concurrent acceptances can succeed. */
 export async function acceptAssignment(deps: Deps, actor: Actor, input: { caseId: string }): Promise<CaseRow> {
@@ -31,8 +29,9 @@ export async function acceptAssignment(deps: Deps, actor: Actor, input: { caseId
   const mayAccept = assignment.mediatorId ? assignment.mediatorId === me.id : assignment.organizationId === me.organizationId;
   if (!mayAccept) throw new ForbiddenError('This case is assigned to another mediator.');
   const now = deps.clock.now();
-  const limit = mediationLimit(current.channel ?? 'PEOPLES', current.delegatingCourtId !== null);
-  const dueAt = addCalendarDays(now, limit.days, deps.calendar);
+  const limit = mediationLimit(current);
+  const due = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: limit.days, startAt: now });
+  const dueAt = due.dueAt;
   return deps.db.transaction(async (tx) => {
     const [taken] = await tx
       .update(caseAssignments)
@@ -40,9 +39,12 @@ export async function acceptAssignment(deps: Deps, actor: Actor, input: { caseId
       .where(and(eq(caseAssignments.id, assignment.id), eq(caseAssignments.status, 'PENDING')))
       .returning();
     if (!taken) throw new ConflictError('Another mediator took this case first.');
-    return applyTransition(tx, deps.clock, actor, current, 'ACCEPT_ASSIGNMENT', { mediatorId: me.id, acceptedAt: now, dueAt, dueRule: limit.rule }, {
+    const accepted = await applyTransition(tx, deps.clock, actor, current, 'ACCEPT_ASSIGNMENT', { mediatorId: me.id, acceptedAt: now, dueAt, dueRule: limit.rule, mediatorChoiceDueAt: null }, {
       type: 'case.assignment_accepted',
-      data: { assignmentId: assignment.id, mediatorId: me.id, mediatorName: viewer.name, mediationDueAt: dueAt.toISOString() },
+      data: { assignmentId: assignment.id, mediatorId: me.id, mediatorName: viewer.name, mediationDueAt: dueAt.toISOString(), dueBasis: due.basis },
     });
+    await closeDeadlines(tx, deps.clock, { caseId: current.id, kinds: ['ASSIGNMENT_RESPONSE', 'MEDIATOR_CHOICE'] });
+    await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'MEDIATION_LIMIT', targetId: current.id, computed: due, source: limit.rule });
+    return accepted;
   });
 }

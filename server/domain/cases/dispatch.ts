@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { caseAssignments, caseParties, mediators, users } from '../../../schema';
 import type { Tx } from '../../db';
-import { addCalendarDays, addWorkingDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { enqueue } from '../outbox/enqueue';
 import { applyTransition } from './apply-transition';
@@ -13,6 +14,8 @@ export type AssignmentKind = 'DIVERSION' | 'REASSIGNMENT' | 'TRANSFER' | 'ESCALA
 
 /** OMR 12: a mediator confirms or declines an assignment within 3 working days. */
 export const ASSIGNMENT_WORKING_DAYS = 3;
+/** OMR 10: the parties' own joint choice of a mediator within 2 working days. */
+export const JOINT_CHOICE_WORKING_DAYS = 2;
 
 /**
  * 派单: hands the case to an organisation and (proposed) mediator with a time limit, supersedes any
@@ -24,15 +27,20 @@ export async function dispatch(
   actor: Actor,
   current: CaseRow,
   action: CaseAction,
-  plan: Pick<DiversionPlan, 'organization' | 'channel' | 'level' | 'reasons' | 'alternatives' | 'mediator'>,
+  plan: Pick<DiversionPlan, 'organization' | 'channel' | 'level' | 'reasons' | 'alternatives' | 'mediator'> & { jointChoice?: boolean },
   kind: AssignmentKind,
   reason: string,
 ): Promise<CaseRow> {
   const now = deps.clock.now();
-  const dueAt = addWorkingDays(now, ASSIGNMENT_WORKING_DAYS, deps.calendar);
+  const response = computeDeadline(deps.calendar, { rule: 'WORKING_DAYS', amount: ASSIGNMENT_WORKING_DAYS, startAt: now });
+  const dueAt = response.dueAt;
   const dueRule = `OMR 12: 调解员应在${ASSIGNMENT_WORKING_DAYS}个工作日内确认是否接受`;
   const levelChanged = current.level !== plan.level || current.levelDueAt === null;
   const levelDays = deps.config.levelLimitDays[plan.level];
+  const levelLimit = levelChanged ? computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: levelDays, startAt: now }) : null;
+  // OMR 10: on the first diversion, unless the parties already chose together, they have 2 working
+  // days to choose a mediator jointly; until then the organisation's proposal stands.
+  const choice = kind === 'DIVERSION' && !plan.jointChoice ? computeDeadline(deps.calendar, { rule: 'WORKING_DAYS', amount: JOINT_CHOICE_WORKING_DAYS, startAt: now }) : null;
   await tx
     .update(caseAssignments)
     .set({ status: 'SUPERSEDED', decidedAt: now, decisionReason: reason })
@@ -66,7 +74,8 @@ export async function dispatch(
       mediatorId: plan.mediator?.id ?? null,
       dueAt,
       dueRule,
-      levelDueAt: levelChanged ? addCalendarDays(now, levelDays, deps.calendar) : current.levelDueAt,
+      levelDueAt: levelLimit ? levelLimit.dueAt : current.levelDueAt,
+      ...(choice ? { mediatorChoiceDueAt: choice.dueAt } : kind === 'DIVERSION' ? { mediatorChoiceDueAt: null } : {}),
       routing: {
         reasons: [...plan.reasons, reason],
         alternatives: plan.alternatives,
@@ -84,10 +93,15 @@ export async function dispatch(
         level: plan.level,
         channel: plan.channel,
         dueAt: dueAt.toISOString(),
+        dueBasis: response.basis,
+        ...(choice ? { mediatorChoiceDueAt: choice.dueAt.toISOString() } : {}),
         reason,
       },
     },
   );
+  await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'ASSIGNMENT_RESPONSE', targetId: assignment!.id, computed: response, source: 'OMR 12' });
+  if (levelLimit) await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'LEVEL_LIMIT', targetId: current.id, computed: levelLimit, source: `LEVEL_LIMIT_DAYS ${plan.level}` });
+  if (choice) await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'MEDIATOR_CHOICE', targetId: current.id, computed: choice, source: 'OMR 10' });
   // Tell the proposed mediator (or the organisation's mediators) and the parties, after commit.
   const recipients = plan.mediator
     ? await tx.select({ phone: users.phone }).from(mediators).innerJoin(users, eq(users.id, mediators.userId)).where(eq(mediators.id, plan.mediator.id))

@@ -54,6 +54,8 @@ export interface DiversionPlan {
   reasons: string[];
   alternatives: { organizationId: string; organizationName: string; level: string; why: string }[];
   mediator: { id: string; name: string; reasons: string[] } | null;
+  /** The parties chose the mediator together (OMR 10). */
+  jointChoice?: boolean;
 }
 
 /** The rules for a category at a place: the most specific region with active rules wins, else the defaults. */
@@ -127,6 +129,7 @@ export async function planDiversion(
         reasons: [`当事人共同从名册中选定调解员（OMR 10）：${u?.name ?? ''}，所属${chosen.o.name}`],
         alternatives: [],
         mediator: { id: chosen.m.id, name: u?.name ?? '', reasons: ['当事人共同选定'] },
+        jointChoice: true,
       };
     }
   }

@@ -18,6 +18,8 @@ import { lowestCommonRegion } from './diversion';
 import { nextCaseNumber } from './numbering';
 import { assessRisk } from './risk';
 import { localDate } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { recordDeadline } from '../clock/deadline-records';
 
 const RISK_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
 
@@ -98,6 +100,9 @@ function inputSchemaFor(today: Date) {
   return schema;
 }
 
+/** OMR 15: contacting the other side of a one-sided application. */
+export const RESPONDENT_CONTACT_WORKING_DAYS = 3;
+
 /** Files a dispute: by a party for themself, or by a grid worker for a resident (the applicant). */
 export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeInput): Promise<CaseRow> {
   const viewer = requireRole(actor, 'PARTY', 'GRID_WORKER', 'PLATFORM_ADMIN');
@@ -172,6 +177,8 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   });
   const now = deps.clock.now();
   const year = Number(localDate(now).slice(0, 4));
+  // OMR 15: the other side of a one-sided application is contacted within 3 working days.
+  const contact = computeDeadline(deps.calendar, { rule: 'WORKING_DAYS', amount: RESPONDENT_CONTACT_WORKING_DAYS, startAt: now });
 
   return deps.db.transaction(async (tx) => {
     // The number is taken last (below): the county's counter row stays locked from its increment
@@ -232,10 +239,11 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
       },
     });
     // Intake needs no manual review here: the checks above are the review.
-    const awaiting = await applyTransition(tx, deps.clock, actor, created!, 'INTAKE_APPROVE', {}, {
+    const awaiting = await applyTransition(tx, deps.clock, actor, created!, 'INTAKE_APPROVE', { contactDueAt: contact.dueAt }, {
       type: 'case.intake_passed',
-      data: { checks: ['mediable category', 'parties identified', 'region known'] },
+      data: { checks: ['mediable category', 'parties identified', 'region known'], contactDueAt: contact.dueAt.toISOString(), contactDueBasis: contact.basis },
     });
+    await recordDeadline(tx, deps.clock, { caseId: created!.id, kind: 'RESPONDENT_CONTACT', targetId: created!.id, computed: contact, source: 'OMR 15' });
     const number = await nextCaseNumber(tx, countyCode, county.name, year);
     const [numbered] = await tx.update(cases).set({ number }).where(eq(cases.id, created!.id)).returning();
     await enqueue(tx, deps.clock, [

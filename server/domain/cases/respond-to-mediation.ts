@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { caseParties } from '../../../schema';
+import { caseParties, cases } from '../../../schema';
+import { closeDeadlines } from '../clock/deadline-records';
 import { requireUser } from '../auth/policy';
 import type { Actor, Deps } from '../context';
 import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
@@ -55,6 +56,13 @@ export async function respondToMediation(
       if (!updated) throw new ConflictError();
     }
     const responder = { partyIds: pending.map((p) => p.id), name: viewer.name };
+    // OMR 15: the respondent's own answer is contact with the other side, if none was recorded.
+    if (!current.firstContactAt) {
+      const contacted = { firstContactAt: now, firstContactMethod: 'RESPONSE' };
+      await tx.update(cases).set(contacted).where(eq(cases.id, current.id));
+      Object.assign(current, contacted);
+      await closeDeadlines(tx, deps.clock, { caseId: current.id, kinds: ['RESPONDENT_CONTACT'] });
+    }
     if (!data.accept) {
       const refused = await applyTransition(tx, deps.clock, actor, current, 'RESPONDENT_REFUSE', { dueAt: null, dueRule: null }, {
         type: 'case.respondent_refused',

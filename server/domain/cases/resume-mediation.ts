@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { requireUser } from '../auth/policy';
-import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validate';
-import { mediationLimit } from './accept-assignment';
+import { mediationLimit } from './mediation-limit';
 import { applyTransition } from './apply-transition';
 import { loadParties, loadVisibleCase, mediatorOfUser, partiesOfViewer, type CaseRow } from './case-access';
 
@@ -20,11 +21,14 @@ export async function resumeMediation(deps: Deps, actor: Actor, input: { caseId:
   const me = viewer.role === 'MEDIATOR' ? await mediatorOfUser(deps.db, viewer.userId) : null;
   if (!isParty && !(me && me.id === current.mediatorId)) throw new NotFoundError('Case');
   const now = deps.clock.now();
-  const limit = mediationLimit(current.channel ?? 'PEOPLES', current.delegatingCourtId !== null);
-  return deps.db.transaction((tx) =>
-    applyTransition(tx, deps.clock, actor, current, 'RESUME_MEDIATION', { dueAt: addCalendarDays(now, limit.days, deps.calendar), dueRule: limit.rule }, {
+  const limit = mediationLimit(current);
+  const due = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: limit.days, startAt: now });
+  return deps.db.transaction(async (tx) => {
+    const resumed = await applyTransition(tx, deps.clock, actor, current, 'RESUME_MEDIATION', { dueAt: due.dueAt, dueRule: limit.rule }, {
       type: 'case.mediation_resumed',
-      data: { reason: data.reason },
-    }),
-  );
+      data: { reason: data.reason, mediationDueAt: due.dueAt.toISOString(), dueBasis: due.basis },
+    });
+    await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'MEDIATION_LIMIT', targetId: current.id, computed: due, source: limit.rule });
+    return resumed;
+  });
 }

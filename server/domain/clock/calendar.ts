@@ -1,119 +1,169 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { addDaysToDate, dayOfWeek, endOfLocalDay, localDate, parseDate } from './dates';
+import { provisionalHolidays, STATUTORY_HOLIDAYS_SOURCE } from './provisional';
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// China Standard Time has been a fixed UTC+8 with no daylight saving since 1991.
-const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
+export { addDaysToDate, addMonthsToDate, endOfLocalDay, localDate, startOfLocalDay } from './dates';
 
-/** Raised when a date falls in a year for which no holiday arrangement has been loaded. */
-export class CalendarYearMissingError extends Error {
-  readonly year: number;
-  constructor(year: number) {
-    super(
-      `No official holiday arrangement for ${year}: the calendar data (schema/data/holidays-cn.json) must be extended with the State Council notice for ${year}`,
-    );
-    this.name = 'CalendarYearMissingError';
-    this.year = year;
-  }
+/**
+ * OFFICIAL: the days of a published State Council notice. PROVISIONAL: computed from the statutory
+ * holidays for a year whose notice is not published yet; replaced when it is.
+ */
+export type DayBasis = 'OFFICIAL' | 'PROVISIONAL';
+
+export interface OfficialArrangement {
+  year: number;
+  /** Every day off of each arranged break, weekend days inside it included. */
+  holidays: string[];
+  /** Weekend days made working days (调休). */
+  workdays: string[];
+  source: string;
+  publishedAt: Date | null;
+}
+
+export interface YearArrangement extends OfficialArrangement {
+  basis: DayBasis;
 }
 
 export interface HolidayCalendar {
   isWorkingDay(date: string): boolean;
+  basisOf(year: number): DayBasis;
+  /** Years with an official notice, ascending. */
   years(): number[];
+  arrangement(year: number): YearArrangement;
+  /** The last year of the unbroken run of official years that contains the earliest; null when none. */
+  officialThrough(): number | null;
+  /** Replaces the official years, e.g. after reading them from the database. */
+  setOfficial(list: OfficialArrangement[]): void;
+  /** A copy with one year's notice added or replaced: what publishing it would change. */
+  with(arrangement: OfficialArrangement): HolidayCalendar;
 }
 
-const isoDate = z.string().regex(DATE_RE);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const holidayDataSchema = z.object({
   source: z.string(),
   years: z.record(
     z.string().regex(/^\d{4}$/),
-    z.object({ holidays: z.array(isoDate), workdays: z.array(isoDate) }),
+    z.object({ holidays: z.array(isoDate), workdays: z.array(isoDate), source: z.string().optional() }),
   ),
 });
 export type HolidayData = z.infer<typeof holidayDataSchema>;
 
-function parseDate(date: string): { y: number; m: number; d: number } {
-  const match = DATE_RE.exec(date);
-  if (match) {
-    const y = Number(match[1]);
-    const m = Number(match[2]);
-    const d = Number(match[3]);
-    const dt = new Date(Date.UTC(y, m - 1, d));
-    if (dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d) {
-      return { y, m, d };
+/** Checks one year's notice: real dates, all in that year, no day both off and worked. */
+export function checkArrangement(a: { year: number; holidays: string[]; workdays: string[] }): string | null {
+  const off = new Set<string>();
+  for (const d of [...a.holidays, ...a.workdays]) {
+    try {
+      parseDate(d);
+    } catch {
+      return `${d} is not a real calendar day`;
     }
+    // A date filed under the wrong year would silently never be consulted.
+    if (!d.startsWith(`${a.year}-`)) return `${d} is not in ${a.year}`;
   }
-  throw new RangeError(`not a valid YYYY-MM-DD date: ${date}`);
+  for (const d of a.holidays) off.add(d);
+  for (const d of a.workdays) {
+    if (off.has(d)) return `${d} is listed both as a holiday and as a workday`;
+    const dow = dayOfWeek(d);
+    if (dow !== 0 && dow !== 6) return `${d} is a weekday: only a weekend day can be made a working day`;
+  }
+  return null;
 }
 
-/** Builds a calendar from holiday data; dates in years absent from the data throw CalendarYearMissingError. */
-export function createCalendar(data: unknown): HolidayCalendar {
-  const parsed = holidayDataSchema.parse(data);
-  const holidays = new Set<string>();
-  const workdays = new Set<string>();
-  for (const [year, entry] of Object.entries(parsed.years)) {
-    for (const d of [...entry.holidays, ...entry.workdays]) {
-      parseDate(d);
-      // A date filed under the wrong year would silently never be consulted.
-      if (!d.startsWith(`${year}-`)) throw new Error(`holiday data for ${year} contains ${d}`);
-    }
-    for (const d of entry.holidays) holidays.add(d);
-    for (const d of entry.workdays) {
-      if (holidays.has(d)) throw new Error(`holiday data lists ${d} as both holiday and workday`);
-      workdays.add(d);
-    }
-  }
-  const years = Object.keys(parsed.years).map(Number).sort((a, b) => a - b);
-  const yearSet = new Set(years);
+function build(list: OfficialArrangement[]): HolidayCalendar {
+  let official = new Map<number, { holidays: Set<string>; workdays: Set<string>; arrangement: OfficialArrangement }>();
+  const provisional = new Map<number, Set<string>>();
 
-  return {
-    isWorkingDay(date: string): boolean {
-      const { y, m, d } = parseDate(date);
-      if (!yearSet.has(y)) throw new CalendarYearMissingError(y);
-      if (workdays.has(date)) return true;
-      if (holidays.has(date)) return false;
-      const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  function set(next: OfficialArrangement[]) {
+    const map = new Map<number, { holidays: Set<string>; workdays: Set<string>; arrangement: OfficialArrangement }>();
+    for (const a of next) {
+      const problem = checkArrangement(a);
+      if (problem) throw new Error(`holiday arrangement for ${a.year}: ${problem}`);
+      map.set(a.year, { holidays: new Set(a.holidays), workdays: new Set(a.workdays), arrangement: a });
+    }
+    official = map;
+  }
+  function provisionalOf(year: number): Set<string> {
+    let days = provisional.get(year);
+    if (!days) {
+      days = new Set(provisionalHolidays(year));
+      provisional.set(year, days);
+    }
+    return days;
+  }
+  set(list);
+
+  const calendar: HolidayCalendar = {
+    isWorkingDay(date) {
+      const { y } = parseDate(date);
+      const entry = official.get(y);
+      if (entry) {
+        if (entry.workdays.has(date)) return true;
+        if (entry.holidays.has(date)) return false;
+      } else if (provisionalOf(y).has(date)) {
+        return false;
+      }
+      const dow = dayOfWeek(date);
       return dow !== 0 && dow !== 6;
     },
-    years: () => [...years],
+    basisOf: (year) => (official.has(year) ? 'OFFICIAL' : 'PROVISIONAL'),
+    years: () => [...official.keys()].sort((a, b) => a - b),
+    arrangement(year) {
+      const entry = official.get(year);
+      if (entry) return { ...entry.arrangement, holidays: [...entry.arrangement.holidays].sort(), workdays: [...entry.arrangement.workdays].sort(), basis: 'OFFICIAL' };
+      return { year, holidays: [...provisionalOf(year)], workdays: [], source: STATUTORY_HOLIDAYS_SOURCE, publishedAt: null, basis: 'PROVISIONAL' };
+    },
+    officialThrough() {
+      const years = calendar.years();
+      if (years.length === 0) return null;
+      let last = years[0]!;
+      while (official.has(last + 1)) last++;
+      return last;
+    },
+    setOfficial: set,
+    with(arrangement) {
+      const others = [...official.values()].map((e) => e.arrangement).filter((a) => a.year !== arrangement.year);
+      return build([...others, arrangement]);
+    },
   };
+  return calendar;
 }
 
-let cached: HolidayCalendar | undefined;
+/** Builds a calendar from the official notices given; every other year is provisional. */
+export function calendarOf(list: OfficialArrangement[]): HolidayCalendar {
+  return build(list);
+}
 
-/** Loads the official calendar from schema/data/holidays-cn.json, once per process. */
-export function loadCalendar(): HolidayCalendar {
-  if (!cached) {
+/** Builds a calendar from holiday data in the shape of schema/data/holidays-cn.json. */
+export function createCalendar(data: unknown): HolidayCalendar {
+  return build(arrangementsOf(data));
+}
+
+export function arrangementsOf(data: unknown): OfficialArrangement[] {
+  const parsed = holidayDataSchema.parse(data);
+  return Object.entries(parsed.years).map(([year, entry]) => ({
+    year: Number(year),
+    holidays: entry.holidays,
+    workdays: entry.workdays,
+    source: entry.source ?? parsed.source,
+    publishedAt: null,
+  }));
+}
+
+let seedData: OfficialArrangement[] | undefined;
+
+/** The notices shipped in schema/data/holidays-cn.json, which seed the database. */
+export function seedArrangements(): OfficialArrangement[] {
+  if (!seedData) {
     const url = new URL('../../../schema/data/holidays-cn.json', import.meta.url);
-    cached = createCalendar(JSON.parse(readFileSync(url, 'utf8')));
+    seedData = arrangementsOf(JSON.parse(readFileSync(url, 'utf8')));
   }
-  return cached;
+  return seedData.map((a) => ({ ...a }));
 }
 
-/** The civil date (YYYY-MM-DD) of an instant in China Standard Time. */
-export function localDate(instant: Date): string {
-  const t = instant.getTime();
-  if (Number.isNaN(t)) throw new RangeError('invalid Date');
-  return new Date(t + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The instant 00:00:00.000 +08:00 on the given civil date. */
-export function startOfLocalDay(date: string): Date {
-  const { y, m, d } = parseDate(date);
-  return new Date(Date.UTC(y, m - 1, d) - CST_OFFSET_MS);
-}
-
-/** The instant 23:59:59.999 +08:00 on the given civil date. */
-export function endOfLocalDay(date: string): Date {
-  return new Date(startOfLocalDay(date).getTime() + DAY_MS - 1);
-}
-
-/** The civil date n days after (or before, if negative) the given date. */
-export function addDaysToDate(date: string, n: number): string {
-  if (!Number.isInteger(n)) throw new RangeError('day count must be an integer');
-  const { y, m, d } = parseDate(date);
-  return new Date(Date.UTC(y, m - 1, d) + n * DAY_MS).toISOString().slice(0, 10);
+/** A new calendar holding the shipped notices; the server then replaces them with the database's. */
+export function loadCalendar(): HolidayCalendar {
+  return build(seedArrangements());
 }
 
 /**
@@ -131,15 +181,20 @@ export function addWorkingDays(from: Date, n: number, cal: HolidayCalendar): Dat
   return endOfLocalDay(date);
 }
 
+/** The first working day on or after `date`. */
+export function rollToWorkingDay(date: string, cal: HolidayCalendar): string {
+  let d = date;
+  while (!cal.isWorkingDay(d)) d = addDaysToDate(d, 1);
+  return d;
+}
+
 /**
  * End of the local day n calendar days after `from`. Per CPL art. 85, a period
  * whose last day is a statutory rest day ends on the first working day after it.
  */
 export function addCalendarDays(from: Date, n: number, cal: HolidayCalendar): Date {
   if (!Number.isInteger(n) || n < 0) throw new RangeError('day count must be a non-negative integer');
-  let date = addDaysToDate(localDate(from), n);
-  while (!cal.isWorkingDay(date)) date = addDaysToDate(date, 1);
-  return endOfLocalDay(date);
+  return endOfLocalDay(rollToWorkingDay(addDaysToDate(localDate(from), n), cal));
 }
 
 /** True once `now` is past the deadline instant. */

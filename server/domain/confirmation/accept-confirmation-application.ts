@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { requireApiClient } from '../auth/policy';
 import { touchCase } from '../cases/apply-transition';
-import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { InvalidTransitionError } from '../errors';
 import { parseInput } from '../validate';
@@ -23,15 +24,20 @@ export async function acceptConfirmationApplication(deps: Deps, actor: Actor, in
   if (current.status !== 'SUBMITTED') throw new InvalidTransitionError(current.status, 'ACCEPT');
   const c = await caseOfApplication(deps.db, current);
   const now = deps.clock.now();
-  const decisionDueAt = addCalendarDays(now, DECISION_DAYS, deps.calendar);
-  const statutoryCapAt = addCalendarDays(now, STATUTORY_CAP_DAYS, deps.calendar);
+  const decision = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: DECISION_DAYS, startAt: now });
+  const cap = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: STATUTORY_CAP_DAYS, startAt: now });
+  const decisionDueAt = decision.dueAt;
+  const statutoryCapAt = cap.dueAt;
   const late = current.acceptanceDueAt !== null && now > current.acceptanceDueAt;
   return deps.db.transaction(async (tx) => {
     const accepted = await updateApplication(tx, deps.clock, current, { status: 'ACCEPTED', acceptedAt: now, decisionDueAt, statutoryCapAt });
     await touchCase(tx, deps.clock, actor, c, { dueAt: decisionDueAt, dueRule: 'JC2011 5: 受理后15日内作出裁定' }, {
       type: 'confirmation.accepted',
-      data: { applicationId: current.id, courtId: client.organizationId, decisionDueAt: decisionDueAt.toISOString(), statutoryCapAt: statutoryCapAt.toISOString(), acceptanceLate: late },
+      data: { applicationId: current.id, courtId: client.organizationId, decisionDueAt: decisionDueAt.toISOString(), statutoryCapAt: statutoryCapAt.toISOString(), acceptanceLate: late, dueBasis: decision.basis },
     });
+    await closeDeadlines(tx, deps.clock, { caseId: c.id, kinds: ['APPLICATION_ACCEPTANCE'] });
+    await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'APPLICATION_DECISION', targetId: current.id, computed: decision, source: 'JC2011 5' });
+    await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'APPLICATION_STATUTORY_CAP', targetId: current.id, computed: cap, source: 'CPL 187' });
     return accepted;
   });
 }

@@ -4,9 +4,10 @@ import { agreements, confirmationApplications, enforcementApplications } from '.
 import { requireUser } from '../auth/policy';
 import { touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
-import { endOfLocalDay, localDate } from '../clock/calendar';
+import { localDate, startOfLocalDay, type HolidayCalendar } from '../clock/calendar';
+import { computeDeadline, type ComputedDeadline } from '../clock/deadline';
 import type { Actor, Deps } from '../context';
-import { DeadlineError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors';
+import { ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors';
 import { parseInput } from '../validate';
 import { enqueueCourtWebhook, globalIdOf } from './court-webhooks';
 
@@ -32,17 +33,15 @@ export function lastPerformanceDate(content: Record<string, unknown>, effectiveA
 }
 
 /**
- * CPL 250: two years from the last day of performance. Counted in calendar years on the civil date
- * (a 29 February start ends on 28 February), not through the holiday calendar, which holds only the
- * years whose official arrangement has been published.
+ * CPL 250: two years from the last day of performance, counted on the civil date (a 29 February
+ * start ends on 28 February); a last day that is a rest day rolls to the next working day (CPL 85).
  */
-export function enforcementLimitationEnd(lastDate: string): Date {
-  const [y, m, d] = lastDate.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y + 2, m - 1, d));
-  // Date.UTC rolls 29 February into March in a common year: step back to the month's last day.
-  const date = target.getUTCMonth() === m - 1 ? target : new Date(Date.UTC(y + 2, m, 0));
-  return endOfLocalDay(date.toISOString().slice(0, 10));
+export function enforcementLimitation(lastDate: string, calendar: HolidayCalendar): ComputedDeadline {
+  return computeDeadline(calendar, { rule: 'YEARS', amount: ENFORCEMENT_YEARS, startAt: startOfLocalDay(lastDate) });
 }
+
+/** CPL 250: the period for applying to enforce. */
+export const ENFORCEMENT_YEARS = 2;
 
 /**
  * A party of a confirmed case applies to the confirming court to enforce the agreement the other
@@ -66,9 +65,12 @@ export async function applyForEnforcement(deps: Deps, actor: Actor, input: { cas
   const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, confirmation.agreementId));
   if (!agreement) throw new NotFoundError('Agreement');
   const lastDate = lastPerformanceDate(agreement.content, agreement.effectiveAt ?? confirmation.decidedAt ?? deps.clock.now());
-  const limitationEndsAt = enforcementLimitationEnd(lastDate);
+  const limitation = enforcementLimitation(lastDate, deps.calendar);
+  const limitationEndsAt = limitation.dueAt;
   const now = deps.clock.now();
-  if (now > limitationEndsAt) throw new DeadlineError('The 2 years for applying for enforcement have passed (CPL 250).', limitationEndsAt);
+  // INT 481: the time bar is the respondent's defence, for the court to hear: a late application is
+  // accepted and flagged, never refused here.
+  const late = now > limitationEndsAt;
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(enforcementApplications)
@@ -81,12 +83,13 @@ export async function applyForEnforcement(deps: Deps, actor: Actor, input: { cas
         note: data.note ?? null,
         lastPerformanceDate: lastDate,
         limitationEndsAt,
+        late,
         createdAt: now,
       })
       .returning();
     await touchCase(tx, deps.clock, actor, c, {}, {
       type: 'enforcement.applied',
-      data: { enforcementId: row!.id, courtId: confirmation.courtId, rulingNumber: confirmation.rulingNumber, lastPerformanceDate: lastDate, limitationEndsAt: limitationEndsAt.toISOString() },
+      data: { enforcementId: row!.id, courtId: confirmation.courtId, rulingNumber: confirmation.rulingNumber, lastPerformanceDate: lastDate, limitationEndsAt: limitationEndsAt.toISOString(), limitationBasis: limitation.basis, late },
     });
     await enqueueCourtWebhook(tx, deps.clock, confirmation.courtId, {
       topic: 'enforcement_application.created',
@@ -99,6 +102,7 @@ export async function applyForEnforcement(deps: Deps, actor: Actor, input: { cas
         applicant: mine[0]!.name,
         lastPerformanceDate: lastDate,
         limitationEndsAt: limitationEndsAt.toISOString(),
+        late,
         createdAt: now.toISOString(),
       },
     });

@@ -6,6 +6,8 @@ import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
 import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { uniqueViolation } from '../db-errors';
 import { ConflictError, DeadlineError, ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
@@ -76,8 +78,9 @@ export async function applyForJudicialConfirmation(
       if (open && fresh.length === 0) throw new InvalidTransitionError(open.status, 'APPLY_FOR_CONFIRMATION', 'You have already applied.');
       const applicants = [...before, ...fresh];
       const complete = parties.every((p) => applicants.some((a) => a.partyId === p.id));
-      const submission = complete
-        ? { status: 'SUBMITTED', submittedAt: now, acceptanceDueAt: addCalendarDays(now, ACCEPTANCE_DAYS, deps.calendar) }
+      const acceptance = complete ? computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: ACCEPTANCE_DAYS, startAt: now }) : null;
+      const submission = acceptance
+        ? { status: 'SUBMITTED', submittedAt: now, acceptanceDueAt: acceptance.dueAt }
         : { status: 'AWAITING_CO_APPLICANT' };
 
       let application: ApplicationRow;
@@ -126,6 +129,7 @@ export async function applyForJudicialConfirmation(
         { dueAt: application.acceptanceDueAt, dueRule: 'JC2011 4: 人民法院收到申请后3日内决定是否受理' },
         { type: 'confirmation.submitted', data: { ...eventData, materials: { agreementSha256: materials.agreement.sha256, evidence: materials.evidence.length, minutes: materials.minutes.length } } },
       );
+      await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'APPLICATION_ACCEPTANCE', targetId: application.id, computed: acceptance!, source: 'JC2011 4' });
       await grantCourtAccess(tx, deps.clock, current.id, court.court.id, 'judicial confirmation application');
       await enqueueCourtWebhook(tx, deps.clock, court.court.id, {
         topic: 'confirmation_application.submitted',

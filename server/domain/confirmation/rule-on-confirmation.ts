@@ -5,6 +5,8 @@ import { requireApiClient } from '../auth/policy';
 import { applyTransition } from '../cases/apply-transition';
 import { loadParties } from '../cases/case-access';
 import { localDate } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { normalizeCaseNumber, validateRulingNumber } from '../courts/court-code';
 import { uniqueViolation } from '../db-errors';
@@ -19,7 +21,14 @@ const inputSchema = z.object({
   rejectionGround: z.enum(REJECTION_GROUNDS).nullish(),
   rulingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullish(),
   note: z.string().trim().max(5000).nullish(),
+  /** When the ruling was served on the parties; default now (served through the platform with the ruling). */
+  servedAt: z.date().nullish(),
 });
+
+/** INT 372: a party may object within 15 days of service. */
+export const PARTY_OBJECTION_DAYS = 15;
+/** INT 372: an interested person within 6 months of knowing (here from service, the earliest knowledge). */
+export const THIRD_PARTY_OBJECTION_MONTHS = 6;
 
 /**
  * The court's civil ruling (民事裁定书, CPL 185, 206): CONFIRMED makes the agreement enforceable;
@@ -43,6 +52,11 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
   const rulingDate = data.rulingDate ?? today;
   if (rulingDate > today) throw ValidationError.field('rulingDate', 'cannot be in the future');
   if (current.acceptedAt && rulingDate < localDate(current.acceptedAt)) throw ValidationError.field('rulingDate', 'cannot be before the application was accepted');
+  const servedAt = data.servedAt ?? now;
+  if (servedAt > now) throw ValidationError.field('servedAt', 'cannot be in the future');
+  if (localDate(servedAt) < rulingDate) throw ValidationError.field('servedAt', 'cannot be before the ruling date');
+  const objection = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: PARTY_OBJECTION_DAYS, startAt: servedAt });
+  const thirdParty = computeDeadline(deps.calendar, { rule: 'MONTHS', amount: THIRD_PARTY_OBJECTION_MONTHS, startAt: servedAt });
   const c = await caseOfApplication(deps.db, current);
   const parties = await loadParties(deps.db, c.id);
   const overdue = current.decisionDueAt !== null && now > current.decisionDueAt;
@@ -56,11 +70,17 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
         rejectionGround: data.rejectionGround ?? null,
         decisionNote: data.note ?? null,
         decidedAt: now,
+        servedAt,
+        objectionDueAt: objection.dueAt,
+        thirdPartyObjectionDueAt: thirdParty.dueAt,
       });
       await applyTransition(tx, deps.clock, actor, c, data.outcome === 'CONFIRMED' ? 'CONFIRM' : 'REJECT_CONFIRMATION', { dueAt: null, dueRule: null }, {
         type: data.outcome === 'CONFIRMED' ? 'confirmation.confirmed' : 'confirmation.rejected',
-        data: { applicationId: current.id, rulingNumber, rulingDate, rejectionGround: data.rejectionGround ?? null, note: data.note ?? null, decidedLate: overdue, beyondStatutoryCap: beyondCap },
+        data: { applicationId: current.id, rulingNumber, rulingDate, rejectionGround: data.rejectionGround ?? null, note: data.note ?? null, decidedLate: overdue, beyondStatutoryCap: beyondCap, servedAt: servedAt.toISOString(), objectionDueAt: objection.dueAt.toISOString(), thirdPartyObjectionDueAt: thirdParty.dueAt.toISOString() },
       });
+      await closeDeadlines(tx, deps.clock, { caseId: c.id, kinds: ['APPLICATION_DECISION', 'APPLICATION_STATUTORY_CAP'] });
+      await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_PARTIES', targetId: current.id, computed: objection, source: 'INT 372' });
+      await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_OTHERS', targetId: current.id, computed: thirdParty, source: 'INT 372' });
       await notifyParties(tx, deps.clock, parties, data.outcome === 'CONFIRMED' ? 'confirmation.confirmed' : 'confirmation.rejected', c.id, {
         caseNumber: c.number,
         rulingNumber,

@@ -4,7 +4,8 @@ import { caseTerminations, confirmationApplications, litigationTransfers, organi
 import { requireUser } from '../auth/policy';
 import { applyTransition } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
-import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { enqueueCourtWebhook, globalIdOf, grantCourtAccess } from '../confirmation/court-webhooks';
 import { uniqueViolation } from '../db-errors';
@@ -63,7 +64,8 @@ export async function transferToLitigation(
   if (!court || court.kind !== 'COURT' || !court.active) throw ValidationError.field('courtId', 'is not a court');
   const report = await failureReportOf(deps.db, c, parties);
   const now = deps.clock.now();
-  const filingDueAt = addCalendarDays(now, FILING_DECISION_DAYS, deps.calendar);
+  const filing = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: FILING_DECISION_DAYS, startAt: now });
+  const filingDueAt = filing.dueAt;
   try {
     return await deps.db.transaction(async (tx) => {
       const [transfer] = await tx
@@ -86,6 +88,7 @@ export async function transferToLitigation(
         type: 'litigation.transferred',
         data: { transferId: transfer!.id, courtId: court.id, courtName: court.name, by: viewer.name, undisputedFacts: report.undisputedFacts.length },
       });
+      await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'LITIGATION_FILING', targetId: transfer!.id, computed: filing, source: 'CPL 126' });
       await grantCourtAccess(tx, deps.clock, c.id, court.id, 'litigation transfer');
       await enqueueCourtWebhook(tx, deps.clock, court.id, {
         topic: 'litigation_transfer.created',

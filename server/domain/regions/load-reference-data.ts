@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
-import { calendarDays, referenceData, regions } from '../../../schema';
+import { holidayArrangements, referenceData, regions } from '../../../schema';
+import { arrangementsOf } from '../clock/calendar';
 import type { Database } from '../../db';
 import type { Clock } from '../context';
 import { readRegionData } from './region-data';
@@ -17,14 +18,16 @@ async function digestOf(file: URL): Promise<string> {
 }
 
 /**
- * Loads regions and the holiday calendar on every start. Each set is upserted in one transaction and
+ * Loads regions and the shipped holiday notices on every start (new years only add rows; a year
+ * published through the API is kept). Each set is upserted in one transaction and
  * skipped when its file digest matches what was loaded last, so restarts stay fast and idempotent.
  */
-export async function loadReferenceData(db: Database, clock: Clock): Promise<{ regions: number; calendarDays: number; skipped: string[] }> {
+export async function loadReferenceData(db: Database, clock: Clock): Promise<{ regions: number; calendarDays: number; newHolidayYears: number[]; skipped: string[] }> {
   const loaded = new Map((await db.select().from(referenceData)).map((r) => [r.name, r.digest]));
   const skipped: string[] = [];
   let regionCount = 0;
   let dayCount = 0;
+  const newYears: number[] = [];
 
   const regionDigest = await digestOf(REGIONS_FILE);
   if (loaded.get('regions') === regionDigest) {
@@ -47,24 +50,30 @@ export async function loadReferenceData(db: Database, clock: Clock): Promise<{ r
   }
 
   const holidayDigest = await digestOf(HOLIDAYS_FILE);
-  if (loaded.get('holidays') === holidayDigest) {
+  // An unchanged file is skipped only while its notices are in the table (a database migrated from
+  // an older layout has the digest but not yet the rows).
+  const [{ n: arrangementCount } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(holidayArrangements);
+  if (loaded.get('holidays') === holidayDigest && arrangementCount > 0) {
     skipped.push('holidays');
   } else {
-    const data = JSON.parse(await readFile(HOLIDAYS_FILE, 'utf8')) as {
-      years: Record<string, { holidays: string[]; workdays: string[] }>;
-    };
-    const rows = Object.values(data.years).flatMap((y) => [
-      ...y.holidays.map((day) => ({ day, kind: 'HOLIDAY' })),
-      ...y.workdays.map((day) => ({ day, kind: 'WORKDAY' })),
-    ]);
-    dayCount = rows.length;
+    const seed = arrangementsOf(JSON.parse(await readFile(HOLIDAYS_FILE, 'utf8')));
     await db.transaction(async (tx) => {
-      await tx.delete(calendarDays);
-      if (rows.length) await tx.insert(calendarDays).values(rows);
-      await upsertDigest(tx, 'holidays', holidayDigest, rows.length, clock.now());
+      const existing = new Map((await tx.select({ year: holidayArrangements.year, origin: holidayArrangements.origin }).from(holidayArrangements)).map((r) => [r.year, r.origin]));
+      for (const a of seed) {
+        // A notice published through the API is newer than the shipped file: never overwrite it.
+        if (existing.get(a.year) === 'API') continue;
+        if (!existing.has(a.year)) newYears.push(a.year);
+        const row = { year: a.year, holidays: a.holidays, workdays: a.workdays, source: a.source, origin: 'SEED', publishedAt: clock.now(), publishedBy: null };
+        await tx
+          .insert(holidayArrangements)
+          .values(row)
+          .onConflictDoUpdate({ target: holidayArrangements.year, set: { holidays: row.holidays, workdays: row.workdays, source: row.source } });
+        dayCount += a.holidays.length + a.workdays.length;
+      }
+      await upsertDigest(tx, 'holidays', holidayDigest, dayCount, clock.now());
     });
   }
-  return { regions: regionCount, calendarDays: dayCount, skipped };
+  return { regions: regionCount, calendarDays: dayCount, newHolidayYears: newYears, skipped };
 }
 
 async function upsertDigest(tx: Parameters<Parameters<Database['transaction']>[0]>[0], name: string, digest: string, rows: number, at: Date) {

@@ -2,7 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { mediationExtensions } from '../../../schema';
 import { touchCase } from '../cases/apply-transition';
-import { addCalendarDays } from '../clock/calendar';
+import { computeDeadline } from '../clock/deadline';
+import { openDeadline, recordDeadline } from '../clock/deadline-records';
+import { localDate, startOfLocalDay } from '../clock/dates';
 import type { Actor, Deps } from '../context';
 import { ConflictError, InvalidTransitionError, NotFoundError } from '../errors';
 import { parseInput } from '../validate';
@@ -36,7 +38,19 @@ export async function consentToExtension(deps: Deps, actor: Actor, input: z.inpu
   ];
   const allConsented = s.parties.every((p) => answers.some((a) => a.partyId === p.id && a.consent));
   const status = !data.consent ? 'REFUSED' : allConsented ? 'GRANTED' : 'PENDING';
-  const newDueAt = status === 'GRANTED' && s.current.dueAt ? addCalendarDays(s.current.dueAt, ext.days, deps.calendar) : null;
+  // The extension counts from the original last day of the period, not from a day it was rolled to
+  // past a holiday: the period is the original days plus the extension, from the same start.
+  const limitRecord = status === 'GRANTED' ? await openDeadline(deps.db, 'MEDIATION_LIMIT', s.current.id) : undefined;
+  const extended =
+    status === 'GRANTED' && s.current.dueAt
+      ? computeDeadline(
+          deps.calendar,
+          limitRecord
+            ? { rule: 'CALENDAR_DAYS', amount: limitRecord.amount + ext.days, startAt: limitRecord.startAt }
+            : { rule: 'CALENDAR_DAYS', amount: ext.days, startAt: startOfLocalDay(localDate(s.current.dueAt)) },
+        )
+      : null;
+  const newDueAt = extended?.dueAt ?? null;
   return deps.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(mediationExtensions)
@@ -60,6 +74,7 @@ export async function consentToExtension(deps: Deps, actor: Actor, input: z.inpu
         ...(newDueAt ? { previousDueAt: s.current.dueAt?.toISOString() ?? null, newDueAt: newDueAt.toISOString() } : {}),
       },
     });
+    if (extended) await recordDeadline(tx, deps.clock, { caseId: s.current.id, kind: 'MEDIATION_LIMIT', targetId: s.current.id, computed: extended, source: `${limitRecord?.source ?? 'OMR 26'}；延长${ext.days}日` });
     return updated;
   });
 }
