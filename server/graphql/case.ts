@@ -7,6 +7,8 @@ import { adjustRisk } from '../domain/cases/adjust-risk';
 import { declineAssignment } from '../domain/cases/decline-assignment';
 import { fileDispute } from '../domain/cases/file-dispute';
 import { respondToMediation } from '../domain/cases/respond-to-mediation';
+import { CONTACT_METHODS, recordRespondentContact } from '../domain/cases/record-respondent-contact';
+import { chooseMediator } from '../domain/cases/choose-mediator';
 import { setDiversionRules, type DiversionRuleRow } from '../domain/cases/set-diversion-rule';
 import { CASE_STATUSES } from '../domain/cases/state-machine';
 import { transferCase } from '../domain/cases/transfer-case';
@@ -173,6 +175,15 @@ CaseRef.implement({
     dueAt: t.field({ type: 'DateTime', nullable: true, description: 'Deadline of the clock now running.', resolve: (c) => c.dueAt }),
     dueRule: t.exposeString('dueRule', { nullable: true, description: 'The rule that produced dueAt.' }),
     levelDueAt: t.field({ type: 'DateTime', nullable: true, description: 'When the current level’s dispatch time limit ends.', resolve: (c) => c.levelDueAt }),
+    contactDueAt: t.field({ type: 'DateTime', nullable: true, description: 'OMR 15: the other side is contacted by then (3 working days from filing).', resolve: (c) => c.contactDueAt }),
+    firstContactAt: t.field({ type: 'DateTime', nullable: true, description: 'OMR 15: when the other side was first contacted.', resolve: (c) => c.firstContactAt }),
+    firstContactMethod: t.exposeString('firstContactMethod', { nullable: true }),
+    mediatorChoiceDueAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'OMR 10: until then the parties may choose a mediator together (chooseMediator); afterwards the organisation designates one.',
+      resolve: (c) => c.mediatorChoiceDueAt,
+    }),
     overdue: t.boolean({ resolve: (c, _a, ctx) => c.dueAt !== null && c.dueAt < ctx.deps.clock.now() }),
     riskLevel: t.field({ type: RiskLevelEnum, resolve: (c) => c.riskLevel }),
     riskSignals: t.field({ type: [RiskSignalRef], resolve: (c) => c.riskSignals }),
@@ -326,6 +337,13 @@ const RespondInput = builder.inputType('RespondToMediationInput', {
     preferredMediatorId: t.id({ description: 'The respondent’s choice from the roster (joint choice when all agree).' }),
   }),
 });
+const ContactMethodEnum = builder.enumType('ContactMethod', { values: CONTACT_METHODS });
+const RecordContactInput = builder.inputType('RecordRespondentContactInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), method: t.field({ type: ContactMethodEnum, required: true }), note: t.string() }),
+});
+const ChooseMediatorInput = builder.inputType('ChooseMediatorInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), mediatorId: t.id({ required: true, description: 'A mediator from the published roster.' }) }),
+});
 const CaseIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ caseId: t.id({ required: true }) }) });
 const DeclineInput = builder.inputType('DeclineAssignmentInput', {
   fields: (t) => ({ caseId: t.id({ required: true }), reason: t.string({ required: true }) }),
@@ -392,6 +410,22 @@ builder.mutationFields((t) => ({
         caseId: caseId(input.caseId),
         preferredMediatorId: optionalLocalId(input.preferredMediatorId ? String(input.preferredMediatorId) : null, 'Mediator', 'preferredMediatorId'),
       }),
+    }),
+  }),
+  recordRespondentContact: t.field({
+    type: caseSuccess('RecordRespondentContactSuccess'),
+    errors: { union: { name: 'RecordRespondentContactResult' } },
+    authScopes: { staff: true },
+    args: { input: t.arg({ type: RecordContactInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ case: await recordRespondentContact(ctx.deps, ctx.actor, { ...input, caseId: caseId(input.caseId) }) }),
+  }),
+  chooseMediator: t.field({
+    type: caseSuccess('ChooseMediatorSuccess'),
+    errors: { union: { name: 'ChooseMediatorResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ChooseMediatorInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      case: await chooseMediator(ctx.deps, ctx.actor, { caseId: caseId(input.caseId), mediatorId: localId(String(input.mediatorId), 'Mediator', 'mediatorId') }),
     }),
   }),
   acceptAssignment: t.field({

@@ -9,6 +9,7 @@ import './agreement';
 import './evidence';
 import './confirmation';
 import './litigation';
+import './calendar';
 import './webhook-delivery';
 
 /** The executable schema; importing this module registers every type file. */

@@ -40,7 +40,7 @@ const ENFORCE = /* GraphQL */ `
   mutation ($input: ApplyForEnforcementInput!) {
     applyForEnforcement(input: $input) {
       __typename
-      ... on ApplyForEnforcementSuccess { enforcement { id lastPerformanceDate limitationEndsAt court { id } } }
+      ... on ApplyForEnforcementSuccess { enforcement { id lastPerformanceDate limitationEndsAt late court { id } } }
       ... on Error { code message }
     }
   }
@@ -136,7 +136,10 @@ describe('from filing to a confirmed agreement, with the court acting only throu
     expect(enforceRows).toHaveLength(1);
     ctx.clock.set('2028-12-21T02:00:00Z');
     const tooLate = await ctx.gql(ENFORCE, { input: { caseId } }, (await loginAs(ctx, w.respondent.phone)).token);
-    expect(tooLate.data.applyForEnforcement.code).toBe('DEADLINE_PASSED');
+    // INT 481: the time bar is the respondent's defence for the court: accepted, flagged late.
+    expect(tooLate.data.applyForEnforcement.__typename).toBe('ApplyForEnforcementSuccess');
+    expect(tooLate.data.applyForEnforcement.enforcement.late).toBe(true);
+    expect(enforce.data.applyForEnforcement.enforcement.late).toBe(false);
     console.info(`confirmation end to end: ${Date.now() - started} ms; webhook delivery ${latencyMs} ms`);
   });
 
