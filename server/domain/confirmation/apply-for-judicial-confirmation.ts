@@ -7,7 +7,7 @@ import { applyTransition, touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
 import { addCalendarDays } from '../clock/calendar';
 import { computeDeadline } from '../clock/deadline';
-import { recordDeadline } from '../clock/deadline-records';
+import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
 import { uniqueViolation } from '../db-errors';
 import { ConflictError, DeadlineError, ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
@@ -129,6 +129,8 @@ export async function applyForJudicialConfirmation(
         { dueAt: application.acceptanceDueAt, dueRule: 'JC2011 4: 人民法院收到申请后3日内决定是否受理' },
         { type: 'confirmation.submitted', data: { ...eventData, materials: { agreementSha256: materials.agreement.sha256, evidence: materials.evidence.length, minutes: materials.minutes.length } } },
       );
+      // The joint application is in: the parties' 30-day window is met.
+      await closeDeadlines(tx, deps.clock, { caseId: current.id, kinds: ['CONFIRMATION_WINDOW'] });
       await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'APPLICATION_ACCEPTANCE', targetId: application.id, computed: acceptance!, source: 'JC2011 4' });
       await grantCourtAccess(tx, deps.clock, current.id, court.court.id, 'judicial confirmation application');
       await enqueueCourtWebhook(tx, deps.clock, court.court.id, {
