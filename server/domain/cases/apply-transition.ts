@@ -3,6 +3,7 @@ import { cases } from '../../../schema';
 import type { Tx } from '../../db';
 import { recordEvent } from '../audit/record-event';
 import type { Actor, Clock } from '../context';
+import { closeDeadlines, type DeadlineKind } from '../clock/deadline-records';
 import { ConflictError } from '../errors';
 import type { CaseRow } from './case-access';
 import { transition, type CaseAction, type CaseStatus } from './state-machine';
@@ -32,10 +33,25 @@ async function updateCase(tx: Tx, clock: Clock, actor: Actor, current: CaseRow, 
   return updated;
 }
 
+/** The statuses in which each of the case's own clocks runs; leaving them stops the clock. */
+const CLOCKS_RUN_IN: Partial<Record<DeadlineKind, CaseStatus[]>> = {
+  RESPONDENT_CONTACT: ['AWAITING_RESPONDENT'],
+  ASSIGNMENT_RESPONSE: ['ASSIGNING'],
+  MEDIATOR_CHOICE: ['ASSIGNING'],
+  LEVEL_LIMIT: ['ASSIGNING', 'MEDIATING'],
+  MEDIATION_LIMIT: ['MEDIATING'],
+};
+
 /** Moves a case by `action` inside the caller's transaction; the transition table decides whether it may. */
-export function applyTransition(tx: Tx, clock: Clock, actor: Actor, current: CaseRow, action: CaseAction, patch: Patch, event: EventSpec): Promise<CaseRow> {
+export async function applyTransition(tx: Tx, clock: Clock, actor: Actor, current: CaseRow, action: CaseAction, patch: Patch, event: EventSpec): Promise<CaseRow> {
   const next = transition(current.status, action);
-  return updateCase(tx, clock, actor, current, next, patch, { type: event.type, data: { action, ...event.data } });
+  const updated = await updateCase(tx, clock, actor, current, next, patch, { type: event.type, data: { action, ...event.data } });
+  // A new case has no clock yet; otherwise the clocks that do not run in the new status stop.
+  if (current.status !== 'SUBMITTED' && next !== current.status) {
+    const stopped = (Object.keys(CLOCKS_RUN_IN) as DeadlineKind[]).filter((k) => !CLOCKS_RUN_IN[k]!.includes(next));
+    await closeDeadlines(tx, clock, { caseId: current.id, kinds: stopped });
+  }
+  return updated;
 }
 
 /** Same guarantees as applyTransition for changes that keep the status (e.g. a party's consent). */
