@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addWorkingDays, calendarOf, loadCalendar, localDate } from '../../server/domain/clock/calendar';
 import { computeDeadline } from '../../server/domain/clock/deadline';
 import { provisionalHolidays, statutoryHolidays } from '../../server/domain/clock/provisional';
+import { calendarCoverage } from '../../server/domain/clock/calendar-store';
 
 describe('provisional years from the statutory holidays (2024 amendment)', () => {
   it('gives the 2027 days the issue names, checked against the lunar calendar library', () => {
@@ -72,5 +73,22 @@ describe('deadlines know their basis', () => {
     expect(localDate(computeDeadline(cal, { rule: 'YEARS', amount: 2, startAt: new Date('2026-02-28T02:00:00Z') }).dueAt)).toBe('2028-02-28');
     // 2026-10-02 + 2 years = 2028-10-02, inside 国庆 -> 10-05 (10-04 rests for 中秋).
     expect(localDate(computeDeadline(cal, { rule: 'YEARS', amount: 2, startAt: new Date('2026-10-02T02:00:00Z') }).dueAt)).toBe('2028-10-05');
+  });
+});
+
+describe('calendar coverage', () => {
+  const at = (iso: string) => ({ now: () => new Date(iso) });
+  it('warns from 1 October (China time) while next year’s notice is missing', () => {
+    const cal = loadCalendar();
+    expect(calendarCoverage(cal, at('2026-09-30T15:59:00Z'))).toMatchObject({ officialThrough: 2026, nextYearOfficial: false, warning: null });
+    expect(calendarCoverage(cal, at('2026-09-30T16:00:00Z')).warning).toMatch(/2027/); // 10-01 00:00 +08:00
+    expect(calendarCoverage(cal, at('2027-03-01T02:00:00Z')).warning).toMatch(/No official holiday notice for 2027/);
+  });
+  it('is quiet once next year is published', () => {
+    const cal = calendarOf([
+      ...[2025, 2026].map((y) => loadCalendar().arrangement(y)),
+      { year: 2027, holidays: ['2027-01-01'], workdays: [], source: 'test', publishedAt: new Date() },
+    ]);
+    expect(calendarCoverage(cal, at('2026-11-29T02:00:00Z'))).toMatchObject({ officialThrough: 2027, nextYearOfficial: true, warning: null });
   });
 });
