@@ -35,7 +35,7 @@ const sourceUrls = {
 const started = performance.now();
 await build({
   absWorkingDir: root,
-  entryPoints: ['server/main.ts', 'server/migrate.ts', 'server/prepare-template.ts'],
+  entryPoints: ['server/main.ts', 'server/migrate.ts', 'server/prepare-template.ts', 'server/pdf/pdf-worker.ts'],
   outdir,
   outbase: 'server',
   bundle: true,

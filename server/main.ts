@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD } from './domain/bootstrap/seed-demo';
 import { createLogger } from './logger';
 import { createJobRunner } from './jobs';
+import { closePdfPool } from './pdf/pool';
 
 const started = performance.now();
 let config;
@@ -56,6 +57,7 @@ async function shutdown(signal: string) {
   server.close(async () => {
     await jobs?.stop();
     await close();
+    await closePdfPool();
     await handle.close();
     log.info('stopped');
     process.exit(0);
