@@ -26,7 +26,16 @@ import { requestAnotherMediator } from '../domain/sessions/request-another-media
 import { requestExtension, type ExtensionRow } from '../domain/sessions/request-extension';
 import { rescheduleSession } from '../domain/sessions/reschedule-session';
 import { scheduleSession, SESSION_KINDS, SESSION_MODES } from '../domain/sessions/schedule-session';
-import { caseStanding, participantRole, participantStanding, roomMessagesAfter, type CaseStanding, type SessionRow } from '../domain/sessions/session-access';
+import {
+  caseStanding,
+  participantRole,
+  participantStanding,
+  roomMessagesAfter,
+  roomMessagesAfterMany,
+  type CaseStanding,
+  type MessageRow,
+  type SessionRow,
+} from '../domain/sessions/session-access';
 import { terminateMediation, TERMINATION_GROUNDS } from '../domain/sessions/terminate-mediation';
 import { updateMinutes } from '../domain/sessions/update-minutes';
 import { updatePresence } from '../domain/sessions/update-presence';
@@ -80,6 +89,22 @@ const partyCounts = createContextCache(
       return caseIds.map((id) => byCase.get(id) ?? 0);
     }),
 );
+
+/** Room messages of a page of sessions in one query, per distinct (after, first) arguments. */
+const roomMessageLoaders = createContextCache((_ctx: GraphQLContext) => new Map<string, DataLoader<string, MessageRow[]>>());
+function roomMessages(ctx: GraphQLContext, after: number, first: number): DataLoader<string, MessageRow[]> {
+  const loaders = roomMessageLoaders(ctx);
+  const key = `${after}:${first}`;
+  let loader = loaders.get(key);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const bySession = await roomMessagesAfterMany(ctx.deps.db, ids, after, first);
+      return ids.map((id) => bySession.get(id) ?? []);
+    });
+    loaders.set(key, loader);
+  }
+  return loader;
+}
 
 /** Who confirmed each undisputed fact, for every fact of a page in one query. */
 const factConfirmations = createContextCache(
@@ -172,7 +197,7 @@ SessionRef.implement({
       args: { after: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 200 }) },
       resolve: async (s, args, ctx) => {
         if (!(await roleIn(ctx, s))) return [];
-        const rows = await roomMessagesAfter(ctx.deps.db, s.id, args.after ?? 0, Math.min(Math.max(args.first ?? 200, 1), 1000));
+        const rows = await roomMessages(ctx, args.after ?? 0, Math.min(Math.max(args.first ?? 200, 1), 1000)).load(s.id);
         return rows.map(toRoomEvent);
       },
     }),
