@@ -59,6 +59,8 @@ export class PdfPool {
     const target = this.pick();
     return new Promise<Uint8Array>((resolve, reject) => {
       target.pending.set(id, { resolve, reject });
+      // A worker with work keeps the process alive until it answers; an idle one does not.
+      target.worker.ref();
       target.worker.postMessage({ ...task, id });
     });
   }
@@ -80,6 +82,7 @@ export class PdfPool {
       const p = self.pending.get(result.id);
       if (!p) return;
       self.pending.delete(result.id);
+      if (self.pending.size === 0) worker.unref();
       if (result.ok) p.resolve(result.bytes);
       else p.reject(Object.assign(new Error(result.message), { name: result.name }));
     });
