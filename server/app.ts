@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLError } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ping } from './db';
@@ -112,6 +113,9 @@ export function createApp(deps: Deps): App {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'jiefen 解纷 GraphQL', defaultQuery: '{ me { name role } }' },
+    // GraphiQL's scripts and styles are served inline from this server, never from a CDN: courts
+    // and government offices often sit on networks without access to the internet.
+    renderGraphiQL,
     logging: {
       debug: (...args) => deps.log.debug({ args }, 'yoga'),
       info: (...args) => deps.log.info({ args }, 'yoga'),

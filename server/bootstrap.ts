@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
+import { ensureTemplate, isNewDataDir, readTemplate } from './db-template';
 import { ensureAdmin } from './domain/bootstrap/ensure-admin';
 import { seedDemo, type DemoAccount } from './domain/bootstrap/seed-demo';
 import { systemClock, type Clock, type Deps } from './domain/context';
@@ -27,7 +28,15 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
     timings[name] = Math.round(now - t);
     t = now;
   };
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // A new embedded database is restored from the migrated template rather than built step by step.
+  let loadDataDir: Blob | undefined;
+  if (!config.databaseUrl && isNewDataDir(config.dataDir)) {
+    const template = await ensureTemplate();
+    if (template.built) log.info({ path: template.path }, 'embedded database template built');
+    loadDataDir = await readTemplate(template.path);
+    lap('template');
+  }
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, loadDataDir });
   lap('open');
   await handle.migrate();
   lap('migrate');

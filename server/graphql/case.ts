@@ -188,15 +188,21 @@ CaseRef.implement({
     riskLevel: t.field({ type: RiskLevelEnum, resolve: (c) => c.riskLevel }),
     riskSignals: t.field({ type: [RiskSignalRef], resolve: (c) => c.riskSignals }),
     routing: t.field({ type: RoutingRef, nullable: true, resolve: (c) => c.routing }),
-    assignments: t.field({
-      type: [AssignmentRef],
-      resolve: (c, _a, ctx) => ctx.deps.db.select().from(caseAssignments).where(eq(caseAssignments.caseId, c.id)).orderBy(asc(caseAssignments.createdAt)),
+    // List fields load for every case of a page in one query (grouped by case), not one per case.
+    assignments: t.loadableGroup({
+      type: AssignmentRef,
+      load: (caseIds: string[], ctx: GraphQLContext) =>
+        ctx.deps.db.select().from(caseAssignments).where(inArray(caseAssignments.caseId, caseIds)).orderBy(asc(caseAssignments.createdAt)),
+      group: (a) => a.caseId,
+      resolve: (c) => c.id,
     }),
-    events: t.field({
-      type: [CaseEventRef],
+    events: t.loadableGroup({
+      type: CaseEventRef,
       description: 'The audit timeline, oldest first.',
-      resolve: (c, _a, ctx) =>
-        ctx.deps.db.select().from(events).where(and(eq(events.subjectType, 'case'), eq(events.subjectId, c.id))).orderBy(asc(events.seq)),
+      load: (caseIds: string[], ctx: GraphQLContext) =>
+        ctx.deps.db.select().from(events).where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds))).orderBy(asc(events.seq)),
+      group: (e) => e.subjectId,
+      resolve: (c) => c.id,
     }),
     recordVerification: t.field({
       type: RecordVerificationRef,

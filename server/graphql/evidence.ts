@@ -1,7 +1,6 @@
-import { listVisibleEvidence, loadVisibleEvidence, type EvidenceWithFile } from '../domain/evidence/evidence-access';
+import { listVisibleEvidence, loadVisibleEvidenceMany, type EvidenceWithFile } from '../domain/evidence/evidence-access';
 import { EVIDENCE_VISIBILITIES, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { withdrawEvidence } from '../domain/evidence/withdraw-evidence';
-import { NotFoundError } from '../domain/errors';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -17,15 +16,7 @@ export const EvidenceVisibilityEnum = builder.enumType('EvidenceVisibility', {
 /** Evidence loads through the case's visibility and its own: what the viewer may not see does not exist for them. */
 export const EvidenceRef = builder.loadableNodeRef('Evidence', {
   id: { resolve: (e: EvidenceWithFile) => e.evidence.id },
-  load: async (ids: string[], ctx: GraphQLContext) =>
-    Promise.all(
-      ids.map((id) =>
-        loadVisibleEvidence(ctx.deps.db, ctx.viewer, id).catch((e: unknown) => {
-          if (e instanceof NotFoundError) return null;
-          throw e;
-        }),
-      ),
-    ) as Promise<EvidenceWithFile[]>,
+  load: async (ids: string[], ctx: GraphQLContext) => (await loadVisibleEvidenceMany(ctx.deps.db, ctx.viewer, ids)) as EvidenceWithFile[],
 });
 
 EvidenceRef.implement({

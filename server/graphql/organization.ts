@@ -59,12 +59,15 @@ OrganizationRef.implement({
     channel: t.field({ type: MediationChannelEnum, resolve: (o) => o.channel }),
     level: t.field({ type: CaseLevelEnum, resolve: (o) => o.level }),
     regionCode: t.exposeString('regionCode'),
-    region: t.field({
+    // One query for the regions of every organisation on a page.
+    region: t.loadable({
       type: RegionRef,
-      resolve: async (o, _a, ctx) => {
-        const [r] = await ctx.deps.db.select().from(regions).where(eq(regions.code, o.regionCode));
-        return r!;
+      load: async (codes: string[], ctx) => {
+        const rows = await ctx.deps.db.select().from(regions).where(inArray(regions.code, codes));
+        const byCode = new Map(rows.map((r) => [r.code, r]));
+        return codes.map((c) => byCode.get(c) ?? new Error(`region ${c} is missing`));
       },
+      resolve: (o) => o.regionCode,
     }),
     categories: t.field({ type: [DisputeCategoryEnum], resolve: (o) => o.categories }),
     courtCode: t.exposeString('courtCode', { nullable: true }),

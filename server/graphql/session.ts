@@ -1,5 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import {
   caseParties,
   caseTerminations,
@@ -24,7 +26,16 @@ import { requestAnotherMediator } from '../domain/sessions/request-another-media
 import { requestExtension, type ExtensionRow } from '../domain/sessions/request-extension';
 import { rescheduleSession } from '../domain/sessions/reschedule-session';
 import { scheduleSession, SESSION_KINDS, SESSION_MODES } from '../domain/sessions/schedule-session';
-import { participantStanding, roomMessagesAfter, sessionStanding, type SessionRow } from '../domain/sessions/session-access';
+import {
+  caseStanding,
+  participantRole,
+  participantStanding,
+  roomMessagesAfter,
+  roomMessagesAfterMany,
+  type CaseStanding,
+  type MessageRow,
+  type SessionRow,
+} from '../domain/sessions/session-access';
 import { terminateMediation, TERMINATION_GROUNDS } from '../domain/sessions/terminate-mediation';
 import { updateMinutes } from '../domain/sessions/update-minutes';
 import { updatePresence } from '../domain/sessions/update-presence';
@@ -47,14 +58,65 @@ const PostableMessageKindEnum = builder.enumType('PostableMessageKind', { values
 const ExtensionStatusEnum = builder.enumType('ExtensionStatus', { values: ['PENDING', 'GRANTED', 'REFUSED'] as const });
 const IdentityCheckMethodEnum = builder.enumType('IdentityCheckMethod', { values: ['PASSWORD', 'ID_NUMBER_LAST4', 'NONE'] as const });
 
+/**
+ * The viewer's standing on each case, computed once per request: every session field that asks
+ * (meetingUrl, minutes, messages) and every session of the case share it.
+ */
+const standings = createContextCache((_ctx: GraphQLContext) => new Map<string, Promise<CaseStanding | null>>());
+
 /** The viewer's participant role in a session, or null (also for anyone who cannot see it). */
-async function roleIn(ctx: GraphQLContext, sessionId: string): Promise<'MEDIATOR' | 'PARTY' | null> {
-  try {
-    return (await sessionStanding(ctx.deps, ctx.actor, sessionId)).role;
-  } catch {
-    return null;
+async function roleIn(ctx: GraphQLContext, s: SessionRow): Promise<'MEDIATOR' | 'PARTY' | null> {
+  const cache = standings(ctx);
+  let standing = cache.get(s.caseId);
+  if (!standing) {
+    standing = caseStanding(ctx.deps, ctx.actor, s.caseId).catch(() => null);
+    cache.set(s.caseId, standing);
   }
+  const known = await standing;
+  return known ? participantRole(known, s).role : null;
 }
+
+/** Party counts per case, for a page of sessions in one query. */
+const partyCounts = createContextCache(
+  (ctx: GraphQLContext) =>
+    new DataLoader<string, number>(async (caseIds) => {
+      const rows = await ctx.deps.db
+        .select({ caseId: caseParties.caseId, n: count() })
+        .from(caseParties)
+        .where(inArray(caseParties.caseId, [...caseIds]))
+        .groupBy(caseParties.caseId);
+      const byCase = new Map(rows.map((r) => [r.caseId, Number(r.n)]));
+      return caseIds.map((id) => byCase.get(id) ?? 0);
+    }),
+);
+
+/** Room messages of a page of sessions in one query, per distinct (after, first) arguments. */
+const roomMessageLoaders = createContextCache((_ctx: GraphQLContext) => new Map<string, DataLoader<string, MessageRow[]>>());
+function roomMessages(ctx: GraphQLContext, after: number, first: number): DataLoader<string, MessageRow[]> {
+  const loaders = roomMessageLoaders(ctx);
+  const key = `${after}:${first}`;
+  let loader = loaders.get(key);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const bySession = await roomMessagesAfterMany(ctx.deps.db, ids, after, first);
+      return ids.map((id) => bySession.get(id) ?? []);
+    });
+    loaders.set(key, loader);
+  }
+  return loader;
+}
+
+/** Who confirmed each undisputed fact, for every fact of a page in one query. */
+const factConfirmations = createContextCache(
+  (ctx: GraphQLContext) =>
+    new DataLoader<string, { partyId: string }[]>(async (factIds) => {
+      const rows = await ctx.deps.db
+        .select({ factId: undisputedFactConfirmations.factId, partyId: undisputedFactConfirmations.partyId })
+        .from(undisputedFactConfirmations)
+        .where(inArray(undisputedFactConfirmations.factId, [...factIds]));
+      return factIds.map((id) => rows.filter((r) => r.factId === id));
+    }),
+);
 
 /** Sessions load through their case's visibility rule. */
 export const SessionRef = builder.loadableNodeRef('Session', {
@@ -101,9 +163,12 @@ const SessionMinutesRef = builder.objectRef<SessionRow>('SessionMinutes').implem
     version: t.exposeInt('minutesVersion'),
     lockedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.minutesLockedAt }),
     sha256: t.exposeString('minutesSha256', { nullable: true, description: 'SHA-256 of the locked text, as recorded in the case events.' }),
-    confirmations: t.field({
-      type: [MinutesConfirmationRef],
-      resolve: (s, _a, ctx) => ctx.deps.db.select().from(sessionMinutesConfirmations).where(eq(sessionMinutesConfirmations.sessionId, s.id)),
+    confirmations: t.loadableGroup({
+      type: MinutesConfirmationRef,
+      load: (sessionIds: string[], ctx: GraphQLContext) =>
+        ctx.deps.db.select().from(sessionMinutesConfirmations).where(inArray(sessionMinutesConfirmations.sessionId, sessionIds)),
+      group: (r) => r.sessionId,
+      resolve: (s) => s.id,
     }),
   }),
 });
@@ -116,33 +181,28 @@ SessionRef.implement({
     status: t.field({ type: SessionStatusEnum, resolve: (s) => s.status as 'SCHEDULED' | 'CANCELLED' }),
     startsAt: t.field({ type: 'DateTime', resolve: (s) => s.startsAt }),
     place: t.exposeString('place', { nullable: true }),
-    meetingUrl: t.string({ nullable: true, description: 'Participants only.', resolve: async (s, _a, ctx) => ((await roleIn(ctx, s.id)) ? s.meetingUrl : null) }),
+    meetingUrl: t.string({ nullable: true, description: 'Participants only.', resolve: async (s, _a, ctx) => ((await roleIn(ctx, s)) ? s.meetingUrl : null) }),
     participantPartyIds: t.idList({ description: 'CaseParty ids taking part.', resolve: (s) => s.participantPartyIds }),
-    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: (s, _a, ctx) => separateSession(ctx.deps.db, s) }),
+    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: async (s, _a, ctx) => s.participantPartyIds.length < (await partyCounts(ctx).load(s.caseId)) }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     minutes: t.field({
       type: SessionMinutesRef,
       nullable: true,
       description: 'Participants only.',
-      resolve: async (s, _a, ctx) => ((await roleIn(ctx, s.id)) ? s : null),
+      resolve: async (s, _a, ctx) => ((await roleIn(ctx, s)) ? s : null),
     }),
     messages: t.field({
       type: [SessionMessageRef],
       description: 'The stored room, oldest first (participants only; empty for others).',
       args: { after: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 200 }) },
       resolve: async (s, args, ctx) => {
-        if (!(await roleIn(ctx, s.id))) return [];
-        const rows = await roomMessagesAfter(ctx.deps.db, s.id, args.after ?? 0, Math.min(Math.max(args.first ?? 200, 1), 1000));
+        if (!(await roleIn(ctx, s))) return [];
+        const rows = await roomMessages(ctx, args.after ?? 0, Math.min(Math.max(args.first ?? 200, 1), 1000)).load(s.id);
         return rows.map(toRoomEvent);
       },
     }),
   }),
 });
-
-async function separateSession(db: Database, s: SessionRow): Promise<boolean> {
-  const parties = await db.select({ id: caseParties.id }).from(caseParties).where(eq(caseParties.caseId, s.caseId));
-  return s.participantPartyIds.length < parties.length;
-}
 
 const UndisputedFactRef = builder.objectRef<UndisputedFactRow>('UndisputedFact').implement({
   description: 'A fact the parties do not dispute (OMR 22); only facts every party confirmed go to a court (OMR 18, 21).',
@@ -151,8 +211,7 @@ const UndisputedFactRef = builder.objectRef<UndisputedFactRow>('UndisputedFact')
     text: t.exposeString('text'),
     createdAt: t.field({ type: 'DateTime', resolve: (f) => f.createdAt }),
     confirmedPartyIds: t.idList({
-      resolve: async (f, _a, ctx) =>
-        (await ctx.deps.db.select({ partyId: undisputedFactConfirmations.partyId }).from(undisputedFactConfirmations).where(eq(undisputedFactConfirmations.factId, f.id))).map((r) => r.partyId),
+      resolve: async (f, _a, ctx) => (await factConfirmations(ctx).load(f.id)).map((r) => r.partyId),
     }),
   }),
 });
@@ -217,22 +276,33 @@ const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
 });
 
 builder.objectFields(CaseRef, (t) => ({
-  sessions: t.field({
-    type: [SessionRef],
-    resolve: (c: CaseRow, _a, ctx) => ctx.deps.db.select().from(mediationSessions).where(eq(mediationSessions.caseId, c.id)).orderBy(asc(mediationSessions.startsAt)),
+  // List fields load for every case of a page in one query (grouped by case), not one per case.
+  sessions: t.loadableGroup({
+    type: SessionRef,
+    load: (caseIds: string[], ctx: GraphQLContext) =>
+      ctx.deps.db.select().from(mediationSessions).where(inArray(mediationSessions.caseId, caseIds)).orderBy(asc(mediationSessions.startsAt)),
+    // The loader returns rows, never bare ids (the node ref's shape admits both).
+    group: (r) => (r as SessionRow).caseId,
+    resolve: (c: CaseRow) => c.id,
   }),
   termination: t.field({
     type: TerminationRef,
     nullable: true,
     resolve: async (c: CaseRow, _a, ctx) => (await ctx.deps.db.select().from(caseTerminations).where(eq(caseTerminations.caseId, c.id)))[0] ?? null,
   }),
-  undisputedFacts: t.field({
-    type: [UndisputedFactRef],
-    resolve: (c: CaseRow, _a, ctx) => ctx.deps.db.select().from(undisputedFacts).where(eq(undisputedFacts.caseId, c.id)).orderBy(asc(undisputedFacts.createdAt)),
+  undisputedFacts: t.loadableGroup({
+    type: UndisputedFactRef,
+    load: (caseIds: string[], ctx: GraphQLContext) =>
+      ctx.deps.db.select().from(undisputedFacts).where(inArray(undisputedFacts.caseId, caseIds)).orderBy(asc(undisputedFacts.createdAt)),
+    group: (r) => r.caseId,
+    resolve: (c: CaseRow) => c.id,
   }),
-  extensions: t.field({
-    type: [ExtensionRef],
-    resolve: (c: CaseRow, _a, ctx) => ctx.deps.db.select().from(mediationExtensions).where(eq(mediationExtensions.caseId, c.id)).orderBy(asc(mediationExtensions.requestedAt)),
+  extensions: t.loadableGroup({
+    type: ExtensionRef,
+    load: (caseIds: string[], ctx: GraphQLContext) =>
+      ctx.deps.db.select().from(mediationExtensions).where(inArray(mediationExtensions.caseId, caseIds)).orderBy(asc(mediationExtensions.requestedAt)),
+    group: (r) => r.caseId,
+    resolve: (c: CaseRow) => c.id,
   }),
 }));
 

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -7,13 +6,11 @@ import type { PDFDocument, PDFFont } from 'pdf-lib';
 
 export type FontWeight = 'regular' | 'bold';
 
-const require = createRequire(import.meta.url);
-
-// Resolved through the package so the files follow node_modules wherever it is installed;
-// fonts are never fetched over the network.
-const FONT_MODULES: Record<FontWeight, string> = {
-  regular: '@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf',
-  bold: '@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf',
+// Noto Serif SC, the two weights the agreements use, carried in the repository (SIL Open Font
+// License, templates/fonts/OFL.txt); fonts are never fetched over the network.
+const FONT_FILES: Record<FontWeight, URL> = {
+  regular: new URL('../../templates/fonts/NotoSerifSC-Regular.ttf', import.meta.url),
+  bold: new URL('../../templates/fonts/NotoSerifSC-Bold.ttf', import.meta.url),
 };
 
 const bytesCache = new Map<FontWeight, Uint8Array>();
@@ -22,7 +19,7 @@ const bytesCache = new Map<FontWeight, Uint8Array>();
 export function fontBytes(weight: FontWeight): Uint8Array {
   let bytes = bytesCache.get(weight);
   if (!bytes) {
-    bytes = new Uint8Array(readFileSync(require.resolve(FONT_MODULES[weight])));
+    bytes = new Uint8Array(readFileSync(FONT_FILES[weight]));
     bytesCache.set(weight, bytes);
   }
   return bytes;

@@ -82,6 +82,24 @@ try {
       worker.once('error', reject);
     });
   await loadInWorker(20); // warm-up
+
+  // Statements one filing sends, counted on a second connection pool with a query log.
+  const statements: string[] = [];
+  const counting = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2, onQuery: (q) => statements.push(q) });
+  const countingApp = createApp({ ...deps, db: counting.db }).app.listen(0);
+  const countingUrl = `http://127.0.0.1:${(countingApp.address() as AddressInfo).port}/graphql`;
+  const filingInput = {
+    category: 'NEIGHBOR', title: '计数纠纷', description: '相邻两户因排水问题发生纠纷，请求村调委会调解。', regionCode: '532924101201',
+    respondents: [{ name: '被申请人', phone: '13799999999' }],
+  };
+  const counted = await fetch(countingUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables: { input: filingInput } }),
+  }).then((r) => r.json() as Promise<{ data?: { fileDispute?: { __typename: string } } }>);
+  countingApp.close();
+  await counting.close();
+  if (counted.data?.fileDispute?.__typename !== 'FileDisputeSuccess') throw new Error(`counting filing failed: ${JSON.stringify(counted)}`);
   const http = process.env.BENCH_PHASE === 'direct' ? 0 : await loadInWorker(REQUESTS);
   server.close();
 
@@ -116,6 +134,7 @@ try {
   console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${REQUESTS} requests, concurrency ${CONCURRENCY})`);
   console.log(`same SQL via postgres.js:     ${direct.toFixed(0)} tx/s`);
   console.log(`ratio HTTP / direct:          ${(http / direct).toFixed(2)}  (target >= 0.5)`);
+  console.log(`statements per filing:        ${statements.length} (authentication included)`);
 } finally {
   await handle.close();
   await admin.unsafe(`drop database if exists ${name} with (force)`);

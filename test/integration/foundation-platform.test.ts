@@ -58,6 +58,26 @@ describe('health', () => {
   });
 });
 
+describe('GraphiQL', () => {
+  it('is served from this server with nothing loaded from another origin', async () => {
+    const res = await request(ctx.app).get('/graphql').set('Accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    const html = res.text;
+    // The editor itself is inline: the page renders GraphiQL and carries its script and styles.
+    expect(html).toContain('renderYogaGraphiQL');
+    expect(html).toContain('jiefen 解纷 GraphQL');
+    // No element, stylesheet or module import pointing at another origin.
+    const external = [
+      ...html.matchAll(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/gi),
+      ...html.matchAll(/@import\s+(?:url\()?["']?((?:https?:)?\/\/[^"')\s]+)/gi),
+      ...html.matchAll(/\bimport\(\s*["']((?:https?:)?\/\/[^"']+)/gi),
+    ].map((m) => m[1]);
+    expect(external).toEqual([]);
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdnjs|esm\.sh/);
+  });
+});
+
 describe('unexpected failures', () => {
   it('masks a database failure as "Unexpected error." with the request id, and /readyz reports 503', async () => {
     // A second app whose database is gone: every query it makes fails for a reason the client must not see.

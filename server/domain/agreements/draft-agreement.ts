@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { agreementSignatures, agreements, mediators, organizations, users } from '../../../schema';
-import { renderAgreementPdf } from '../../pdf/render-agreement';
+import { renderAgreementPdfOffThread } from '../../pdf/pool';
 import { loadTemplate } from '../../pdf/templates';
 import { requireUser } from '../auth/policy';
 import { applyTransition } from '../cases/apply-transition';
@@ -170,7 +170,7 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
 
   // Rendering is pure and slow: done before the transaction; stored bytes are content-addressed,
   // so a failed transaction leaves at most an unreferenced file, never a half-written agreement.
-  const pdf = await renderAgreementPdf(
+  const pdf = await renderAgreementPdfOffThread(
     toDocument(head, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures: [], draft: true, createdAt: now }),
     template,
   );

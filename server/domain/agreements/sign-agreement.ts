@@ -1,8 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { agreementSignatures, agreements, cases, users } from '../../../schema';
-import { renderAgreementPdf } from '../../pdf/render-agreement';
-import { signPdf } from '../../pdf/sign-pdf';
+import { renderAgreementPdfOffThread, signPdfOffThread } from '../../pdf/pool';
 import { loadTemplate } from '../../pdf/templates';
 import type { AgreementSignature } from '../../pdf/types';
 import { uniqueViolation } from '../db-errors';
@@ -128,12 +127,12 @@ async function attemptSignature(
     // Every fallible computation comes before any byte is stored.
     window = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: CONFIRMATION_WINDOW_DAYS, startAt: now });
     deadline = window.dueAt;
-    const pdf = await renderAgreementPdf(
+    const pdf = await renderAgreementPdfOffThread(
       toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now }),
       loadTemplate(agreement.templateId as Parameters<typeof loadTemplate>[0], agreement.templateVersion),
     );
     const key = await signingKeyFor(deps.config, content.organizationName, now);
-    const signed = await signPdf(pdf, {
+    const signed = await signPdfOffThread(pdf, {
       p12: key.p12,
       passphrase: key.passphrase,
       reason: '调解协议经各方当事人签署、调解员签名并加盖调解组织印章，依法生效',

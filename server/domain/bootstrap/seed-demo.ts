@@ -9,6 +9,7 @@ import { createStaffAccount } from '../organizations/create-staff-account';
 
 export const DEMO_PASSWORD = 'Demo2026jf';
 export const DEMO_ADMIN_PHONE = '13800000000';
+const DEMO_BCRYPT_COST = 6;
 
 export interface DemoAccount {
   phone: string;
@@ -71,7 +72,11 @@ const MEDIATORS: { org: string; name: string; phone: string; languages: string[]
  * courts, committees at village, township and county level, an agency desk, an industry committee,
  * a lawyer studio, mediators with languages, and accounts to log in with.
  */
-export async function seedDemo(deps: Deps): Promise<DemoAccount[] | null> {
+export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
+  // The demo password is printed on the console, so a high hashing cost protects nothing here
+  // while 17 hashes at cost 12 held up the first start by seconds. Real accounts keep the
+  // configured cost.
+  const deps: Deps = { ...baseDeps, config: { ...baseDeps.config, bcryptCost: Math.min(baseDeps.config.bcryptCost, DEMO_BCRYPT_COST) } };
   const [{ n } = { n: 0 }] = await deps.db.select({ n: count() }).from(organizations);
   if (n > 0) return null;
   const accounts: DemoAccount[] = [];

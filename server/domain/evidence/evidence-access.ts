@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { evidence, storedFiles, users } from '../../../schema';
 import type { Executor } from '../../db';
 import { loadVisibleCase, mediatorOfUser, type CaseRow } from '../cases/case-access';
@@ -62,6 +62,37 @@ export async function loadVisibleEvidence(db: Executor, viewer: Viewer | null, e
     .limit(1);
   if (!row) throw new NotFoundError('Evidence');
   return { ...row, case: c };
+}
+
+/**
+ * Several items at once (a page of node lookups): for each id the item with its file, or null when
+ * the viewer may not see it or it does not exist. One query for the items, then the case's
+ * visibility once per case rather than once per item.
+ */
+export async function loadVisibleEvidenceMany(db: Executor, viewer: Viewer | null, evidenceIds: readonly string[]): Promise<(EvidenceWithFile | null)[]> {
+  if (evidenceIds.length === 0) return [];
+  const heads = await db.select({ id: evidence.id, caseId: evidence.caseId }).from(evidence).where(inArray(evidence.id, [...evidenceIds]));
+  const idsByCase = new Map<string, string[]>();
+  for (const h of heads) idsByCase.set(h.caseId, [...(idsByCase.get(h.caseId) ?? []), h.id]);
+  const found = new Map<string, EvidenceWithFile>();
+  for (const [caseId, ids] of idsByCase) {
+    let c: CaseRow;
+    try {
+      c = await loadVisibleCase(db, viewer, caseId);
+    } catch (e) {
+      if (e instanceof NotFoundError) continue;
+      throw e;
+    }
+    const side = await isMediatorSide(db, viewer, c);
+    const rows = await db
+      .select({ evidence, file: storedFiles, uploaderName: users.name })
+      .from(evidence)
+      .innerJoin(storedFiles, eq(storedFiles.id, evidence.fileId))
+      .innerJoin(users, eq(users.id, evidence.uploadedBy))
+      .where(and(inArray(evidence.id, ids), visibleEvidence(viewer, side)));
+    for (const r of rows) found.set(r.evidence.id, r);
+  }
+  return evidenceIds.map((id) => found.get(id) ?? null);
 }
 
 /** The evidence of a case the viewer may see, oldest first (the case itself is already visible to them). */

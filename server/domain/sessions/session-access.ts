@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { caseParties, mediationSessions, sessionMessages } from '../../../schema';
 import type { Executor, Tx } from '../../db';
 import { requireUser } from '../auth/policy';
@@ -128,6 +128,31 @@ export function roomMessagesAfter(db: Executor, sessionId: string, after: number
     .where(and(eq(sessionMessages.sessionId, sessionId), gt(sessionMessages.seq, after)))
     .orderBy(asc(sessionMessages.seq))
     .limit(limit);
+}
+
+/**
+ * The messages of several sessions after a sequence number, at most `limit` per session, oldest
+ * first, in one query (a page of sessions reads its rooms together).
+ */
+export async function roomMessagesAfterMany(db: Executor, sessionIds: readonly string[], after: number, limit: number): Promise<Map<string, MessageRow[]>> {
+  const out = new Map<string, MessageRow[]>(sessionIds.map((id) => [id, []]));
+  if (sessionIds.length === 0) return out;
+  const ranked = db
+    .select({
+      id: sessionMessages.id,
+      rank: sql<number>`row_number() over (partition by ${sessionMessages.sessionId} order by ${sessionMessages.seq})`.as('rank'),
+    })
+    .from(sessionMessages)
+    .where(and(inArray(sessionMessages.sessionId, [...sessionIds]), gt(sessionMessages.seq, after)))
+    .as('ranked');
+  const rows = await db
+    .select({ message: sessionMessages })
+    .from(sessionMessages)
+    .innerJoin(ranked, eq(ranked.id, sessionMessages.id))
+    .where(lte(ranked.rank, limit))
+    .orderBy(asc(sessionMessages.seq));
+  for (const { message } of rows) out.get(message.sessionId)?.push(message);
+  return out;
 }
 
 /** Phones of the case's parties, for notifications through the outbox. */
