@@ -4,7 +4,7 @@ import type { Tx } from '../../db';
 import { gridWorkerOf } from '../access/follow-up';
 import { contentOf, type AgreementRow } from '../agreements/agreement-content';
 import type { CaseRow } from '../cases/case-access';
-import { addCalendarDays, addWorkingDays, startOfLocalDay } from '../clock/calendar';
+import { addCalendarDays, addDaysToDate, addWorkingDays, CalendarYearMissingError, endOfLocalDay, startOfLocalDay } from '../clock/calendar';
 import type { Deps } from '../context';
 import { enqueue } from '../outbox/enqueue';
 
@@ -12,6 +12,20 @@ import { enqueue } from '../outbox/enqueue';
 export const AFTER_EFFECT_DAYS = 30;
 /** A term with a due date is checked 3 working days after it. */
 export const TERM_GRACE_WORKING_DAYS = 3;
+
+/**
+ * A term due in a year the holiday calendar does not cover yet (an instalment years ahead) must not
+ * stop the agreement from taking effect: its follow-up is placed 5 calendar days after the due date
+ * and says so in its rule.
+ */
+function termFollowUpAt(dueDate: string, deps: Deps): { dueAt: Date; provisional: boolean } {
+  try {
+    return { dueAt: addWorkingDays(startOfLocalDay(dueDate), TERM_GRACE_WORKING_DAYS, deps.calendar), provisional: false };
+  } catch (err) {
+    if (!(err instanceof CalendarYearMissingError)) throw err;
+    return { dueAt: endOfLocalDay(addDaysToDate(dueDate, 5)), provisional: true };
+  }
+}
 
 /**
  * Called inside the transaction that makes an agreement effective: one follow-up per term with a
@@ -35,13 +49,14 @@ export async function scheduleFollowUps(tx: Tx, deps: Deps, theCase: CaseRow, ag
   const rows: (typeof followUps.$inferInsert)[] = [];
   content.terms.forEach((term, i) => {
     if (!term.dueDate) return;
+    const { dueAt, provisional } = termFollowUpAt(term.dueDate, deps);
     rows.push({
       caseId: theCase.id,
       agreementId: agreement.id,
       kind: 'TERM_DUE',
       termNo: i + 1,
-      dueAt: addWorkingDays(startOfLocalDay(term.dueDate), TERM_GRACE_WORKING_DAYS, deps.calendar),
-      dueRule: `第${i + 1}项 due ${term.dueDate} + ${TERM_GRACE_WORKING_DAYS} working days`,
+      dueAt,
+      dueRule: `第${i + 1}项 due ${term.dueDate} + ${TERM_GRACE_WORKING_DAYS} working days${provisional ? ' (provisional: the holiday calendar lacks that year; 5 calendar days used)' : ''}`,
       assigneeUserId: assignee,
       createdAt: now,
     });
