@@ -8,3 +8,6 @@ export * from './sessions';
 export * from './evidence';
 export * from './confirmation';
 export * from './calendar';
+export * from './screening';
+export * from './follow-ups';
+export * from './supervision';

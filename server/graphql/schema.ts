@@ -11,6 +11,11 @@ import './confirmation';
 import './litigation';
 import './calendar';
 import './webhook-delivery';
+import './lead';
+import './screening-report';
+import './follow-up';
+import './rating';
+import './supervision-order';
 
 /** The executable schema; importing this module registers every type file. */
 export const schema = builder.toSchema();

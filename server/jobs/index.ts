@@ -3,6 +3,7 @@ import type { Deps } from '../domain/context';
 import { processCaseDeadlines } from '../domain/cases/process-deadlines';
 import { createCalendarJob } from './calendar';
 import { deliverOutbox } from './deliver-outbox';
+import { runGovernance } from './governance';
 import { createScheduler, type Job } from './scheduler';
 
 /** The background jobs every instance runs; leases make sure only one instance acts on each. */
@@ -11,6 +12,7 @@ export function createJobs(): Job[] {
     { name: 'deliver-outbox', run: (deps) => deliverOutbox(deps) },
     { name: 'case-deadlines', run: (deps) => processCaseDeadlines(deps) },
     { name: 'calendar', run: createCalendarJob() },
+    { name: 'governance', run: (deps) => runGovernance(deps) },
   ];
 }
 

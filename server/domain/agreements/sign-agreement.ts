@@ -19,6 +19,7 @@ import { recordStoredFile } from '../files/record-stored-file';
 import { loadVisibleAgreement, signaturesOf, type SignatureRow } from './agreement-access';
 import { chinaTime, contentOf, toDocument, type AgreementRow } from './agreement-content';
 import { signingKeyFor } from './signing-certificate';
+import { scheduleFollowUps } from '../follow-up/schedule-follow-ups';
 
 export interface SignAgreementInput {
   agreementId: string;
@@ -204,6 +205,8 @@ async function attemptSignature(
     });
     await closeDeadlines(tx, deps.clock, { caseId: agreement.caseId, kinds: ['MEDIATION_LIMIT', 'LEVEL_LIMIT'] });
     await recordDeadline(tx, deps.clock, { caseId: agreement.caseId, kind: 'CONFIRMATION_WINDOW', targetId: agreement.id, computed: window!, source: 'PML 33, CPL 205' });
+    // 回访: follow-ups of performance are scheduled in the same transaction as the effect.
+    await scheduleFollowUps(tx, deps, theCase!, effective!, now);
     await enqueue(
       tx,
       deps.clock,

@@ -6,6 +6,7 @@ import type { DisputeCategory, OrganizationKind } from '../enums';
 import { createMediator } from '../organizations/create-mediator';
 import { createOrganization, type OrganizationRow } from '../organizations/create-organization';
 import { createStaffAccount } from '../organizations/create-staff-account';
+import { seedGovernanceDemo } from './seed-governance';
 
 export const DEMO_PASSWORD = 'Demo2026jf';
 export const DEMO_ADMIN_PHONE = '13800000000';
@@ -137,8 +138,10 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
   const staff = [
     { org: 'jinniu', role: 'ORG_ADMIN' as const, name: '金牛镇调委会管理员', phone: '13800002001' },
     { org: 'guishan', role: 'GRID_WORKER' as const, name: '圭山村网格员 杨丽', phone: '13800002002' },
+    { org: 'beihui', role: 'GRID_WORKER' as const, name: '北回社区网格员 农丽华', phone: '13800002003' },
+    { org: 'changan', role: 'GRID_WORKER' as const, name: '长安社区网格员 普丽琼', phone: '13800002004' },
   ];
-  await Promise.all(
+  const staffRows = await Promise.all(
     staff.map((s) =>
       createStaffAccount(deps, actor, { organizationId: orgs.get(s.org)!.id, role: s.role, name: s.name, phone: s.phone, password: DEMO_PASSWORD }),
     ),
@@ -153,5 +156,6 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
   const now = deps.clock.now();
   await deps.db.insert(users).values(parties.map((p) => ({ ...p, passwordHash: hash, role: 'PARTY' as const, address: '云南省大理白族自治州宾川县金牛镇圭山村', createdAt: now, updatedAt: now })));
   for (const p of parties) accounts.push({ phone: p.phone, name: p.name, role: 'PARTY', note: 'party' });
+  await seedGovernanceDemo(deps, { guishan: staffRows[1]!, beihui: staffRows[2]!, changan: staffRows[3]! }, staffRows[0]!);
   return accounts;
 }
