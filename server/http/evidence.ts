@@ -46,6 +46,7 @@ function evidenceJson(deps: Deps, e: EvidenceWithFile) {
  */
 function rejectEarly(req: Request, res: Response, status: number, body: Record<string, unknown>, cap: number) {
   let seen = 0;
+  req.on('error', () => {});
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
     if (seen > cap) req.destroy();
@@ -111,7 +112,23 @@ function parseForm(req: Request, maxBytes: number): Promise<ParsedForm> {
       reject(new ValidationError([{ field: 'file', message: 'send multipart/form-data' }], 'Send the file as multipart/form-data.'));
       return;
     }
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      resolve(form);
+    };
+    const fail = (message: string) => {
+      form.malformed ??= message;
+      req.unpipe(bb);
+      // Drain what is left so the answer can still be written on the open connection.
+      req.resume();
+      finish();
+    };
     bb.on('file', (name, stream, info) => {
+      // A body that ends inside this part makes the part's stream emit 'error' as well as busboy:
+      // without a listener that error would be thrown at the process.
+      stream.on('error', () => fail('the multipart body is malformed'));
       if (name !== 'file' || form.file) {
         stream.resume();
         return;
@@ -143,12 +160,11 @@ function parseForm(req: Request, maxBytes: number): Promise<ParsedForm> {
         form.malformed = 'too many parts: send one file and the fields title, description, visibility';
       });
     }
-    bb.on('close', () => resolve(form));
-    bb.on('error', () => {
-      req.unpipe(bb);
-      form.malformed = 'the multipart body is malformed';
-      resolve(form);
-    });
+    bb.on('close', finish);
+    bb.on('error', () => fail('the multipart body is malformed'));
+    // The client going away mid-body: nothing to answer, but nothing may be thrown either.
+    req.on('error', () => fail('the upload was interrupted'));
+    req.on('aborted', () => fail('the upload was interrupted'));
     req.pipe(bb);
   });
 }
