@@ -10,6 +10,7 @@ import type { Deps } from './domain/context';
 import { AppError, ForbiddenError } from './domain/errors';
 import type { GraphQLContext } from './graphql/context';
 import { schema } from './graphql/schema';
+import { textGuardPlugin } from './graphql/text-guard';
 import { requestStore } from './logger';
 import { routeModules } from './http/routes';
 import { actorOf } from './http/request';
@@ -143,6 +144,7 @@ export function createApp(deps: Deps): App {
         costLimit: { maxCost: 8000 },
         blockFieldSuggestion: { enabled: deps.config.production },
       }),
+      textGuardPlugin(),
     ],
     context: ({ req }) => ({
       deps,

@@ -9,6 +9,7 @@ import { readEvidenceFile } from '../domain/evidence/read-evidence-file';
 import { ACCEPTED_TYPES, FileTooLargeError, UnsupportedFileTypeError, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { uploadEvidence } from '../domain/evidence/upload-evidence';
 import { localId } from '../graphql/ids';
+import { acceptText } from '../domain/validation';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Room for the form fields and multipart framing around the file itself. */
@@ -76,6 +77,13 @@ function sendError(req: Request, res: Response, err: unknown): boolean {
     res.status(409).json({ error: err.message, code: err.code, requestId });
   }
   return true;
+}
+
+/** Form text passes the same rule as GraphQL input (NFC, no control characters, no lone surrogates). */
+function formText(field: string, value: string): string {
+  const r = acceptText(value);
+  if (!r.ok) throw ValidationError.field(field, r.message);
+  return r.value;
 }
 
 /** A case id as the API hands it out (global id) or as a plain UUID. */
@@ -197,10 +205,10 @@ export function evidenceRoutes(deps: Deps): Router {
       if (!form.file) throw ValidationError.field('file', 'is required');
       const created = await uploadEvidence(deps, actorOf(req), {
         caseId,
-        title: form.fields.title ?? '',
-        description: form.fields.description ?? null,
+        title: formText('title', form.fields.title ?? ''),
+        description: form.fields.description === undefined ? null : formText('description', form.fields.description),
         visibility: form.fields.visibility ?? null,
-        fileName: form.file.fileName,
+        fileName: formText('fileName', form.file.fileName),
         bytes: form.file.bytes,
       });
       res.status(201).json({ evidence: evidenceJson(deps, created) });

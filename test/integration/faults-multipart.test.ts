@@ -74,7 +74,7 @@ describe('a truncated multipart upload', () => {
       expect(early).not.toMatch(/Unexpected end of form|at .*\.[jt]s:\d+/);
       expect(await healthz()).toBe(200);
       // A complete HTTP body holding a cut-off form: the route answers a typed 400 naming the file.
-      const cutForm = await raw(truncatedUpload(party.token, randomUUID(), cut, 0));
+      const cutForm = await raw(truncatedUpload(party.token, randomUUID(), cut, 0), { halfClose: false });
       expect(cutForm).toMatch(/^HTTP\/1\.1 400/);
       expect(cutForm).toContain('"field":"file"');
       expect(cutForm).not.toMatch(/Unexpected end of form|at .*\.[jt]s:\d+/);
@@ -94,7 +94,7 @@ describe('a truncated multipart upload', () => {
     const req =
       `POST /cases/${randomUUID()}/evidence HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${party.token}\r\n` +
       `Content-Type: multipart/form-data; boundary=x\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
-    const answer = await raw(req);
+    const answer = await raw(req, { halfClose: false });
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
     expect(await healthz()).toBe(200);
   });
