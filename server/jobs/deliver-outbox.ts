@@ -3,6 +3,7 @@ import { apiClients, outbox } from '../../schema';
 import { queryRows } from '../db';
 import { decrypt } from '../domain/auth/crypto';
 import type { Deps } from '../domain/context';
+import { checkWebhookUrl } from '../domain/outbox/webhook-url-policy';
 import { MAX_WEBHOOK_ATTEMPTS, retryDelayMs } from './backoff';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature';
 
@@ -179,8 +180,10 @@ async function postWebhook(
     await res.body?.cancel().catch(() => {});
     return { kind: 'delivered', status: res.status };
   }
-  const snippet = (await readPrefix(res, 200)).trim();
-  return { kind: 'retry', status: res.status, error: `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}` };
+  // The receiver's body is not read nor stored: last_error is readable by the court client, and a
+  // receiver must not be able to make the platform echo whatever it answers.
+  await res.body?.cancel().catch(() => {});
+  return { kind: 'retry', status: res.status, error: `HTTP ${res.status}${res.statusText ? ` ${res.statusText.slice(0, 40)}` : ''}` };
 }
 
 async function loadWebhookTarget(deps: Deps, clientId: string): Promise<WebhookTarget> {
@@ -193,6 +196,13 @@ async function loadWebhookTarget(deps: Deps, clientId: string): Promise<WebhookT
   if (!client) return none('API client not found');
   if (client.revokedAt) return none('API client revoked');
   if (!client.webhookUrl || !client.webhookSecretEnc) return none('API client has no webhook URL');
+  // Checked again at every delivery: the name may now resolve somewhere it did not at creation.
+  const allowed = await checkWebhookUrl(client.webhookUrl, {
+    production: deps.config.production,
+    allowedNetworks: deps.config.webhookAllowedNetworks,
+    resolve: deps.resolveHost,
+  });
+  if (!allowed.ok) return none(`webhook URL refused: ${allowed.reason}`);
   try {
     return { url: client.webhookUrl, secret: decrypt(deps.config.dataKey, client.webhookSecretEnc), problem: null };
   } catch {
@@ -243,26 +253,6 @@ async function record(
   return counted;
 }
 
-/** The first characters of a response body, for last_error; a huge or endless body is not read to the end. */
-async function readPrefix(res: Response, maxChars: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < maxChars) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // A body cut short (timeout, reset) still leaves the status to report.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return text.slice(0, maxChars);
-}
-
 /** Template parameters are strings: strings pass as they are, anything else as JSON. */
 function stringParams(payload: Record<string, unknown>): Record<string, string> {
   const params: Record<string, string> = {};
@@ -278,7 +268,7 @@ function errorText(err: unknown): string {
     // fetch wraps the useful part (ECONNREFUSED, a timeout) in `cause`.
     const cause = (err as { cause?: unknown }).cause;
     const causeText = cause instanceof Error ? `: ${cause.message}` : '';
-    return `${err.name}: ${err.message}${causeText}`;
+    return `${err.name}: ${err.message}${causeText}`.slice(0, 200);
   }
   return String(err);
 }
