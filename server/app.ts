@@ -118,7 +118,11 @@ export function createApp(deps: Deps): App {
         const original = isGraphQLError(error) ? error.originalError : error;
         // Errors graphql-js raises for bad queries are the client's, not ours: pass them through.
         if (isGraphQLError(error) && !original) return error;
-        if (isGraphQLError(original) && !original.originalError) return original;
+        // A chain of GraphQL errors only (a scalar refusing a variable is wrapped twice on its way
+        // through variable coercion) is the client's too.
+        let root: unknown = error;
+        while (isGraphQLError(root) && root.originalError) root = root.originalError;
+        if (isGraphQLError(root)) return isGraphQLError(error) ? error : root;
         const path = isGraphQLError(error) ? error.path : undefined;
         // A domain error thrown outside a result union (e.g. a field's auth scope on a query) is
         // still one of the closed set: the client gets its code, not an internal error.
