@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import { apiClients, outbox } from '../../schema';
 import { queryRows } from '../db';
 import { decrypt } from '../domain/auth/crypto';
@@ -21,12 +21,6 @@ export const DEFAULT_DELIVERY_LIMIT = 50;
 /** Deliveries in flight at once within one run. */
 const CONCURRENCY = 5;
 
-/**
- * How far a claim pushes `available_at`: no other worker picks the row up until then. It must
- * outlast a whole run (limit / concurrency x timeout); if the worker dies, the row comes due again
- * after it, which is what makes delivery at least once.
- */
-const CLAIM_MS = 5 * 60_000;
 
 const ERROR_MAX_CHARS = 500;
 
@@ -40,6 +34,8 @@ export interface DeliverOutboxOptions {
    * now"; also keeps tests on a shared database off each other's rows.
    */
   recipients?: string[];
+  /** Only webhooks to courts, or only notifications and alerts: each lane has its own job. */
+  lane?: 'webhooks' | 'notifications';
 }
 
 export interface DeliverOutboxResult {
@@ -69,9 +65,16 @@ interface WebhookTarget {
 export async function deliverOutbox(deps: Deps, opts: DeliverOutboxOptions = {}): Promise<DeliverOutboxResult> {
   const result: DeliverOutboxResult = { delivered: 0, failed: 0, retried: 0 };
   if (opts.recipients && opts.recipients.length === 0) return result;
-  const limit = opts.limit ?? DEFAULT_DELIVERY_LIMIT;
+  // The claim (OUTBOX_CLAIM_SECONDS) pushes available_at: no other worker picks the row up until
+  // then, and if this one dies the row comes due again after it (delivery at least once). A run
+  // must finish inside its claim, so it takes no more rows than it can send in that time.
+  const claimMs = deps.config.outboxClaimMs;
+  const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS, Math.floor(claimMs / 2));
+  const rounds = Math.max(1, Math.floor(claimMs / timeoutMs) - 1);
+  const limit = Math.min(opts.limit ?? DEFAULT_DELIVERY_LIMIT, CONCURRENCY * rounds);
   const now = deps.clock.now();
-  const claimedUntil = new Date(now.getTime() + CLAIM_MS);
+  const claimedUntil = new Date(now.getTime() + claimMs);
+  opts = { ...opts, timeoutMs };
 
   // One statement claims the batch. FOR UPDATE SKIP LOCKED lets a concurrent worker pass over the
   // rows this one is claiming instead of waiting for them; once committed, the bumped available_at
@@ -84,6 +87,7 @@ export async function deliverOutbox(deps: Deps, opts: DeliverOutboxOptions = {})
             eq(outbox.status, 'PENDING'),
             lte(outbox.availableAt, now),
             opts.recipients ? inArray(outbox.recipient, opts.recipients) : undefined,
+            opts.lane === 'webhooks' ? eq(outbox.kind, 'WEBHOOK') : opts.lane === 'notifications' ? ne(outbox.kind, 'WEBHOOK') : undefined,
           )}
           order by ${outbox.availableAt}, ${outbox.createdAt}
           limit ${limit}

@@ -385,3 +385,42 @@ describe('webhook targets are checked (SSRF)', () => {
     expect(after).toMatchObject({ lastStatus: 500, lastError: 'HTTP 500 Internal Server Error' });
   });
 });
+
+describe('lanes and the claim window', () => {
+  it('the claim window defaults to 30 s: a row claimed by a worker that died is retried after it, not after 5 minutes', async () => {
+    expect(ctx.deps.config.outboxClaimMs).toBe(30_000);
+    const { client, receiver } = await clientWithReceiver();
+    const [row] = await enqueueAll([{ kind: 'WEBHOOK', topic: 'test.ping', recipient: client.id, payload: {} }]);
+    // The first worker claims the row and then hangs on a receiver that never answers (as if it died).
+    const hanging = (_url: unknown, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    const first = deliver([client.id], { webhookFetch: hanging as unknown as typeof fetch, timeoutMs: 300 });
+    await new Promise((r) => setTimeout(r, 100));
+    ctx.clock.advance(29_000);
+    expect(await deliver([client.id])).toEqual({ delivered: 0, failed: 0, retried: 0 }); // still claimed
+    ctx.clock.advance(2_000);
+    expect(await deliver([client.id])).toEqual({ delivered: 1, failed: 0, retried: 0 });
+    expect(receiver.accepted()).toHaveLength(1);
+    // The first worker's late failure does not overwrite the delivery.
+    await first;
+    expect((await rowsOf([row!.id]))[0]).toMatchObject({ status: 'DELIVERED' });
+  });
+
+  it('webhooks to courts have their own lane: a notification backlog does not hold them up', async () => {
+    const { client, receiver } = await clientWithReceiver();
+    const phones = Array.from({ length: 40 }, () => uniquePhone());
+    await enqueueAll(phones.map((p) => ({ kind: 'NOTIFICATION' as const, topic: 't', recipient: p, payload: {} })));
+    await enqueueAll([{ kind: 'WEBHOOK', topic: 'test.ping', recipient: client.id, payload: {} }]);
+    const slow = { ...ctx.deps, notifier: { send: () => new Promise<void>((r) => setTimeout(r, 200)) } };
+    const started = Date.now();
+    const backlog = deliverOutbox(slow, { recipients: [...phones, client.id], lane: 'notifications' });
+    const webhooks = await deliverOutbox(ctx.deps, { recipients: [...phones, client.id], lane: 'webhooks' });
+    const webhookMs = Date.now() - started;
+    expect(webhooks).toEqual({ delivered: 1, failed: 0, retried: 0 });
+    expect(receiver.accepted()).toHaveLength(1);
+    const notifications = await backlog;
+    const backlogMs = Date.now() - started;
+    expect(notifications.delivered).toBeGreaterThan(0);
+    expect(webhookMs).toBeLessThan(backlogMs);
+  });
+});
