@@ -12,6 +12,7 @@ import type { Deps } from './domain/context';
 import { AppError, ForbiddenError } from './domain/errors';
 import type { GraphQLContext } from './graphql/context';
 import { schema } from './graphql/schema';
+import { textGuardPlugin } from './graphql/text-guard';
 import { requestStore } from './logger';
 import { routeModules } from './http/routes';
 import { actorOf } from './http/request';
@@ -127,7 +128,11 @@ export function createApp(deps: Deps): App {
         const original = isGraphQLError(error) ? error.originalError : error;
         // Errors graphql-js raises for bad queries are the client's, not ours: pass them through.
         if (isGraphQLError(error) && !original) return error;
-        if (isGraphQLError(original) && !original.originalError) return original;
+        // A chain of GraphQL errors only (a scalar refusing a variable is wrapped twice on its way
+        // through variable coercion) is the client's too.
+        let root: unknown = error;
+        while (isGraphQLError(root) && root.originalError) root = root.originalError;
+        if (isGraphQLError(root)) return isGraphQLError(error) ? error : root;
         const path = isGraphQLError(error) ? error.path : undefined;
         // A domain error thrown outside a result union (e.g. a field's auth scope on a query) is
         // still one of the closed set: the client gets its code, not an internal error.
@@ -153,6 +158,7 @@ export function createApp(deps: Deps): App {
         costLimit: { maxCost: 8000 },
         blockFieldSuggestion: { enabled: deps.config.production },
       }),
+      textGuardPlugin(),
     ],
     context: ({ req }) => ({
       deps,

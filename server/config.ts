@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from './domain/outbox/webhook-url-policy';
 
 /** Raised at start when the environment is wrong; lists every bad variable at once. */
 export class ConfigError extends Error {
@@ -42,6 +43,13 @@ const envSchema = z.object({
   STORAGE_DIR: z.string().min(1).default('.data/files'),
   /** Largest evidence upload in bytes (default 20 MiB). */
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  /** Comma-separated CIDRs where webhook receivers may sit although private (court networks). */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .refine((v) => v.split(',').every((c) => parseCidr(c) !== null), 'must be comma-separated CIDRs, e.g. 10.0.0.0/8,fd00::/8')
+    .optional(),
+  /** How long a claimed outbox row stays with the worker that claimed it before another may retry it. */
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   LIVEKIT_URL: z.string().optional(),
   LIVEKIT_API_KEY: z.string().optional(),
   LIVEKIT_API_SECRET: z.string().optional(),
@@ -76,6 +84,10 @@ export interface Config {
   storageDir: string;
   evidenceMaxBytes: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
+  /** CIDRs where webhook targets may be although internal; plain http is allowed there in production. */
+  webhookAllowedNetworks: string[];
+  /** Claim window of an outbox row: a crashed worker's rows come due again after this. */
+  outboxClaimMs: number;
   signing: { p12Base64: string; passphrase: string } | undefined;
   /** How long each level has before a case escalates one level up (calendar days). */
   levelLimitDays: Record<'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'PREFECTURE', number>;
@@ -131,6 +143,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     storageDir: e.STORAGE_DIR,
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
+    webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS?.split(',').map((c) => c.trim()) ?? [],
+    outboxClaimMs: e.OUTBOX_CLAIM_SECONDS * 1000,
     livekit:
       e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
         ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }

@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { createJobRunner } from './jobs';
 import { refreshCalendar } from './domain/clock/calendar-store';
 import { closePdfPool } from './pdf/pool';
+import { installProcessGuard } from './process-guard';
 
 const started = performance.now();
 let config;
@@ -20,16 +21,33 @@ try {
   throw err;
 }
 const log = createLogger(config.logLevel);
+installProcessGuard(log);
 const { deps, handle, demoAccounts, timings } = await prepare(config, log);
 const { app, close } = createApp(deps);
 const jobs = config.jobs ? createJobRunner(deps) : null;
-jobs?.start();
 // Every instance reloads the holiday notices another instance published.
 setInterval(() => {
   refreshCalendar(deps.db, deps.calendar).catch((err) => log.warn({ err }, 'calendar refresh failed'));
 }, 60_000).unref();
 
-const server: Server = app.listen(config.port, config.host, () => {
+const server: Server = app.listen(config.port, config.host);
+// A port already taken (another instance) or not allowed: stop with a clear message and a non-zero
+// code, before any background job starts, instead of running jobs behind no socket.
+server.once('error', (err: NodeJS.ErrnoException) => {
+  const where = `${config.host}:${config.port}`;
+  const why =
+    err.code === 'EADDRINUSE'
+      ? `port ${config.port} is already in use (another instance?)`
+      : err.code === 'EACCES'
+        ? `no permission to listen on ${where}`
+        : `cannot listen on ${where}: ${err.message}`;
+  log.fatal({ err, port: config.port, host: config.host }, 'cannot listen');
+  console.error(`jiefen: ${why}. Set PORT to a free port.`);
+  void handle.close().finally(() => process.exit(1));
+  setTimeout(() => process.exit(1), 3000).unref();
+});
+server.once('listening', () => {
+  jobs?.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}/graphql`;

@@ -1,3 +1,4 @@
+import type { Resolver } from './outbox/webhook-url-policy';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db';
@@ -22,6 +23,8 @@ export interface Deps {
   notifier: NotificationSender;
   calendar: HolidayCalendar;
   storage: FileStorage;
+  /** Host-name resolution for webhook targets; the system's DNS when absent (tests pass a table). */
+  resolveHost?: Resolver;
 }
 
 export type Viewer =

@@ -3,7 +3,8 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import {
   ConflictError,
   DeadlineError,
@@ -13,6 +14,17 @@ import {
   ValidationError,
 } from '../domain/errors';
 import type { GraphQLContext } from './context';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NO_SUCH_TYPE = '';
+
+/** Whether a decoded global id names an object type that implements Node (and so can be loaded). */
+function isLoadableNode(schema: GraphQLSchema, typename: string): boolean {
+  if (!typename) return false;
+  // By tag, not instanceof: graphql can be loaded twice (its CommonJS and ESM builds).
+  const type = schema.getType(typename) as (GraphQLNamedType & { getInterfaces?: () => { name: string }[] }) | undefined;
+  return type?.[Symbol.toStringTag] === 'GraphQLObjectType' && Boolean(type.getInterfaces?.().some((i) => i.name === 'Node'));
+}
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -45,7 +57,34 @@ export const builder = new SchemaBuilder<{
     defaultTypes: [ValidationError, NotFoundError, ForbiddenError, InvalidTransitionError, ConflictError, DeadlineError],
     directResult: true,
   },
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // Anything that is not one of our ids decodes to a type no object has: node() answers null.
+    decodeGlobalID: (globalID: string) => {
+      try {
+        const d = decodeGlobalID(globalID);
+        if (UUID_RE.test(d.id)) return d;
+      } catch {
+        // not base64 or no "Type:" prefix
+      }
+      return { typename: NO_SUCH_TYPE, id: '' };
+    },
+    nodeQueryOptions: {
+      resolve: (_root, args, _ctx, info, resolveNode) => (isLoadableNode(info.schema, args.id.typename) ? resolveNode(args.id) : null),
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, args, _ctx, info, resolveNodes) => {
+        const ok = args.ids.map((id) => isLoadableNode(info.schema, id.typename));
+        // resolveNodes reads args.ids itself: hand it only the loadable ones.
+        const loadable = args.ids.filter((_id, i) => ok[i]);
+        Object.assign(args, { ids: loadable });
+        const found = await resolveNodes(loadable);
+        let k = 0;
+        return ok.map((good) => (good ? (found[k++] ?? null) : null));
+      },
+    },
+  },
 });
 
 builder.queryType({});

@@ -20,6 +20,7 @@ import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
+import { checkedKey, decodeJsonCursor } from './keyset';
 import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
 
 export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
@@ -219,13 +220,10 @@ CaseRef.implement({
 type Cursor = [number, string, string];
 const encodeCursor = (c: CaseRow) => Buffer.from(JSON.stringify([c.riskRank, c.createdAt.toISOString(), c.id])).toString('base64url');
 function decodeCursor(s: string): Cursor {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string') return v as Cursor;
-  } catch {
-    // falls through
-  }
-  throw ValidationError.field('after', 'is not a cursor from this list');
+  const [rank, created, id] = decodeJsonCursor(s, 'after');
+  if (typeof rank !== 'number' || !Number.isInteger(rank) || Math.abs(rank) > 2 ** 31 - 1) throw ValidationError.field('after', 'is not a cursor from this list');
+  const key = checkedKey(created, id, 'after');
+  return [rank, key.at.toISOString(), key.id];
 }
 
 const CaseConnection = builder.connectionObject({ type: CaseRef, name: 'CaseConnection' });
@@ -266,7 +264,8 @@ builder.queryFields((t) => ({
       if (args.regionCode) where.push(like(cases.regionCode, `${args.regionCode.replace(/\D/g, '')}%`));
       if (args.riskLevel) where.push(eq(cases.riskLevel, args.riskLevel));
       if (args.overdue === true) where.push(lt(cases.dueAt, ctx.deps.clock.now()));
-      if (args.overdue === false) where.push(sql`(${cases.dueAt} is null or ${cases.dueAt} >= ${ctx.deps.clock.now()})`);
+      // An ISO string, not a Date: postgres.js cannot bind a Date inside raw sql (PGlite can).
+      if (args.overdue === false) where.push(sql`(${cases.dueAt} is null or ${cases.dueAt} >= ${ctx.deps.clock.now().toISOString()}::timestamptz)`);
       if (args.after) {
         const [rank, created, id] = decodeCursor(args.after);
         const at = new Date(created);

@@ -1,4 +1,3 @@
-import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { and, arrayContains, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { apiClients, mediators, organizations, regions, users } from '../../schema';
 import { createApiClient, type ApiClientRow } from '../domain/organizations/create-api-client';
@@ -17,6 +16,7 @@ import {
 } from '../domain/enums';
 import { builder } from './builder';
 import { localId, optionalLocalId } from './ids';
+import { offsetConnection } from './keyset';
 import { UserRef } from './user';
 
 export const OrganizationKindEnum = builder.enumType('OrganizationKind', { values: ORGANIZATION_KINDS });
@@ -87,7 +87,7 @@ OrganizationRef.implement({
       type: MediatorRef,
       description: 'The published roster (OMR 5).',
       resolve: (o, args, ctx) =>
-        resolveOffsetConnection({ args }, async ({ limit, offset }) =>
+        offsetConnection(args, async ({ limit, offset }) =>
           (
             await ctx.deps.db
               .select({ m: mediators, name: users.name })
@@ -192,7 +192,7 @@ builder.queryFields((t) => ({
       if (args.regionCode) where.push(eq(organizations.regionCode, args.regionCode));
       if (args.kind) where.push(eq(organizations.kind, args.kind));
       if (args.category) where.push(arrayContains(organizations.categories, [args.category]));
-      return resolveOffsetConnection({ args }, async ({ limit, offset }) =>
+      return offsetConnection(args, async ({ limit, offset }) =>
         ctx.deps.db
           .select()
           .from(organizations)
@@ -207,7 +207,7 @@ builder.queryFields((t) => ({
     type: ApiClientRef,
     authScopes: { platformAdmin: true },
     resolve: (_p, args, ctx) =>
-      resolveOffsetConnection({ args }, async ({ limit, offset }) =>
+      offsetConnection(args, async ({ limit, offset }) =>
         ctx.deps.db.select().from(apiClients).orderBy(asc(apiClients.createdAt)).limit(limit).offset(offset),
       ),
   }),

@@ -9,6 +9,7 @@ import { readEvidenceFile } from '../domain/evidence/read-evidence-file';
 import { ACCEPTED_TYPES, FileTooLargeError, UnsupportedFileTypeError, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { uploadEvidence } from '../domain/evidence/upload-evidence';
 import { localId } from '../graphql/ids';
+import { acceptText } from '../domain/validation';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Room for the form fields and multipart framing around the file itself. */
@@ -46,6 +47,7 @@ function evidenceJson(deps: Deps, e: EvidenceWithFile) {
  */
 function rejectEarly(req: Request, res: Response, status: number, body: Record<string, unknown>, cap: number) {
   let seen = 0;
+  req.on('error', () => {});
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
     if (seen > cap) req.destroy();
@@ -75,6 +77,13 @@ function sendError(req: Request, res: Response, err: unknown): boolean {
     res.status(409).json({ error: err.message, code: err.code, requestId });
   }
   return true;
+}
+
+/** Form text passes the same rule as GraphQL input (NFC, no control characters, no lone surrogates). */
+function formText(field: string, value: string): string {
+  const r = acceptText(value);
+  if (!r.ok) throw ValidationError.field(field, r.message);
+  return r.value;
 }
 
 /** A case id as the API hands it out (global id) or as a plain UUID. */
@@ -111,7 +120,23 @@ function parseForm(req: Request, maxBytes: number): Promise<ParsedForm> {
       reject(new ValidationError([{ field: 'file', message: 'send multipart/form-data' }], 'Send the file as multipart/form-data.'));
       return;
     }
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      resolve(form);
+    };
+    const fail = (message: string) => {
+      form.malformed ??= message;
+      req.unpipe(bb);
+      // Drain what is left so the answer can still be written on the open connection.
+      req.resume();
+      finish();
+    };
     bb.on('file', (name, stream, info) => {
+      // A body that ends inside this part makes the part's stream emit 'error' as well as busboy:
+      // without a listener that error would be thrown at the process.
+      stream.on('error', () => fail('the multipart body is malformed'));
       if (name !== 'file' || form.file) {
         stream.resume();
         return;
@@ -143,12 +168,11 @@ function parseForm(req: Request, maxBytes: number): Promise<ParsedForm> {
         form.malformed = 'too many parts: send one file and the fields title, description, visibility';
       });
     }
-    bb.on('close', () => resolve(form));
-    bb.on('error', () => {
-      req.unpipe(bb);
-      form.malformed = 'the multipart body is malformed';
-      resolve(form);
-    });
+    bb.on('close', finish);
+    bb.on('error', () => fail('the multipart body is malformed'));
+    // The client going away mid-body: nothing to answer, but nothing may be thrown either.
+    req.on('error', () => fail('the upload was interrupted'));
+    req.on('aborted', () => fail('the upload was interrupted'));
     req.pipe(bb);
   });
 }
@@ -181,10 +205,10 @@ export function evidenceRoutes(deps: Deps): Router {
       if (!form.file) throw ValidationError.field('file', 'is required');
       const created = await uploadEvidence(deps, actorOf(req), {
         caseId,
-        title: form.fields.title ?? '',
-        description: form.fields.description ?? null,
+        title: formText('title', form.fields.title ?? ''),
+        description: form.fields.description === undefined ? null : formText('description', form.fields.description),
         visibility: form.fields.visibility ?? null,
-        fileName: form.file.fileName,
+        fileName: formText('fileName', form.file.fileName),
         bytes: form.file.bytes,
       });
       res.status(201).json({ evidence: evidenceJson(deps, created) });

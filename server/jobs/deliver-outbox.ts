@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import { apiClients, outbox } from '../../schema';
 import { queryRows } from '../db';
 import { decrypt } from '../domain/auth/crypto';
 import type { Deps } from '../domain/context';
+import { checkWebhookUrl } from '../domain/outbox/webhook-url-policy';
 import { MAX_WEBHOOK_ATTEMPTS, retryDelayMs } from './backoff';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature';
 
@@ -20,12 +21,6 @@ export const DEFAULT_DELIVERY_LIMIT = 50;
 /** Deliveries in flight at once within one run. */
 const CONCURRENCY = 5;
 
-/**
- * How far a claim pushes `available_at`: no other worker picks the row up until then. It must
- * outlast a whole run (limit / concurrency x timeout); if the worker dies, the row comes due again
- * after it, which is what makes delivery at least once.
- */
-const CLAIM_MS = 5 * 60_000;
 
 const ERROR_MAX_CHARS = 500;
 
@@ -39,6 +34,8 @@ export interface DeliverOutboxOptions {
    * now"; also keeps tests on a shared database off each other's rows.
    */
   recipients?: string[];
+  /** Only webhooks to courts, or only notifications and alerts: each lane has its own job. */
+  lane?: 'webhooks' | 'notifications';
 }
 
 export interface DeliverOutboxResult {
@@ -68,9 +65,16 @@ interface WebhookTarget {
 export async function deliverOutbox(deps: Deps, opts: DeliverOutboxOptions = {}): Promise<DeliverOutboxResult> {
   const result: DeliverOutboxResult = { delivered: 0, failed: 0, retried: 0 };
   if (opts.recipients && opts.recipients.length === 0) return result;
-  const limit = opts.limit ?? DEFAULT_DELIVERY_LIMIT;
+  // The claim (OUTBOX_CLAIM_SECONDS) pushes available_at: no other worker picks the row up until
+  // then, and if this one dies the row comes due again after it (delivery at least once). A run
+  // must finish inside its claim, so it takes no more rows than it can send in that time.
+  const claimMs = deps.config.outboxClaimMs;
+  const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS, Math.floor(claimMs / 2));
+  const rounds = Math.max(1, Math.floor(claimMs / timeoutMs) - 1);
+  const limit = Math.min(opts.limit ?? DEFAULT_DELIVERY_LIMIT, CONCURRENCY * rounds);
   const now = deps.clock.now();
-  const claimedUntil = new Date(now.getTime() + CLAIM_MS);
+  const claimedUntil = new Date(now.getTime() + claimMs);
+  opts = { ...opts, timeoutMs };
 
   // One statement claims the batch. FOR UPDATE SKIP LOCKED lets a concurrent worker pass over the
   // rows this one is claiming instead of waiting for them; once committed, the bumped available_at
@@ -83,6 +87,7 @@ export async function deliverOutbox(deps: Deps, opts: DeliverOutboxOptions = {})
             eq(outbox.status, 'PENDING'),
             lte(outbox.availableAt, now),
             opts.recipients ? inArray(outbox.recipient, opts.recipients) : undefined,
+            opts.lane === 'webhooks' ? eq(outbox.kind, 'WEBHOOK') : opts.lane === 'notifications' ? ne(outbox.kind, 'WEBHOOK') : undefined,
           )}
           order by ${outbox.availableAt}, ${outbox.createdAt}
           limit ${limit}
@@ -179,8 +184,10 @@ async function postWebhook(
     await res.body?.cancel().catch(() => {});
     return { kind: 'delivered', status: res.status };
   }
-  const snippet = (await readPrefix(res, 200)).trim();
-  return { kind: 'retry', status: res.status, error: `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}` };
+  // The receiver's body is not read nor stored: last_error is readable by the court client, and a
+  // receiver must not be able to make the platform echo whatever it answers.
+  await res.body?.cancel().catch(() => {});
+  return { kind: 'retry', status: res.status, error: `HTTP ${res.status}${res.statusText ? ` ${res.statusText.slice(0, 40)}` : ''}` };
 }
 
 async function loadWebhookTarget(deps: Deps, clientId: string): Promise<WebhookTarget> {
@@ -193,6 +200,13 @@ async function loadWebhookTarget(deps: Deps, clientId: string): Promise<WebhookT
   if (!client) return none('API client not found');
   if (client.revokedAt) return none('API client revoked');
   if (!client.webhookUrl || !client.webhookSecretEnc) return none('API client has no webhook URL');
+  // Checked again at every delivery: the name may now resolve somewhere it did not at creation.
+  const allowed = await checkWebhookUrl(client.webhookUrl, {
+    production: deps.config.production,
+    allowedNetworks: deps.config.webhookAllowedNetworks,
+    resolve: deps.resolveHost,
+  });
+  if (!allowed.ok) return none(`webhook URL refused: ${allowed.reason}`);
   try {
     return { url: client.webhookUrl, secret: decrypt(deps.config.dataKey, client.webhookSecretEnc), problem: null };
   } catch {
@@ -243,26 +257,6 @@ async function record(
   return counted;
 }
 
-/** The first characters of a response body, for last_error; a huge or endless body is not read to the end. */
-async function readPrefix(res: Response, maxChars: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < maxChars) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // A body cut short (timeout, reset) still leaves the status to report.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return text.slice(0, maxChars);
-}
-
 /** Template parameters are strings: strings pass as they are, anything else as JSON. */
 function stringParams(payload: Record<string, unknown>): Record<string, string> {
   const params: Record<string, string> = {};
@@ -278,7 +272,7 @@ function errorText(err: unknown): string {
     // fetch wraps the useful part (ECONNREFUSED, a timeout) in `cause`.
     const cause = (err as { cause?: unknown }).cause;
     const causeText = cause instanceof Error ? `: ${cause.message}` : '';
-    return `${err.name}: ${err.message}${causeText}`;
+    return `${err.name}: ${err.message}${causeText}`.slice(0, 200);
   }
   return String(err);
 }

@@ -9,7 +9,9 @@ import { createScheduler, type Job } from './scheduler';
 /** The background jobs every instance runs; leases make sure only one instance acts on each. */
 export function createJobs(): Job[] {
   return [
-    { name: 'deliver-outbox', run: (deps) => deliverOutbox(deps) },
+    // Two lanes: deliveries to courts never wait behind a backlog of notifications, nor the reverse.
+    { name: 'deliver-webhooks', run: (deps) => deliverOutbox(deps, { lane: 'webhooks' }) },
+    { name: 'deliver-notifications', run: (deps) => deliverOutbox(deps, { lane: 'notifications' }) },
     { name: 'case-deadlines', run: (deps) => processCaseDeadlines(deps) },
     { name: 'calendar', run: createCalendarJob() },
     { name: 'governance', run: (deps) => runGovernance(deps) },

@@ -39,9 +39,9 @@ export function createScheduler(deps: Deps, opts: SchedulerOptions): Scheduler {
 
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
-  // Ticks are chained so that a manual runOnce() never overlaps a timed tick: a job that is
-  // still running must not start a second time in the same instance.
-  let chain: Promise<void> = Promise.resolve();
+  // Each job runs at most once at a time in this instance, and independently of the others: a
+  // slow lane (a notification backlog, a webhook batch waiting on timeouts) never holds up another.
+  const running = new Map<string, Promise<void>>();
 
   async function runJob(job: Job): Promise<void> {
     let acquired: boolean;
@@ -61,21 +61,24 @@ export function createScheduler(deps: Deps, opts: SchedulerOptions): Scheduler {
   }
 
   function tick(): Promise<void> {
-    // Jobs run side by side so that a slow one (a webhook batch waiting on timeouts) does not hold
-    // up the others; each has its own lease.
-    const next = chain.then(async () => {
-      await Promise.all(opts.jobs.map(runJob));
+    const runs = opts.jobs.map((job) => {
+      let run = running.get(job.name);
+      if (!run) {
+        run = runJob(job).finally(() => running.delete(job.name));
+        running.set(job.name, run);
+      }
+      return run;
     });
-    chain = next.catch(() => {});
-    return next;
+    return Promise.all(runs).then(() => {});
   }
 
   function schedule(): void {
+    // The next tick comes after the interval whether or not every job finished: a job still
+    // running is skipped, the others start again.
     timer = setTimeout(() => {
       timer = null;
-      void tick().finally(() => {
-        if (!stopped) schedule();
-      });
+      void tick();
+      if (!stopped) schedule();
     }, opts.intervalMs);
     // The HTTP server keeps the process alive; a pending tick alone should not.
     timer.unref();
@@ -91,7 +94,7 @@ export function createScheduler(deps: Deps, opts: SchedulerOptions): Scheduler {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await chain;
+      await Promise.all(running.values());
       await Promise.all(
         opts.jobs.map((job) =>
           releaseLease(deps.db, job.name, opts.holder).catch((err) => {

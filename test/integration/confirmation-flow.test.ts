@@ -17,7 +17,7 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ config: { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } }); // the local webhook receiver
   w = await createConfirmationWorld(ctx);
   receiver = await startWebhookReceiver({ now: () => ctx.clock.now() });
   server = ctx.app.listen(0, '127.0.0.1');

@@ -34,7 +34,7 @@ let courtGlobalId: string;
 const receivers: WebhookReceiver[] = [];
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ config: { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } }); // the local webhook receiver
   adminToken = (await adminOf(ctx)).token;
   courtGlobalId = (await courtOf(ctx, adminToken, '532924')).globalId;
 });
@@ -345,5 +345,82 @@ describe('concurrent workers', () => {
     expect(sms).toHaveLength(8);
     expect(new Set(sms.map((m) => m.to)).size).toBe(8);
     for (const r of await rowsOf(rows.map((x) => x.id))) expect(r).toMatchObject({ status: 'DELIVERED', attempts: 1 });
+  });
+});
+
+describe('webhook targets are checked (SSRF)', () => {
+  it('createApiClient refuses internal targets outside the allow-list, naming webhookUrl', async () => {
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'https://10.0.0.1/hook', 'http://[::1]:8080/', 'http://0x7f000001/', 'https://192.168.0.10/']) {
+      const allowed = url.includes('0x7f'); // 127.0.0.0/8 is allow-listed in this file for the local receivers
+      const res = await ctx.gql(
+        CREATE_API_CLIENT.replace('... on Error { code message }', '... on Error { code message } ... on ValidationError { fields { field message } }'),
+        { input: { name: `法院系统${uniquePhone().slice(-6)}`, organizationId: courtGlobalId, webhookUrl: url } },
+        adminToken,
+      );
+      const r = res.data?.createApiClient;
+      if (allowed) expect(r?.__typename).toBe('CreateApiClientSuccess');
+      else {
+        expect(r?.__typename, `${url}: ${JSON.stringify(res.body)}`).toBe('ValidationError');
+        expect(r.fields[0].field).toBe('webhookUrl');
+      }
+    }
+  });
+
+  it('checks again at every delivery: once the network is no longer allowed, nothing is sent', async () => {
+    const { client, receiver } = await clientWithReceiver();
+    const [row] = await enqueueAll([{ kind: 'WEBHOOK', topic: 'test.ping', recipient: client.id, payload: {} }]);
+    const strict = { ...ctx.deps, config: { ...ctx.deps.config, webhookAllowedNetworks: [] } };
+    expect(await deliverOutbox(strict, { recipients: [client.id] })).toEqual({ delivered: 0, failed: 1, retried: 0 });
+    expect(receiver.requests).toHaveLength(0);
+    const [after] = await rowsOf([row!.id]);
+    expect(after!.lastError).toMatch(/^webhook URL refused: resolves to an internal address/);
+  });
+
+  it("stores the receiver's status and a short reason, never its body", async () => {
+    const { client } = await clientWithReceiver();
+    const [row] = await enqueueAll([{ kind: 'WEBHOOK', topic: 'test.ping', recipient: client.id, payload: {} }]);
+    const leaky = async () => new Response('db password is hunter2 <stack trace>', { status: 500, statusText: 'Internal Server Error' });
+    expect(await deliver([client.id], { webhookFetch: leaky as unknown as typeof fetch })).toEqual({ delivered: 0, failed: 0, retried: 1 });
+    const [after] = await rowsOf([row!.id]);
+    expect(after).toMatchObject({ lastStatus: 500, lastError: 'HTTP 500 Internal Server Error' });
+  });
+});
+
+describe('lanes and the claim window', () => {
+  it('the claim window defaults to 30 s: a row claimed by a worker that died is retried after it, not after 5 minutes', async () => {
+    expect(ctx.deps.config.outboxClaimMs).toBe(30_000);
+    const { client, receiver } = await clientWithReceiver();
+    const [row] = await enqueueAll([{ kind: 'WEBHOOK', topic: 'test.ping', recipient: client.id, payload: {} }]);
+    // The first worker claims the row and then hangs on a receiver that never answers (as if it died).
+    const hanging = (_url: unknown, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    const first = deliver([client.id], { webhookFetch: hanging as unknown as typeof fetch, timeoutMs: 300 });
+    await new Promise((r) => setTimeout(r, 100));
+    ctx.clock.advance(29_000);
+    expect(await deliver([client.id])).toEqual({ delivered: 0, failed: 0, retried: 0 }); // still claimed
+    ctx.clock.advance(2_000);
+    expect(await deliver([client.id])).toEqual({ delivered: 1, failed: 0, retried: 0 });
+    expect(receiver.accepted()).toHaveLength(1);
+    // The first worker's late failure does not overwrite the delivery.
+    await first;
+    expect((await rowsOf([row!.id]))[0]).toMatchObject({ status: 'DELIVERED' });
+  });
+
+  it('webhooks to courts have their own lane: a notification backlog does not hold them up', async () => {
+    const { client, receiver } = await clientWithReceiver();
+    const phones = Array.from({ length: 40 }, () => uniquePhone());
+    await enqueueAll(phones.map((p) => ({ kind: 'NOTIFICATION' as const, topic: 't', recipient: p, payload: {} })));
+    await enqueueAll([{ kind: 'WEBHOOK', topic: 'test.ping', recipient: client.id, payload: {} }]);
+    const slow = { ...ctx.deps, notifier: { send: () => new Promise<{ providerMessageId: string }>((r) => setTimeout(() => r({ providerMessageId: 'slow' }), 200)) } };
+    const started = Date.now();
+    const backlog = deliverOutbox(slow, { recipients: [...phones, client.id], lane: 'notifications' });
+    const webhooks = await deliverOutbox(ctx.deps, { recipients: [...phones, client.id], lane: 'webhooks' });
+    const webhookMs = Date.now() - started;
+    expect(webhooks).toEqual({ delivered: 1, failed: 0, retried: 0 });
+    expect(receiver.accepted()).toHaveLength(1);
+    const notifications = await backlog;
+    const backlogMs = Date.now() - started;
+    expect(notifications.delivered).toBeGreaterThan(0);
+    expect(webhookMs).toBeLessThan(backlogMs);
   });
 });

@@ -139,3 +139,26 @@ describe('scheduler', () => {
     expect(runs).toBe(after);
   });
 });
+
+describe('lanes in the scheduler', () => {
+  it('a job still running does not hold up the others: the fast lane keeps ticking', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let fastRuns = 0;
+    let slowRuns = 0;
+    const s = createScheduler(ctx.deps, {
+      holder: `lanes-${randomUUID()}`,
+      intervalMs: 30,
+      jobs: [
+        { name: `slow-${randomUUID()}`, run: async () => { slowRuns++; await gate; } },
+        { name: `fast-${randomUUID()}`, run: async () => { fastRuns++; } },
+      ],
+    });
+    s.start();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(slowRuns).toBe(1); // never started twice in one instance
+    expect(fastRuns).toBeGreaterThanOrEqual(3);
+    release();
+    await s.stop();
+  });
+});

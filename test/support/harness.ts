@@ -46,6 +46,16 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/**
+ * Host names as tests see them, without asking DNS (the test machines have no outside network):
+ * the reserved example domains stand for a court's public endpoint; anything else does not resolve.
+ */
+export async function testResolver(host: string): Promise<string[]> {
+  if (host === 'localhost') return ['127.0.0.1'];
+  if (/(^|\.)example\.(cn|com|org)$/.test(host)) return ['93.184.215.14'];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+}
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', ...overrides });
 }
@@ -74,6 +84,7 @@ export async function createTestContext(opts: { config?: Record<string, string> 
     notifier,
     calendar,
     storage: createMemoryStorage(),
+    resolveHost: testResolver,
   };
   const { app, close } = createApp(deps);
   return {

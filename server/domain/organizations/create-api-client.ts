@@ -7,6 +7,7 @@ import { requireRole } from '../auth/policy';
 import { API_CLIENT_SECRET_PREFIX } from '../auth/sessions';
 import type { Actor, Deps } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
+import { checkWebhookUrl } from '../outbox/webhook-url-policy';
 import { parseInput } from '../validate';
 
 export type ApiClientRow = typeof apiClients.$inferSelect;
@@ -33,6 +34,10 @@ export async function createApiClient(
   const [org] = await deps.db.select().from(organizations).where(eq(organizations.id, data.organizationId));
   if (!org) throw new NotFoundError('Organization');
   if (org.kind !== 'COURT') throw ValidationError.field('organizationId', 'must be a court');
+  if (data.webhookUrl) {
+    const target = await checkWebhookUrl(data.webhookUrl, { production: deps.config.production, allowedNetworks: deps.config.webhookAllowedNetworks, resolve: deps.resolveHost });
+    if (!target.ok) throw ValidationError.field('webhookUrl', target.reason);
+  }
   const secret = randomToken(API_CLIENT_SECRET_PREFIX);
   const webhookSecret = data.webhookUrl ? randomToken('whsec_') : null;
   return deps.db.transaction(async (tx) => {

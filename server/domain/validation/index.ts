@@ -6,4 +6,5 @@ export {
   maskPhone,
   type ResidentIdResult,
 } from './id-number';
+export { acceptText, type TextCheck } from './text';
 export { isValidCreditCode, creditCodeError, withCreditCodeCheck } from './credit-code';
