@@ -4,6 +4,11 @@ import { changePassword } from '../domain/auth/change-password';
 import { login } from '../domain/auth/login';
 import { logout } from '../domain/auth/logout';
 import { register } from '../domain/auth/register';
+import { requestPhoneCode } from '../domain/auth/request-phone-code';
+import { loginWithPhoneCode } from '../domain/auth/login-with-phone-code';
+import { resetPassword } from '../domain/auth/reset-password';
+import { changePhone } from '../domain/auth/change-phone';
+import { PHONE_CODE_PURPOSES } from '../domain/auth/phone-codes';
 import { canSeeFullIdNumber, revealIdNumber, type UserRow } from '../domain/auth/users';
 import { USER_ROLES } from '../domain/enums';
 import { maskPhone } from '../domain/validation';
@@ -69,6 +74,7 @@ const LoginSuccess = AuthPayload('LoginSuccess');
 const RegisterInput = builder.inputType('RegisterInput', {
   fields: (t) => ({
     phone: t.string({ required: true }),
+    phoneCode: t.string({ required: true, description: 'The code sent by requestPhoneCode(purpose: REGISTER).' }),
     password: t.string({ required: true }),
     name: t.string({ required: true }),
     idNumber: t.string({ description: 'Resident ID number (GB 11643).' }),
@@ -139,5 +145,81 @@ builder.mutationField('changePassword', (t) =>
     errors: { union: { name: 'ChangePasswordResult' } },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ user: await changePassword(ctx.deps, ctx.actor, input) }),
+  }),
+);
+
+export const PhoneCodePurposeEnum = builder.enumType('PhoneCodePurpose', { values: PHONE_CODE_PURPOSES });
+
+const RequestPhoneCodeInput = builder.inputType('RequestPhoneCodeInput', {
+  fields: (t) => ({
+    phone: t.string({ required: true }),
+    purpose: t.field({ type: PhoneCodePurposeEnum, required: true }),
+  }),
+});
+const RequestPhoneCodeSuccess = builder.objectRef<{ expiresAt: Date }>('RequestPhoneCodeSuccess').implement({
+  fields: (t) => ({ expiresAt: t.field({ type: 'DateTime', resolve: (p) => p.expiresAt }) }),
+});
+
+builder.mutationField('requestPhoneCode', (t) =>
+  t.field({
+    type: RequestPhoneCodeSuccess,
+    description: 'Sends a 6-digit code by SMS, valid 5 minutes; the answer is the same whether or not the phone has an account.',
+    errors: { union: { name: 'RequestPhoneCodeResult' } },
+    args: { input: t.arg({ type: RequestPhoneCodeInput, required: true }) },
+    resolve: (_p, { input }, ctx) => requestPhoneCode(ctx.deps, ctx.actor, input),
+  }),
+);
+
+const LoginWithPhoneCodeInput = builder.inputType('LoginWithPhoneCodeInput', {
+  fields: (t) => ({ phone: t.string({ required: true }), phoneCode: t.string({ required: true }) }),
+});
+const LoginWithPhoneCodeSuccess = AuthPayload('LoginWithPhoneCodeSuccess');
+
+builder.mutationField('loginWithPhoneCode', (t) =>
+  t.field({
+    type: LoginWithPhoneCodeSuccess,
+    errors: { union: { name: 'LoginWithPhoneCodeResult' } },
+    args: { input: t.arg({ type: LoginWithPhoneCodeInput, required: true }) },
+    resolve: (_p, { input }, ctx) => loginWithPhoneCode(ctx.deps, ctx.actor, input),
+  }),
+);
+
+const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
+  fields: (t) => ({
+    phone: t.string({ required: true }),
+    phoneCode: t.string({ required: true }),
+    newPassword: t.string({ required: true }),
+  }),
+});
+const ResetPasswordSuccess = builder.objectRef<{ user: UserRow }>('ResetPasswordSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
+});
+
+builder.mutationField('resetPassword', (t) =>
+  t.field({
+    type: ResetPasswordSuccess,
+    errors: { union: { name: 'ResetPasswordResult' } },
+    args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ user: await resetPassword(ctx.deps, ctx.actor, input) }),
+  }),
+);
+
+const ChangePhoneInput = builder.inputType('ChangePhoneInput', {
+  fields: (t) => ({
+    newPhone: t.string({ required: true }),
+    oldPhoneCode: t.string({ required: true, description: 'CHANGE_PHONE code sent to the current number.' }),
+    newPhoneCode: t.string({ required: true, description: 'CHANGE_PHONE code sent to the new number.' }),
+  }),
+});
+const ChangePhoneSuccess = builder.objectRef<{ user: UserRow }>('ChangePhoneSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
+});
+
+builder.mutationField('changePhone', (t) =>
+  t.field({
+    type: ChangePhoneSuccess,
+    errors: { union: { name: 'ChangePhoneResult' } },
+    args: { input: t.arg({ type: ChangePhoneInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ user: await changePhone(ctx.deps, ctx.actor, input) }),
   }),
 );

@@ -18,7 +18,7 @@ export function visibleCases(viewer: Viewer | null): SQL {
     return sql`exists (select 1 from ${caseCourtAccess} where ${caseCourtAccess.caseId} = ${cases.id} and ${caseCourtAccess.courtId} = ${viewer.organizationId})`;
   }
   if (viewer.role === 'PLATFORM_ADMIN') return sql`true`;
-  const asParty = sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and (${caseParties.userId} = ${viewer.userId} or ${caseParties.phone} = ${viewer.phone}))`;
+  const asParty = sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and (${caseParties.userId} = ${viewer.userId} or ${caseParties.phone} = ${viewer.verifiedPhone}))`;
   const conditions: SQL[] = [asParty, eq(cases.filedByUserId, viewer.userId)];
   if (viewer.role === 'MEDIATOR') {
     const myMediator = sql`(select ${mediators.id} from ${mediators} where ${mediators.userId} = ${viewer.userId})`;
@@ -57,7 +57,7 @@ export async function loadParties(db: Executor, caseId: string): Promise<PartyRo
 /** The parties of the case that the viewer is (matched by account or phone). */
 export function partiesOfViewer(parties: PartyRow[], viewer: Viewer | null): PartyRow[] {
   if (viewer?.kind !== 'user') return [];
-  return parties.filter((p) => p.userId === viewer.userId || p.phone === viewer.phone);
+  return parties.filter((p) => p.userId === viewer.userId || (viewer.verifiedPhone !== null && p.phone === viewer.verifiedPhone));
 }
 
 /** The mediator row of a user, if they are one. */
