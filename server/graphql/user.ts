@@ -9,7 +9,8 @@ import { loginWithPhoneCode } from '../domain/auth/login-with-phone-code';
 import { resetPassword } from '../domain/auth/reset-password';
 import { changePhone } from '../domain/auth/change-phone';
 import { PHONE_CODE_PURPOSES } from '../domain/auth/phone-codes';
-import { canSeeFullIdNumber, revealIdNumber, type UserRow } from '../domain/auth/users';
+import { revealIdNumber, type UserRow } from '../domain/auth/users';
+import { canSeeUser, readField, userPersonalAccess } from '../domain/access';
 import { USER_ROLES } from '../domain/enums';
 import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
@@ -18,19 +19,11 @@ import { OrganizationRef } from './organization';
 
 export const UserRoleEnum = builder.enumType('UserRole', { values: USER_ROLES });
 
-/** Users are visible to themselves, to platform admins, and to admins of their own organisation. */
-function canSeeUser(ctx: GraphQLContext, u: UserRow): boolean {
-  const v = ctx.viewer;
-  if (v?.kind !== 'user') return false;
-  if (v.userId === u.id || v.role === 'PLATFORM_ADMIN') return true;
-  return v.role === 'ORG_ADMIN' && u.organizationId !== null && u.organizationId === v.organizationId;
-}
-
 export const UserRef = builder.loadableNodeRef('User', {
   id: { resolve: (u: UserRow) => u.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
     const rows = await ctx.deps.db.select().from(users).where(inArray(users.id, ids));
-    const byId = new Map(rows.filter((r) => canSeeUser(ctx, r)).map((r) => [r.id, r]));
+    const byId = new Map(rows.filter((r) => canSeeUser(ctx.viewer, r)).map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as UserRow[];
   },
 });
@@ -40,14 +33,13 @@ UserRef.implement({
     name: t.exposeString('name'),
     role: t.field({ type: UserRoleEnum, resolve: (u) => u.role }),
     phone: t.string({
-      description: 'In full for the user and platform admins; masked (138****1234) for others.',
-      resolve: (u, _a, ctx) => (canSeeFullIdNumber(ctx.viewer, u.id) ? u.phone : maskPhone(u.phone)),
+      description: 'In full for the user; masked (138****1234) for admins who manage the account (access policy).',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), u.phone, maskPhone(u.phone)) ?? maskPhone(u.phone),
     }),
     idNumber: t.string({
       nullable: true,
-      description: 'Resident ID number: in full for its owner and platform admins, masked for everyone else.',
-      resolve: (u, _a, ctx) =>
-        canSeeFullIdNumber(ctx.viewer, u.id) ? revealIdNumber(ctx.deps.config.dataKey, u) : u.idNumberMasked,
+      description: 'Resident ID number: in full for its owner, masked for everyone else (access policy).',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), revealIdNumber(ctx.deps.config.dataKey, u), u.idNumberMasked),
     }),
     gender: t.exposeString('gender', { nullable: true }),
     birthDate: t.field({ type: 'Date', nullable: true, resolve: (u) => u.birthDate }),
