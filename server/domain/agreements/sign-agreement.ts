@@ -131,7 +131,7 @@ async function attemptSignature(
       toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now }),
       loadTemplate(agreement.templateId as Parameters<typeof loadTemplate>[0], agreement.templateVersion),
     );
-    const key = await signingKeyFor(deps.config, content.organizationName, now);
+    const key = await signingKeyFor(deps.config, content.organizationName, now, deps.db);
     const signed = await signPdf(pdf, {
       p12: key.p12,
       passphrase: key.passphrase,
