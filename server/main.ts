@@ -23,6 +23,15 @@ try {
 const log = createLogger(config.logLevel);
 installProcessGuard(log);
 const { deps, handle, demoAccounts, timings } = await prepare(config, log);
+// Which key seals agreements and which gateway sends codes: printed once, so operators can check.
+log.info(
+  {
+    signing: config.signing ? 'certificate (SIGNING_P12_BASE64)' : config.signingSelfSigned ? 'self-signed key kept in the database (SIGNING_SELF_SIGNED)' : 'development self-signed key per process',
+    sms: config.sms.provider,
+    corsOrigins: config.corsOrigins,
+  },
+  'signing and SMS configuration',
+);
 const { app, close } = createApp(deps);
 const jobs = config.jobs ? createJobRunner(deps) : null;
 // Every instance reloads the holiday notices another instance published.

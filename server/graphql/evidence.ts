@@ -1,4 +1,4 @@
-import { listVisibleEvidence, loadVisibleEvidenceMany, type EvidenceWithFile } from '../domain/evidence/evidence-access';
+import { listVisibleEvidence, loadVisibleEvidenceMany, type EvidenceWithFile } from '../domain/access';
 import { EVIDENCE_VISIBILITIES, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { withdrawEvidence } from '../domain/evidence/withdraw-evidence';
 import { builder } from './builder';
@@ -16,7 +16,7 @@ export const EvidenceVisibilityEnum = builder.enumType('EvidenceVisibility', {
 /** Evidence loads through the case's visibility and its own: what the viewer may not see does not exist for them. */
 export const EvidenceRef = builder.loadableNodeRef('Evidence', {
   id: { resolve: (e: EvidenceWithFile) => e.evidence.id },
-  load: async (ids: string[], ctx: GraphQLContext) => (await loadVisibleEvidenceMany(ctx.deps.db, ctx.viewer, ids)) as EvidenceWithFile[],
+  load: async (ids: string[], ctx: GraphQLContext) => (await loadVisibleEvidenceMany(ctx.deps.db, ctx.viewer, ids, ctx.deps.clock.now())) as EvidenceWithFile[],
 });
 
 EvidenceRef.implement({
@@ -45,7 +45,7 @@ builder.objectFields(CaseRef, (t) => ({
     type: [EvidenceRef],
     description:
       'Evidence the viewer may see, oldest first (withdrawn items only for their uploader and the mediator side). Upload with POST /cases/{caseId}/evidence (multipart: file, title, description, visibility).',
-    resolve: (c, _a, ctx) => listVisibleEvidence(ctx.deps.db, ctx.viewer, c),
+    resolve: (c, _a, ctx) => listVisibleEvidence(ctx.deps.db, ctx.viewer, c, ctx.deps.clock.now()),
   }),
 }));
 

@@ -52,9 +52,25 @@ describe('evidence visibility', () => {
     expect((await download(ctx, w.applicant.token, e.evidenceId)).status).toBe(200);
     expect((await listFor(w.applicant.token)).map((x) => x.id)).toContain(e.id);
 
-    // A platform admin is on the mediator side; a stranger is not.
+    // A platform admin reads no mediation content by default, and a stranger never does.
     const admin = await ctx.gql(CASE_EVIDENCE, { id: caseId }, w.admin.token);
-    expect(admin.data.case.evidence.map((x: { id: string }) => x.id)).toContain(e.id);
+    expect(admin.data.case.evidence).toEqual([]);
+    expect((await download(ctx, w.admin.token, e.evidenceId)).status).toBe(404);
+    // With a stated reason the admin opens the case's content for a while; the timeline shows it.
+    const OPEN = `mutation ($input: OpenCaseContentInput!) { openCaseContent(input: $input) { __typename ... on OpenCaseContentSuccess { expiresAt } ... on Error { code message } } }`;
+    const short = await ctx.gql(OPEN, { input: { caseId, reason: '查看' } }, w.admin.token);
+    expect(short.data.openCaseContent.__typename).toBe('ValidationError');
+    const opened = await ctx.gql(OPEN, { input: { caseId, reason: '当事人投诉调解员，需核查调解材料' } }, w.admin.token);
+    expect(opened.data.openCaseContent.__typename).toBe('OpenCaseContentSuccess');
+    const mediatorTry = await ctx.gql(OPEN, { input: { caseId, reason: '当事人投诉调解员，需核查调解材料' } }, mediator.token);
+    expect(mediatorTry.data.openCaseContent.code).toBe('FORBIDDEN');
+    const granted = await ctx.gql(CASE_EVIDENCE, { id: caseId }, w.admin.token);
+    expect(granted.data.case.evidence.map((x: { id: string }) => x.id)).toContain(e.id);
+    expect((await download(ctx, w.admin.token, e.evidenceId)).status).toBe(200);
+    const shown = granted.data.case.events.filter((x: { type: string }) => x.type === 'case.content_opened').map((x: { data: string }) => JSON.parse(x.data));
+    expect(shown).toEqual([expect.objectContaining({ reason: '当事人投诉调解员，需核查调解材料' })]);
+    ctx.clock.advance(60 * 60_000 + 1);
+    expect((await ctx.gql(CASE_EVIDENCE, { id: caseId }, w.admin.token)).data.case.evidence).toEqual([]);
     expect((await download(ctx, stranger.token, e.evidenceId)).status).toBe(404);
 
     // The timeline every party reads records the upload and its hash, not what it is about.

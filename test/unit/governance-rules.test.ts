@@ -8,7 +8,7 @@ import { isoWeekOf, reportDueAt, weekStartOf } from '../../server/domain/screeni
 import type { Viewer } from '../../server/domain/context';
 import type { PartyRow } from '../../server/domain/cases/case-access';
 
-const user = (role: 'PARTY' | 'GRID_WORKER' | 'ORG_ADMIN' | 'PLATFORM_ADMIN', userId = 'u1'): Viewer => ({ kind: 'user', userId, role, organizationId: 'o1', phone: '13800000000', name: 'x', sessionId: 's' });
+const user = (role: 'PARTY' | 'GRID_WORKER' | 'ORG_ADMIN' | 'PLATFORM_ADMIN', userId = 'u1'): Viewer => ({ kind: 'user', userId, role, organizationId: 'o1', phone: '13800000000', verifiedPhone: '13800000000', name: 'x', sessionId: 's' });
 
 describe('ISO weeks of the weekly screening report', () => {
   it('maps weeks to Mondays and back, including week 53 and year boundaries', () => {

@@ -14,7 +14,7 @@ type UserRow = typeof users.$inferSelect;
 
 export function actorOf(u: UserRow): Actor {
   return {
-    viewer: { kind: 'user', userId: u.id, role: u.role, organizationId: u.organizationId, phone: u.phone, name: u.name, sessionId: 'seed' },
+    viewer: { kind: 'user', userId: u.id, role: u.role, organizationId: u.organizationId, phone: u.phone, verifiedPhone: u.phoneVerifiedAt ? u.phone : null, name: u.name, sessionId: 'seed' },
     ip: null,
     userAgent: 'demo-seed',
     requestId: null,
