@@ -28,6 +28,9 @@ export const users = pgTable(
     address: text('address'),
     /** Electronic service address (送达地址) if different from the phone. */
     serviceAddress: text('service_address'),
+    /** When and through which channel (e.g. PROFILE) the user consented to electronic service; the address is printed only with it. */
+    serviceConsentAt: timestamp('service_consent_at', { withTimezone: true }),
+    serviceConsentChannel: text('service_consent_channel'),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

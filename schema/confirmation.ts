@@ -31,10 +31,15 @@ export interface ConfirmationMaterials {
     kind: string;
     name: string;
     idNumberMasked: string | null;
+    /** The full resident ID number (INT 354: the court receives each party's identity). */
+    idNumber?: string | null;
     creditCode: string | null;
     domicile: string | null;
     phone: string;
-    agents: { name: string; authority: string }[];
+    /** Absent on materials built before agents' special authority was recorded. */
+    agents: { name: string; authority: string; special?: boolean; phone?: string | null }[];
+    /** Set when an agent with special authority applied on the party's behalf (INT 351). */
+    appliedByAgent?: string | null;
   }[];
   organization: { id: string; name: string; kind: string; creditCode: string | null; regionCode: string; address: string | null } | null;
   mediatorName: string | null;
@@ -73,9 +78,10 @@ export const confirmationApplications = pgTable(
     /** Name of the court president who approved the extension. */
     extensionApprovedBy: text('extension_approved_by'),
     extensionReason: text('extension_reason'),
+    /** INT 355: set when not accepted, or when a REJECTED ruling rests on a 355 ground found after acceptance. */
     notAcceptedGround: text('not_accepted_ground'),
     rejectionGround: text('rejection_ground'),
-    /** (YEAR)<court code>民特<serial>号, canonical ASCII parentheses. */
+    /** （YEAR）<court code>民特<serial>号, canonical full-width parentheses as on court documents. */
     rulingNumber: text('ruling_number'),
     rulingDate: date('ruling_date', { mode: 'string' }),
     decisionNote: text('decision_note'),

@@ -13,7 +13,8 @@ import {
 import { applyForEnforcement, type EnforcementRow } from '../domain/confirmation/apply-for-enforcement';
 import { applyForJudicialConfirmation } from '../domain/confirmation/apply-for-judicial-confirmation';
 import { declineConfirmationApplication } from '../domain/confirmation/decline-confirmation-application';
-import { eligibleCourts, type EligibleCourt } from '../domain/confirmation/eligible-courts';
+import { assessJurisdiction, type EligibleCourt, type IneligibleCourt } from '../domain/confirmation/eligible-courts';
+import { localDate } from '../domain/clock/calendar';
 import { extendConfirmationReview } from '../domain/confirmation/extend-confirmation-review';
 import { requestSupplement } from '../domain/confirmation/request-supplement';
 import { ruleOnConfirmation } from '../domain/confirmation/rule-on-confirmation';
@@ -211,6 +212,14 @@ const EligibleCourtRef = builder.objectRef<EligibleCourt>('EligibleCourt').imple
   }),
 });
 
+const IneligibleCourtRef = builder.objectRef<IneligibleCourt>('IneligibleCourt').implement({
+  description: 'A court that may not confirm the agreement, and why.',
+  fields: (t) => ({
+    court: t.field({ type: OrganizationRef, resolve: (e) => e.court }),
+    reasons: t.stringList({ resolve: (e) => e.reasons }),
+  }),
+});
+
 export const EnforcementApplicationRef = builder.loadableNodeRef('EnforcementApplication', {
   id: { resolve: (e: EnforcementRow) => e.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
@@ -244,14 +253,35 @@ builder.objectFields(AgreementRef, (t) => ({
   eligibleCourts: t.field({
     type: [EligibleCourtRef],
     description: 'Courts the parties may apply to for judicial confirmation, with the reason for each.',
-    resolve: async (a, _x, ctx) => {
-      const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, a.caseId));
-      if (!c) return [];
-      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id));
-      return eligibleCourts(ctx.deps.db, c, parties);
-    },
+    resolve: async (a, _x, ctx) => (await jurisdictionOf(ctx, a.caseId))?.eligible ?? [],
+  }),
+  ineligibleCourts: t.field({
+    type: [IneligibleCourtRef],
+    description: 'Every other court on the platform, with the reason it may not confirm this agreement.',
+    resolve: async (a, _x, ctx) => (await jurisdictionOf(ctx, a.caseId))?.notEligible ?? [],
+  }),
+  jurisdictionRule: t.string({
+    nullable: true,
+    description: 'The source of the intermediate-court thresholds applied (null for a court-delegated case).',
+    resolve: async (a, _x, ctx) => (await jurisdictionOf(ctx, a.caseId))?.threshold?.source ?? null,
   }),
 }));
+
+/** The jurisdiction assessment of a case, once per request and case. */
+function jurisdictionOf(ctx: GraphQLContext, caseId: string) {
+  const memo = ((ctx as unknown as { jurisdictionMemo?: Map<string, ReturnType<typeof assessJurisdiction> | Promise<null>> }).jurisdictionMemo ??= new Map());
+  let hit = memo.get(caseId);
+  if (!hit) {
+    hit = (async () => {
+      const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId));
+      if (!c) return null;
+      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id)).orderBy(asc(caseParties.position));
+      return assessJurisdiction(ctx.deps.db, c, parties, localDate(ctx.deps.clock.now()));
+    })();
+    memo.set(caseId, hit);
+  }
+  return hit;
+}
 
 builder.objectFields(CaseRef, (t) => ({
   confirmation: t.field({
@@ -314,8 +344,7 @@ builder.queryFields((t) => ({
       if (!a) return [];
       const [c] = await ctx.deps.db.select().from(cases).where(and(eq(cases.id, a.caseId), visibleCases(ctx.viewer)));
       if (!c) return [];
-      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id));
-      return eligibleCourts(ctx.deps.db, c, parties);
+      return (await jurisdictionOf(ctx, c.id))?.eligible ?? [];
     },
   }),
 }));

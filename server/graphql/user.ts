@@ -4,6 +4,8 @@ import { changePassword } from '../domain/auth/change-password';
 import { login } from '../domain/auth/login';
 import { logout } from '../domain/auth/logout';
 import { register } from '../domain/auth/register';
+import { GENDERS } from '../domain/auth/profile-fields';
+import { updateProfile } from '../domain/auth/update-profile';
 import { canSeeFullIdNumber, revealIdNumber, type UserRow } from '../domain/auth/users';
 import { USER_ROLES } from '../domain/enums';
 import { maskPhone } from '../domain/validation';
@@ -12,6 +14,7 @@ import type { GraphQLContext } from './context';
 import { OrganizationRef } from './organization';
 
 export const UserRoleEnum = builder.enumType('UserRole', { values: USER_ROLES });
+export const GenderEnum = builder.enumType('Gender', { values: GENDERS });
 
 /** Users are visible to themselves, to platform admins, and to admins of their own organisation. */
 function canSeeUser(ctx: GraphQLContext, u: UserRow): boolean {
@@ -45,6 +48,19 @@ UserRef.implement({
         canSeeFullIdNumber(ctx.viewer, u.id) ? revealIdNumber(ctx.deps.config.dataKey, u) : u.idNumberMasked,
     }),
     gender: t.exposeString('gender', { nullable: true }),
+    ethnicity: t.exposeString('ethnicity', { nullable: true, description: '民族, e.g. 彝族.' }),
+    occupation: t.exposeString('occupation', { nullable: true, description: '职业.' }),
+    serviceAddress: t.string({
+      nullable: true,
+      description: 'Electronic service address (电子送达地址): only to the user and platform admins.',
+      resolve: (u, _a, ctx) => (canSeeFullIdNumber(ctx.viewer, u.id) ? u.serviceAddress : null),
+    }),
+    electronicServiceConsentAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the user consented to electronic service (null: no consent, nothing is served electronically).',
+      resolve: (u, _a, ctx) => (canSeeFullIdNumber(ctx.viewer, u.id) ? u.serviceConsentAt : null),
+    }),
     birthDate: t.field({ type: 'Date', nullable: true, resolve: (u) => u.birthDate }),
     address: t.exposeString('address', { nullable: true, description: 'Domicile (住所).' }),
     organization: t.field({
@@ -73,7 +89,24 @@ const RegisterInput = builder.inputType('RegisterInput', {
     name: t.string({ required: true }),
     idNumber: t.string({ description: 'Resident ID number (GB 11643).' }),
     address: t.string({ description: 'Domicile.' }),
+    gender: t.field({ type: GenderEnum, description: 'Must match the ID number when one is given.' }),
+    ethnicity: t.string({ description: '民族, one of the 56 groups (彝族 or 彝).' }),
+    occupation: t.string({ description: '职业.' }),
   }),
+});
+
+const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  fields: (t) => ({
+    address: t.string({ description: 'Domicile (住所).' }),
+    gender: t.field({ type: GenderEnum }),
+    ethnicity: t.string({ description: '民族, one of the 56 groups.' }),
+    occupation: t.string({ description: '职业.' }),
+    serviceAddress: t.string({ description: 'Electronic service address (email or mobile); needs consentsToElectronicService: true.' }),
+    consentsToElectronicService: t.boolean({ description: 'true records the consent with its time; false withdraws it.' }),
+  }),
+});
+const UpdateProfileSuccess = builder.objectRef<{ user: UserRow }>('UpdateProfileSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
 });
 
 const LoginInput = builder.inputType('LoginInput', {
@@ -139,5 +172,14 @@ builder.mutationField('changePassword', (t) =>
     errors: { union: { name: 'ChangePasswordResult' } },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ user: await changePassword(ctx.deps, ctx.actor, input) }),
+  }),
+);
+
+builder.mutationField('updateProfile', (t) =>
+  t.field({
+    type: UpdateProfileSuccess,
+    errors: { union: { name: 'UpdateProfileResult' } },
+    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ user: await updateProfile(ctx.deps, ctx.actor, input) }),
   }),
 );

@@ -6,6 +6,7 @@ import { uniqueViolation } from '../db-errors';
 import { recordEvent } from '../audit/record-event';
 import { parseInput } from '../validate';
 import { idNumberSchema, nameSchema, phoneSchema } from './fields';
+import { ethnicitySchema, genderSchema, occupationSchema } from './profile-fields';
 import { hashPassword, passwordSchema } from './passwords';
 import { createSession } from './sessions';
 import { findUserByPhone, idNumberColumns, type UserRow } from './users';
@@ -16,6 +17,9 @@ export interface RegisterInput {
   name: string;
   idNumber?: string | null;
   address?: string | null;
+  gender?: 'MALE' | 'FEMALE' | null;
+  ethnicity?: string | null;
+  occupation?: string | null;
 }
 
 /** Creates a party account and logs it in. */
@@ -31,9 +35,13 @@ export async function register(
       name: nameSchema,
       idNumber: idNumberSchema(deps.clock.now()).nullish(),
       address: z.string().trim().min(2).max(300).nullish(),
+      gender: genderSchema.nullish(),
+      ethnicity: ethnicitySchema.nullish(),
+      occupation: occupationSchema.nullish(),
     }),
     input,
   );
+  if (data.gender && data.idNumber && data.gender !== data.idNumber.gender) throw ValidationError.field('gender', 'does not match the ID number');
   if (await findUserByPhone(deps.db, data.phone)) {
     throw ValidationError.field('phone', 'is already registered; log in instead');
   }
@@ -48,6 +56,9 @@ export async function register(
           name: data.name,
           role: 'PARTY',
           address: data.address ?? null,
+          gender: data.gender ?? null,
+          ethnicity: data.ethnicity ?? null,
+          occupation: data.occupation ?? null,
           ...(data.idNumber
             ? {
                 ...idNumberColumns(deps.config.dataKey, data.idNumber.value),

@@ -5,7 +5,7 @@ import type { ConfirmationApplicant } from '../../../schema/confirmation';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
-import { addCalendarDays } from '../clock/calendar';
+import { addCalendarDays, localDate } from '../clock/calendar';
 import type { Actor, Deps } from '../context';
 import { uniqueViolation } from '../db-errors';
 import { ConflictError, DeadlineError, ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
@@ -49,7 +49,7 @@ export async function applyForJudicialConfirmation(
   // PML 33, CPL 205: jointly within 30 days of the agreement taking effect.
   const deadline = agreement.confirmationDeadline ?? addCalendarDays(agreement.effectiveAt, 30, deps.calendar);
   if (now > deadline) throw new DeadlineError('The 30 days for applying for judicial confirmation have passed (CPL 205).', deadline);
-  const eligible = await eligibleCourts(deps.db, current, parties);
+  const eligible = await eligibleCourts(deps.db, current, parties, localDate(now));
   const court = eligible.find((e) => e.court.id === data.courtId);
   if (!court) {
     const names = eligible.map((e) => e.court.name).join('、') || '（无）';
