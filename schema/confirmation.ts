@@ -47,6 +47,18 @@ export interface ConfirmationMaterials {
   evidence: { evidenceId: string; title: string; fileId: string; sha256: string | null }[];
 }
 
+export interface CourtFailureReport {
+  /** The formal ground in the platform's words (no free text written by the mediator or a party). */
+  why: string;
+  /** TerminationGround, REFUSED or CONFIRMATION_REJECTED. */
+  ground?: string;
+  dates?: { filedAt: string; mediationStartedAt: string | null; endedAt: string | null };
+  parties?: { role: string; kind: string; name: string }[];
+  undisputedFacts: string[];
+  notesForCourt: null;
+  routes: string[];
+}
+
 /** 司法确认申请: one per agreement at a time; a new one may follow a withdrawal or a decision. */
 export const confirmationApplications = pgTable(
   'confirmation_applications',
@@ -177,9 +189,12 @@ export const litigationTransfers = pgTable(
       .references(() => users.id),
     /** The case status the transfer came from: FAILED, REFUSED or CONFIRMATION_REJECTED. */
     fromStatus: text('from_status').notNull(),
-    failureReport: jsonb('failure_report')
-      .$type<{ why: string; undisputedFacts: string[]; notesForCourt: string | null; routes: string[] }>()
-      .notNull(),
+    /**
+     * What the court receives (OMR 18, 21; SIM 2): the formal parts only — the ground, the dates and
+     * the parties — and the facts every party confirmed; never minutes, messages or the mediator's
+     * notes. `notesForCourt` is always null (kept for clients that read it).
+     */
+    failureReport: jsonb('failure_report').$type<CourtFailureReport>().notNull(),
     /** OMR 21: facts the parties confirmed as undisputed, the only concessions usable later (OMR 18). */
     undisputedFacts: text('undisputed_facts').array().notNull(),
     note: text('note'),

@@ -14,6 +14,7 @@ import { withdrawCase } from '../domain/cases/withdraw-case';
 import { resumeMediation } from '../domain/cases/resume-mediation';
 import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
+import { courtViewOfEventData } from '../domain/litigation/court-view';
 import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
@@ -117,7 +118,10 @@ export const CaseEventRef = builder.objectRef<EventRow>('CaseEvent').implement({
     userAgent: t.exposeString('userAgent', { nullable: true }),
     beforeStatus: t.exposeString('beforeStatus', { nullable: true }),
     afterStatus: t.exposeString('afterStatus', { nullable: true }),
-    data: t.string({ description: 'Event details as JSON.', resolve: (e) => JSON.stringify(e.data) }),
+    data: t.string({
+      description: 'Event details as JSON; a court reads only the formal parts (grounds, dates, numbers), never mediation content.',
+      resolve: (e, _a, ctx) => JSON.stringify(ctx.viewer?.kind === 'apiClient' ? courtViewOfEventData(e.data as Record<string, unknown>) : e.data),
+    }),
     hash: t.exposeString('hash'),
     prevHash: t.exposeString('prevHash', { nullable: true }),
   }),

@@ -100,17 +100,37 @@ const MaterialsAgreementRef = builder.objectRef<Materials['agreement']>('Confirm
     effectiveAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => (a.effectiveAt ? new Date(a.effectiveAt) : null) }),
   }),
 });
+const MaterialsAgentRef = builder.objectRef<Materials['parties'][number]['agents'][number]>('ConfirmationMaterialsAgent').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    authority: t.exposeString('authority'),
+    specialAuthority: t.boolean({ resolve: (a) => a.special === true }),
+    phone: t.string({ nullable: true, resolve: (a) => a.phone ?? null }),
+  }),
+});
 const MaterialsPartyRef = builder.objectRef<Materials['parties'][number]>('ConfirmationMaterialsParty').implement({
   fields: (t) => ({
     partyId: t.exposeID('partyId'),
     role: t.exposeString('role'),
     kind: t.exposeString('kind'),
     name: t.exposeString('name'),
-    idNumberMasked: t.exposeString('idNumberMasked', { nullable: true, description: 'The full number is on Case.parties for the court.' }),
+    idNumberMasked: t.exposeString('idNumberMasked', { nullable: true }),
+    idNumber: t.string({
+      nullable: true,
+      description: 'The full resident ID number (INT 354), for the court the application was made to; masked for anyone else.',
+      // Until the access policy module answers for materials, only a court client reads the full number.
+      resolve: (p, _a, ctx) => (ctx.viewer?.kind === 'apiClient' ? (p.idNumber ?? null) : p.idNumberMasked),
+    }),
     creditCode: t.exposeString('creditCode', { nullable: true }),
     domicile: t.exposeString('domicile', { nullable: true }),
     phone: t.exposeString('phone'),
-    agents: t.stringList({ resolve: (p) => p.agents.map((a) => `${a.name}（${a.authority}）`) }),
+    agents: t.stringList({ resolve: (p) => p.agents.map((a) => `${a.name}（${a.special ? '特别授权：' : ''}${a.authority}）`) }),
+    agentDetails: t.field({
+      type: [MaterialsAgentRef],
+      description: 'Agents with their authority; specialAuthority: may sign and apply on the party’s behalf (INT 351).',
+      resolve: (p) => p.agents,
+    }),
+    appliedByAgent: t.exposeString('appliedByAgent', { nullable: true, description: 'The agent with special authority who applied for this party, if any.' }),
   }),
 });
 const MaterialsOrgRef = builder.objectRef<NonNullable<Materials['organization']>>('ConfirmationMaterialsOrganization').implement({

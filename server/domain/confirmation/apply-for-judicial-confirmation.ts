@@ -55,7 +55,7 @@ export async function applyForJudicialConfirmation(
     const names = eligible.map((e) => e.court.name).join('、') || '（无）';
     throw ValidationError.field('courtId', `is not a court this agreement may be confirmed by; eligible: ${names}`);
   }
-  const materials = await buildMaterials(deps.db, current, parties, agreement);
+  const materials = await buildMaterials(deps.db, current, parties, agreement, { dataKey: deps.config.dataKey });
   const applied: ConfirmationApplicant[] = mine.map((p) => ({ partyId: p.id, userId: viewer.userId, name: p.name, role: p.role, appliedAt: now.toISOString() }));
 
   try {
