@@ -401,8 +401,9 @@ const RuleInput = builder.inputType('RuleOnConfirmationInput', {
   fields: (t) => ({
     applicationId: t.id({ required: true }),
     outcome: t.field({ type: ConfirmationOutcomeEnum, required: true }),
-    rulingNumber: t.string({ required: true, description: '(YEAR)<this court’s code>民特<serial>号, e.g. (2026)云0102民特123号.' }),
-    rejectionGround: t.field({ type: RejectionGroundEnum, description: 'Required when REJECTED.' }),
+    rulingNumber: t.string({ required: true, description: '（YEAR）<this court’s code>民特<serial>号 with the year of acceptance, e.g. （2026）云0102民特123号.' }),
+    rejectionGround: t.field({ type: RejectionGroundEnum, description: 'When REJECTED: a ground of INT 358 (or notAcceptedGround).' }),
+    notAcceptedGround: t.field({ type: NotAcceptedGroundEnum, description: 'When REJECTED on an INT 355 ground found after acceptance (驳回).' }),
     rulingDate: t.field({ type: 'Date', description: 'Today (China time) when omitted.' }),
     note: t.string(),
   }),

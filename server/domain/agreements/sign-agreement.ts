@@ -18,6 +18,7 @@ import { parseInput } from '../validate';
 import { recordStoredFile } from '../files/record-stored-file';
 import { loadVisibleAgreement, signaturesOf, type SignatureRow } from './agreement-access';
 import { chinaTime, contentOf, toDocument, type AgreementRow } from './agreement-content';
+import { localDate } from '../clock/calendar';
 import { signingKeyFor } from './signing-certificate';
 
 export interface SignAgreementInput {
@@ -124,7 +125,7 @@ async function attemptSignature(
       ...all.filter((s) => s.role === 'MEDIATOR').map((s) => ({ role: 'MEDIATOR' as const, name: s.name, signedAt: chinaTime(s.signedAt) })),
     ];
     const pdf = await renderAgreementPdf(
-      toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now }),
+      toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now, effectiveDate: localDate(now) }),
       loadTemplate(agreement.templateId as Parameters<typeof loadTemplate>[0], agreement.templateVersion),
     );
     const key = await signingKeyFor(deps.config, content.organizationName, now);
