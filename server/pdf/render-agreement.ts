@@ -491,7 +491,7 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
   // Heading: organisation, title, number; the verification QR code sits at the top right of
   // the first page, where e-documents in China customarily carry it.
   // Large enough that a 96 dpi scan still resolves each module (about 2.5 pixels).
-  const qrSize = 26 * MM;
+  const qrSize = 21 * MM;
   const headTop = w.y;
   drawQr(w.page, doc.verification.url, MARGIN_X + CONTENT_W - qrSize, headTop - qrSize + 6, qrSize);
   const codeStyle: Style = { font: fonts.regular, size: 6.5, color: GREY };
@@ -593,7 +593,8 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
   for (const party of doc.parties) {
     if (!partySigs.some((s) => s.name === party.name)) partySigs.push({ role: 'PARTY', name: party.name });
   }
-  const sealRadius = 21 * MM;
+  // 40 mm across: the round seal of a people's mediation committee.
+  const sealRadius = 20 * MM;
   const orgStyle: Style = { font: fonts.regular, size: 12 };
   const rightRows = mediatorSigs.length + (doc.recorder ? 1 : 0);
   const columnsH = BODY_LH + Math.max(partySigs.length, rightRows) * sigLH;
@@ -605,7 +606,8 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
   // The seal sits on the organisation's name and date, centred on the block, and stays clear of
   // the signature lines and the recorder above it however long the name is.
   const sealDrop = Math.max(sealRadius - blockH / 2, 0) + 4;
-  const footH = sealDrop + blockH / 2 + sealRadius - 24;
+  // The seal may reach into the bottom margin, as a stamp does; it sits at the right, clear of the centred page number.
+  const footH = sealDrop + blockH / 2 + sealRadius - 24 - 44;
   const needed = 6 + columnsH + footH;
   if (w.y - needed < w.bottom) {
     // The signature block goes to a page of its own: say that the page has no body text.
