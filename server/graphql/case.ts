@@ -202,6 +202,12 @@ CaseRef.implement({
       resolve: (c, _a, ctx) => verifyEventChain(ctx.deps.db, 'case', c.id, c.headEventHash),
     }),
     filedVia: t.exposeString('filedVia'),
+    delegatingCourt: t.field({
+      type: OrganizationRef,
+      nullable: true,
+      description: '委派调解: the court that delegated the case; it alone may confirm the agreement (CPL 205).',
+      resolve: (c) => c.delegatingCourtId,
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updatedAt }),
     acceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.acceptedAt }),
