@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPT_APP, RULE, caseNumberFor, courtClient, createConfirmationWorld, failedCase, holdSession, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
 import { caseInMediation } from '../support/case-world';
 import { createTestContext, type TestContext } from '../support/harness';
-import { loginAs } from '../support/factories';
+import { createMediatorAccount, createOrg, loginAs, registerParty } from '../support/factories';
 import { outbox } from '../../schema';
 import { eq } from 'drizzle-orm';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -118,5 +118,53 @@ describe('what the court receives', () => {
     expect(a.data.node.number).toMatch(/^（2026）.+调协字第\d+号$/);
     expect(caseNumberFor(ctx, court.court.courtCode, '民初')).toBeTruthy();
     void failedCase;
+  });
+});
+
+describe('委派: court-delegated mediation', () => {
+  it('a court delegates a case sent to it to a court-invited organisation; the delegating court alone may confirm', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    for (const who of [w.applicant, w.respondent, ...w.villageMediators]) who.token = (await loginAs(ctx, who.phone)).token;
+    const invited = await createOrg(ctx, w.admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: w.county.code, categories: ['NEIGHBOR'], name: `特邀调解组织${Date.now() % 100000}` });
+    await ctx.deps.db.execute(`update organizations set inviting_court_id = '${w.court.id}' where id = '${invited.id}'`);
+    const invitedMediator = await createMediatorAccount(ctx, w.admin.token, invited, { categories: ['NEIGHBOR'], channel: 'JUDICIAL' });
+    const { caseId } = await failedCase(ctx, w);
+    await ctx.gql(`mutation($input: TransferToLitigationInput!) { transferToLitigation(input: $input) { __typename } }`, { input: { caseId, courtId: w.court.globalId } }, w.applicant.token);
+    const DELEGATE = `mutation($input: DelegateMediationInput!) { delegateMediation(input: $input) { __typename ... on DelegateMediationSuccess { case { id status channel delegatingCourt { id } organization { id } } } ... on Error { code message } ... on ValidationError { fields { field } } } }`;
+    // Not on this court's roster: refused, naming the field.
+    const wrongOrg = await ctx.gql(DELEGATE, { input: { caseId, organizationId: w.villageOrg.globalId } }, court.secret);
+    expect(wrongOrg.data.delegateMediation.fields[0].field).toBe('organizationId');
+    // A party cannot delegate.
+    expect((await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId } }, w.applicant.token)).data.delegateMediation.code).toBe('FORBIDDEN');
+    const res = await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId, mediatorId: invitedMediator.mediatorGlobalId } }, court.secret);
+    const c = res.data.delegateMediation.case;
+    expect(c).toMatchObject({ status: 'ASSIGNING', channel: 'JUDICIAL', delegatingCourt: { id: w.court.globalId }, organization: { id: invited.globalId } });
+    const again = await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId } }, court.secret);
+    expect(again.data.delegateMediation.code).toBe('INVALID_TRANSITION');
+    // The invited mediator accepts, the parties settle; only the delegating court is eligible.
+    const accepted = await ctx.gql(`mutation($input: AcceptAssignmentInput!) { acceptAssignment(input: $input) { __typename ... on Error { message } } }`, { input: { caseId } }, invitedMediator.token);
+    expect(accepted.data.acceptAssignment.__typename).toBe('AcceptAssignmentSuccess');
+    const drafted = await ctx.gql(`mutation($input: DraftAgreementInput!) { draftAgreement(input: $input) { __typename ... on DraftAgreementSuccess { agreement { id } } ... on Error { message } } }`,
+      { input: { caseId, facts: '被申请人屋檐滴水落入申请人院内。', issues: '排水改建。', terms: [{ text: '被申请人于2026年12月20日前改建排水设施。' }], performanceMethod: '自行改建', performanceDeadline: '2026-12-20' } }, invitedMediator.token);
+    const agreementId = drafted.data.draftAgreement.agreement.id;
+    const courts = await ctx.gql(COURTS, { id: agreementId }, w.applicant.token);
+    expect(courts.data.eligibleCourts.map((e: { court: { id: string } }) => e.court.id)).toEqual([w.court.globalId]);
+    expect(courts.data.eligibleCourts[0].reasons.join()).toContain('委派');
+    expect(courts.data.node.ineligibleCourts.find((e: { court: { id: string } }) => e.court.id === w.otherCourt.globalId).reasons.join()).toContain('委派');
+  });
+});
+
+describe('profile and drafting', () => {
+  it('updateProfile writes ethnicity and occupation; consent to electronic service is recorded with its time; bad input names the field', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const who = await registerParty(ctx, { name: '普米' });
+    const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { __typename ... on UpdateProfileSuccess { user { ethnicity occupation serviceAddress electronicServiceConsentAt } } ... on ValidationError { fields { field } } } }`;
+    const bad = await ctx.gql(UPDATE, { input: { ethnicity: '火星族' } }, who.token);
+    expect(bad.data.updateProfile.fields[0].field).toBe('ethnicity');
+    const noConsent = await ctx.gql(UPDATE, { input: { serviceAddress: 'a@example.cn' } }, who.token);
+    expect(noConsent.data.updateProfile.fields[0].field).toBe('consentsToElectronicService');
+    const ok = await ctx.gql(UPDATE, { input: { ethnicity: '彝', occupation: '教师', serviceAddress: 'a@example.cn', consentsToElectronicService: true } }, who.token);
+    expect(ok.data.updateProfile.user).toEqual({ ethnicity: '彝族', occupation: '教师', serviceAddress: 'a@example.cn', electronicServiceConsentAt: '2026-11-23T02:00:00.000Z' });
+    expect((await ctx.gql(UPDATE, { input: { occupation: '教师' } })).data.updateProfile.__typename).toBe('ForbiddenError');
   });
 });
