@@ -127,7 +127,7 @@ describe('委派: court-delegated mediation', () => {
     for (const who of [w.applicant, w.respondent, ...w.villageMediators]) who.token = (await loginAs(ctx, who.phone)).token;
     const invited = await createOrg(ctx, w.admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: w.county.code, categories: ['NEIGHBOR'], name: `特邀调解组织${Date.now() % 100000}` });
     await ctx.deps.db.execute(`update organizations set inviting_court_id = '${w.court.id}' where id = '${invited.id}'`);
-    const invitedMediator = await createMediatorAccount(ctx, w.admin.token, invited, { categories: ['NEIGHBOR'], channel: 'JUDICIAL' });
+    const invitedMediator = await createMediatorAccount(ctx, w.admin.token, invited, { categories: ['NEIGHBOR'] });
     const { caseId } = await failedCase(ctx, w);
     await ctx.gql(`mutation($input: TransferToLitigationInput!) { transferToLitigation(input: $input) { __typename } }`, { input: { caseId, courtId: w.court.globalId } }, w.applicant.token);
     const DELEGATE = `mutation($input: DelegateMediationInput!) { delegateMediation(input: $input) { __typename ... on DelegateMediationSuccess { case { id status channel delegatingCourt { id } organization { id } } } ... on Error { code message } ... on ValidationError { fields { field } } } }`;
