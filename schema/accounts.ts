@@ -38,6 +38,9 @@ export const users = pgTable(
     /** 实名: the strongest way the identity was verified (PHONE, ID_SERVICE, IN_PERSON); null when never. */
     identityMethod: text('identity_method').$type<IdentityMethod>(),
     identityVerifiedAt: timestamp('identity_verified_at', { withTimezone: true }),
+    /** When and through which channel (e.g. PROFILE) the user consented to electronic service; the address is printed only with it. */
+    serviceConsentAt: timestamp('service_consent_at', { withTimezone: true }),
+    serviceConsentChannel: text('service_consent_channel'),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

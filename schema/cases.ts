@@ -27,6 +27,16 @@ export interface RoutingRecord {
   mediatorReasons: string[];
 }
 
+export interface PartyAgent {
+  name: string;
+  phone: string | null;
+  /** The scope in words, as on the power of attorney. */
+  authority: string;
+  /** 特别授权: may sign the agreement and apply for confirmation for the party (INT 351). Absent on rows written before it existed. */
+  special?: boolean;
+  idNumberMasked?: string | null;
+}
+
 export const cases = pgTable(
   'cases',
   {
@@ -41,8 +51,12 @@ export const cases = pgTable(
     amount: numeric('amount', { precision: 14, scale: 2 }),
     /** Where the dispute arose (lowest common division when it spans several). */
     regionCode: text('region_code').notNull(),
-    /** The county of regionCode: numbering and statistics are per county. */
+    /** The county of regionCode: statistics are per county. */
     countyCode: text('county_code').notNull(),
+    /** 标的物所在地: where the subject matter lies (a division code), when the filer names it; a ground of jurisdiction for confirmation (CPL 205). */
+    subjectMatterRegionCode: text('subject_matter_region_code'),
+    /** The number the case was registered under at filing, before an organisation accepted it and gave it its own number. */
+    filingNumber: text('filing_number'),
     /** Languages the parties prefer (ISO 639), used to propose a mediator. */
     languages: text('languages').array().notNull().default(sql`'{zh}'`),
     filedByUserId: uuid('filed_by_user_id')
@@ -115,7 +129,19 @@ export const caseParties = pgTable(
     idNumberMasked: text('id_number_masked'),
     creditCode: text('credit_code'),
     address: text('address'),
-    agents: jsonb('agents').$type<{ name: string; phone: string | null; authority: string }[]>().notNull().default([]),
+    /** The county (6-digit code) of the domicile, given at filing or recognised in the address text; a ground of jurisdiction (CPL 205). */
+    domicileRegionCode: text('domicile_region_code'),
+    /** For a party without an account, as given at filing (MALE / FEMALE). */
+    gender: text('gender'),
+    ethnicity: text('ethnicity'),
+    occupation: text('occupation'),
+    /** Electronic service address (电子送达地址) a party without an account designated at filing. */
+    serviceAddress: text('service_address'),
+    /** When and through which channel the party consented to electronic service; without it no address is printed. */
+    serviceConsentAt: timestamp('service_consent_at', { withTimezone: true }),
+    serviceConsentChannel: text('service_consent_channel'),
+    /** special: 特别授权 (may sign and apply on the party's behalf, INT 351); general: 一般授权. */
+    agents: jsonb('agents').$type<PartyAgent[]>().notNull().default([]),
     /** PENDING, ACCEPTED or REFUSED (respondents); applicants are ACCEPTED by filing. */
     consent: text('consent').notNull(),
     consentAt: timestamp('consent_at', { withTimezone: true }),
@@ -170,6 +196,19 @@ export const caseNumberCounters = pgTable(
     last: integer('last').notNull(),
   },
   (t) => [primaryKey({ columns: [t.countyCode, t.year], name: 'case_number_counters_pkey' })],
+);
+
+/** Case numbers per mediation organisation and year (（2026）金牛调字第N号), taken when it accepts the case. */
+export const organizationCaseCounters = pgTable(
+  'organization_case_counters',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.year], name: 'organization_case_counters_pkey' })],
 );
 
 /** Diversion rules, editable per region; the most specific region's rules win over the defaults. */

@@ -31,15 +31,32 @@ export interface ConfirmationMaterials {
     kind: string;
     name: string;
     idNumberMasked: string | null;
+    /** The full resident ID number (INT 354: the court receives each party's identity). */
+    idNumber?: string | null;
     creditCode: string | null;
     domicile: string | null;
     phone: string;
-    agents: { name: string; authority: string }[];
+    /** Absent on materials built before agents' special authority was recorded. */
+    agents: { name: string; authority: string; special?: boolean; phone?: string | null }[];
+    /** Set when an agent with special authority applied on the party's behalf (INT 351). */
+    appliedByAgent?: string | null;
   }[];
   organization: { id: string; name: string; kind: string; creditCode: string | null; regionCode: string; address: string | null } | null;
   mediatorName: string | null;
   minutes: { sessionId: string; sha256: string | null; lockedAt: string | null }[];
   evidence: { evidenceId: string; title: string; fileId: string; sha256: string | null }[];
+}
+
+export interface CourtFailureReport {
+  /** The formal ground in the platform's words (no free text written by the mediator or a party). */
+  why: string;
+  /** TerminationGround, REFUSED or CONFIRMATION_REJECTED. */
+  ground?: string;
+  dates?: { filedAt: string; mediationStartedAt: string | null; endedAt: string | null };
+  parties?: { role: string; kind: string; name: string }[];
+  undisputedFacts: string[];
+  notesForCourt: null;
+  routes: string[];
 }
 
 /** 司法确认申请: one per agreement at a time; a new one may follow a withdrawal or a decision. */
@@ -73,9 +90,10 @@ export const confirmationApplications = pgTable(
     /** Name of the court president who approved the extension. */
     extensionApprovedBy: text('extension_approved_by'),
     extensionReason: text('extension_reason'),
+    /** INT 355: set when not accepted, or when a REJECTED ruling rests on a 355 ground found after acceptance. */
     notAcceptedGround: text('not_accepted_ground'),
     rejectionGround: text('rejection_ground'),
-    /** (YEAR)<court code>民特<serial>号, canonical ASCII parentheses. */
+    /** （YEAR）<court code>民特<serial>号, canonical full-width parentheses as on court documents. */
     rulingNumber: text('ruling_number'),
     rulingDate: date('ruling_date', { mode: 'string' }),
     decisionNote: text('decision_note'),
@@ -179,9 +197,12 @@ export const litigationTransfers = pgTable(
       .references(() => users.id),
     /** The case status the transfer came from: FAILED, REFUSED or CONFIRMATION_REJECTED. */
     fromStatus: text('from_status').notNull(),
-    failureReport: jsonb('failure_report')
-      .$type<{ why: string; undisputedFacts: string[]; notesForCourt: string | null; routes: string[] }>()
-      .notNull(),
+    /**
+     * What the court receives (OMR 18, 21; SIM 2): the formal parts only — the ground, the dates and
+     * the parties — and the facts every party confirmed; never minutes, messages or the mediator's
+     * notes. `notesForCourt` is always null (kept for clients that read it).
+     */
+    failureReport: jsonb('failure_report').$type<CourtFailureReport>().notNull(),
     /** OMR 21: facts the parties confirmed as undisputed, the only concessions usable later (OMR 18). */
     undisputedFacts: text('undisputed_facts').array().notNull(),
     note: text('note'),

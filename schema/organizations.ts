@@ -28,6 +28,8 @@ export const organizations = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
+    /** 简称 used in its case numbers (宾川县金牛镇人民调解委员会 -> 金牛): derived from the name when created, editable by admins. */
+    shortName: text('short_name'),
     kind: organizationKind('kind').notNull(),
     channel: mediationChannel('channel').notNull(),
     regionCode: text('region_code')

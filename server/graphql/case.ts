@@ -17,12 +17,14 @@ import { openCaseContent } from '../domain/cases/open-case-content';
 import { resumeMediation } from '../domain/cases/resume-mediation';
 import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
+import { courtViewOfEventData } from '../domain/litigation/court-view';
 import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
 import { checkedKey, decodeJsonCursor } from './keyset';
 import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
+import { GenderEnum } from './user';
 
 export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
 export const RiskLevelEnum = builder.enumType('RiskLevel', { values: ['LOW', 'MEDIUM', 'HIGH'] as const });
@@ -84,8 +86,12 @@ const CasePartyRef = builder.objectRef<PartyRow>('CaseParty').implement({
     consent: t.field({ type: ConsentEnum, resolve: (p) => p.consent as 'PENDING' | 'ACCEPTED' | 'REFUSED' }),
     consentAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.consentAt }),
     agents: t.field({
-      type: [builder.objectRef<{ name: string; authority: string }>('PartyAgent').implement({
-        fields: (a) => ({ name: a.exposeString('name'), authority: a.exposeString('authority', { description: 'Scope of the power of attorney.' }) }),
+      type: [builder.objectRef<{ name: string; authority: string; special?: boolean }>('PartyAgent').implement({
+        fields: (a) => ({
+          name: a.exposeString('name'),
+          authority: a.exposeString('authority', { description: 'Scope of the power of attorney.' }),
+          specialAuthority: a.boolean({ description: '特别授权: may sign and apply for confirmation on the party’s behalf (INT 351).', resolve: (x) => x.special === true }),
+        }),
       })],
       resolve: (p) => p.agents,
     }),
@@ -134,7 +140,10 @@ export const CaseEventRef = builder.objectRef<EventRow>('CaseEvent').implement({
     userAgent: t.string({ nullable: true, resolve: async (e, _a, ctx) => readField(await eventOrigin(ctx, e), e.userAgent, null) }),
     beforeStatus: t.exposeString('beforeStatus', { nullable: true }),
     afterStatus: t.exposeString('afterStatus', { nullable: true }),
-    data: t.string({ description: 'Event details as JSON.', resolve: (e) => JSON.stringify(e.data) }),
+    data: t.string({
+      description: 'Event details as JSON; a court reads only the formal parts (grounds, dates, numbers), never mediation content.',
+      resolve: (e, _a, ctx) => JSON.stringify(ctx.viewer?.kind === 'apiClient' ? courtViewOfEventData(e.data as Record<string, unknown>) : e.data),
+    }),
     hash: t.exposeString('hash'),
     prevHash: t.exposeString('prevHash', { nullable: true }),
   }),
@@ -230,6 +239,12 @@ CaseRef.implement({
       resolve: (c, _a, ctx) => verifyEventChain(ctx.deps.db, 'case', c.id, c.headEventHash),
     }),
     filedVia: t.exposeString('filedVia'),
+    delegatingCourt: t.field({
+      type: OrganizationRef,
+      nullable: true,
+      description: '委派调解: the court that delegated the case; it alone may confirm the agreement (CPL 205).',
+      resolve: (c) => c.delegatingCourtId,
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updatedAt }),
     acceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.acceptedAt }),
@@ -316,6 +331,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const AgentInput = builder.inputType('AgentInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    phone: t.string(),
+    authority: t.string({ required: true, description: 'Scope of authority (一般授权 / 特别授权: …).' }),
+    specialAuthority: t.boolean({ description: '特别授权: the agent may sign the agreement and apply for confirmation for the party (INT 351).' }),
+  }),
+});
 const PartyInput = builder.inputType('PartyInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -324,13 +347,13 @@ const PartyInput = builder.inputType('PartyInput', {
     creditCode: t.string({ description: 'Organisations: unified social credit code.' }),
     address: t.string({ description: 'Domicile.' }),
     kind: t.field({ type: PartyKindEnum }),
-  }),
-});
-const AgentInput = builder.inputType('AgentInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    phone: t.string(),
-    authority: t.string({ required: true, description: 'Scope of authority (一般授权 / 特别授权: …).' }),
+    domicileRegionCode: t.string({ description: 'Division code of the domicile (county or below), when known: a ground of jurisdiction (CPL 205).' }),
+    gender: t.field({ type: GenderEnum, description: 'Parties without an account: printed on the agreement.' }),
+    ethnicity: t.string({ description: 'Parties without an account: 民族.' }),
+    occupation: t.string({ description: 'Parties without an account: 职业.' }),
+    serviceAddress: t.string({ description: 'Electronic service address; needs consentsToElectronicService: true.' }),
+    consentsToElectronicService: t.boolean({ description: 'The party consents to electronic service (recorded with time and channel FILING).' }),
+    agents: t.field({ type: [AgentInput], description: 'This party’s agents (at most two), respondents included.' }),
   }),
 });
 const FileDisputeInput = builder.inputType('FileDisputeInput', {
@@ -347,6 +370,7 @@ const FileDisputeInput = builder.inputType('FileDisputeInput', {
     amount: t.field({ type: 'Money' }),
     languages: t.stringList({ description: 'Languages the parties prefer (ISO 639).' }),
     preferredMediatorId: t.id({ description: 'A mediator from a published roster; honoured when every party chooses the same one (OMR 10).' }),
+    subjectMatterRegionCode: t.string({ description: '标的物所在地: division code where the subject matter lies, a ground of jurisdiction (CPL 205).' }),
   }),
 });
 

@@ -24,7 +24,8 @@ import {
 import { applyForEnforcement, type EnforcementRow } from '../domain/confirmation/apply-for-enforcement';
 import { applyForJudicialConfirmation } from '../domain/confirmation/apply-for-judicial-confirmation';
 import { declineConfirmationApplication } from '../domain/confirmation/decline-confirmation-application';
-import { eligibleCourts, type EligibleCourt } from '../domain/confirmation/eligible-courts';
+import { assessJurisdiction, type EligibleCourt, type IneligibleCourt } from '../domain/confirmation/eligible-courts';
+import { localDate } from '../domain/clock/calendar';
 import { extendConfirmationReview } from '../domain/confirmation/extend-confirmation-review';
 import { requestSupplement } from '../domain/confirmation/request-supplement';
 import { ruleOnConfirmation } from '../domain/confirmation/rule-on-confirmation';
@@ -99,17 +100,37 @@ const MaterialsAgreementRef = builder.objectRef<Materials['agreement']>('Confirm
     effectiveAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => (a.effectiveAt ? new Date(a.effectiveAt) : null) }),
   }),
 });
+const MaterialsAgentRef = builder.objectRef<Materials['parties'][number]['agents'][number]>('ConfirmationMaterialsAgent').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    authority: t.exposeString('authority'),
+    specialAuthority: t.boolean({ resolve: (a) => a.special === true }),
+    phone: t.string({ nullable: true, resolve: (a) => a.phone ?? null }),
+  }),
+});
 const MaterialsPartyRef = builder.objectRef<Materials['parties'][number]>('ConfirmationMaterialsParty').implement({
   fields: (t) => ({
     partyId: t.exposeID('partyId'),
     role: t.exposeString('role'),
     kind: t.exposeString('kind'),
     name: t.exposeString('name'),
-    idNumberMasked: t.exposeString('idNumberMasked', { nullable: true, description: 'The full number is on Case.parties for the court.' }),
+    idNumberMasked: t.exposeString('idNumberMasked', { nullable: true }),
+    idNumber: t.string({
+      nullable: true,
+      description: 'The full resident ID number (INT 354), for the court the application was made to; masked for anyone else.',
+      // Until the access policy module answers for materials, only a court client reads the full number.
+      resolve: (p, _a, ctx) => (ctx.viewer?.kind === 'apiClient' ? (p.idNumber ?? null) : p.idNumberMasked),
+    }),
     creditCode: t.exposeString('creditCode', { nullable: true }),
     domicile: t.exposeString('domicile', { nullable: true }),
     phone: t.exposeString('phone'),
-    agents: t.stringList({ resolve: (p) => p.agents.map((a) => `${a.name}（${a.authority}）`) }),
+    agents: t.stringList({ resolve: (p) => p.agents.map((a) => `${a.name}（${a.special ? '特别授权：' : ''}${a.authority}）`) }),
+    agentDetails: t.field({
+      type: [MaterialsAgentRef],
+      description: 'Agents with their authority; specialAuthority: may sign and apply on the party’s behalf (INT 351).',
+      resolve: (p) => p.agents,
+    }),
+    appliedByAgent: t.exposeString('appliedByAgent', { nullable: true, description: 'The agent with special authority who applied for this party, if any.' }),
   }),
 });
 const MaterialsOrgRef = builder.objectRef<NonNullable<Materials['organization']>>('ConfirmationMaterialsOrganization').implement({
@@ -236,6 +257,14 @@ const EligibleCourtRef = builder.objectRef<EligibleCourt>('EligibleCourt').imple
   }),
 });
 
+const IneligibleCourtRef = builder.objectRef<IneligibleCourt>('IneligibleCourt').implement({
+  description: 'A court that may not confirm the agreement, and why.',
+  fields: (t) => ({
+    court: t.field({ type: OrganizationRef, resolve: (e) => e.court }),
+    reasons: t.stringList({ resolve: (e) => e.reasons }),
+  }),
+});
+
 export const EnforcementApplicationRef = builder.loadableNodeRef('EnforcementApplication', {
   id: { resolve: (e: EnforcementRow) => e.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
@@ -270,14 +299,35 @@ builder.objectFields(AgreementRef, (t) => ({
   eligibleCourts: t.field({
     type: [EligibleCourtRef],
     description: 'Courts the parties may apply to for judicial confirmation, with the reason for each.',
-    resolve: async (a, _x, ctx) => {
-      const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, a.caseId));
-      if (!c) return [];
-      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id));
-      return eligibleCourts(ctx.deps.db, c, parties);
-    },
+    resolve: async (a, _x, ctx) => (await jurisdictionOf(ctx, a.caseId))?.eligible ?? [],
+  }),
+  ineligibleCourts: t.field({
+    type: [IneligibleCourtRef],
+    description: 'Every other court on the platform, with the reason it may not confirm this agreement.',
+    resolve: async (a, _x, ctx) => (await jurisdictionOf(ctx, a.caseId))?.notEligible ?? [],
+  }),
+  jurisdictionRule: t.string({
+    nullable: true,
+    description: 'The source of the intermediate-court thresholds applied (null for a court-delegated case).',
+    resolve: async (a, _x, ctx) => (await jurisdictionOf(ctx, a.caseId))?.threshold?.source ?? null,
   }),
 }));
+
+/** The jurisdiction assessment of a case, once per request and case. */
+function jurisdictionOf(ctx: GraphQLContext, caseId: string) {
+  const memo = ((ctx as unknown as { jurisdictionMemo?: Map<string, ReturnType<typeof assessJurisdiction> | Promise<null>> }).jurisdictionMemo ??= new Map());
+  let hit = memo.get(caseId);
+  if (!hit) {
+    hit = (async () => {
+      const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId));
+      if (!c) return null;
+      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id)).orderBy(asc(caseParties.position));
+      return assessJurisdiction(ctx.deps.db, c, parties, localDate(ctx.deps.clock.now()));
+    })();
+    memo.set(caseId, hit);
+  }
+  return hit;
+}
 
 builder.objectFields(CaseRef, (t) => ({
   confirmation: t.field({
@@ -340,8 +390,7 @@ builder.queryFields((t) => ({
       if (!a) return [];
       const [c] = await ctx.deps.db.select().from(cases).where(and(eq(cases.id, a.caseId), visibleCases(ctx.viewer)));
       if (!c) return [];
-      const parties = await ctx.deps.db.select().from(caseParties).where(eq(caseParties.caseId, c.id));
-      return eligibleCourts(ctx.deps.db, c, parties);
+      return (await jurisdictionOf(ctx, c.id))?.eligible ?? [];
     },
   }),
 }));
@@ -378,8 +427,9 @@ const RuleInput = builder.inputType('RuleOnConfirmationInput', {
   fields: (t) => ({
     applicationId: t.id({ required: true }),
     outcome: t.field({ type: ConfirmationOutcomeEnum, required: true }),
-    rulingNumber: t.string({ required: true, description: '(YEAR)<this court’s code>民特<serial>号, e.g. (2026)云0102民特123号.' }),
-    rejectionGround: t.field({ type: RejectionGroundEnum, description: 'Required when REJECTED.' }),
+    rulingNumber: t.string({ required: true, description: '（YEAR）<this court’s code>民特<serial>号 with the year of acceptance, e.g. （2026）云0102民特123号.' }),
+    rejectionGround: t.field({ type: RejectionGroundEnum, description: 'When REJECTED: a ground of INT 358 (or notAcceptedGround).' }),
+    notAcceptedGround: t.field({ type: NotAcceptedGroundEnum, description: 'When REJECTED on an INT 355 ground found after acceptance (驳回).' }),
     rulingDate: t.field({ type: 'Date', description: 'Today (China time) when omitted.' }),
     note: t.string(),
   }),

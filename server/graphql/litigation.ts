@@ -1,3 +1,4 @@
+import { delegateMediation } from '../domain/litigation/delegate-mediation';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { litigationTransfers } from '../../schema';
 import { transferOverdue, visibleTransfers, type CaseRow } from '../domain/access';
@@ -7,12 +8,12 @@ import { builder } from './builder';
 import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
-import { localId } from './ids';
+import { localId, optionalLocalId } from './ids';
 import { OrganizationRef } from './organization';
 
-const TRANSFER_STATUSES = ['PENDING', 'ACKNOWLEDGED'] as const;
+const TRANSFER_STATUSES = ['PENDING', 'ACKNOWLEDGED', 'DELEGATED'] as const;
 export const LitigationTransferStatusEnum = builder.enumType('LitigationTransferStatus', {
-  description: 'PENDING: the court has yet to decide on filing (CPL 126); ACKNOWLEDGED: filed under a docket number.',
+  description: 'PENDING: the court has yet to decide on filing (CPL 126); ACKNOWLEDGED: filed under a docket number; DELEGATED: the court delegated it to court-invited mediation before filing (委派).',
   values: TRANSFER_STATUSES,
 });
 
@@ -98,12 +99,36 @@ const AckInput = builder.inputType('AcknowledgeLitigationTransferInput', {
     docketNumber: t.string({ required: true, description: '(YEAR)<this court’s code>民初<serial>号, e.g. (2026)云0102民初456号.' }),
   }),
 });
+const DelegateInput = builder.inputType('DelegateMediationInput', {
+  fields: (t) => ({
+    caseId: t.id({ required: true, description: 'A case sent to this court for filing (a pending litigation transfer).' }),
+    organizationId: t.id({ required: true, description: 'A court-invited (特邀) organisation on this court’s roster.' }),
+    mediatorId: t.id({ description: 'One of its mediators; otherwise the organisation assigns one.' }),
+  }),
+});
+const DelegateSuccess = builder.objectRef<{ case: CaseRow }>('DelegateMediationSuccess').implement({
+  fields: (t) => ({ case: t.field({ type: CaseRef, resolve: (p) => p.case }) }),
+});
+
 const transferSuccess = (name: string) =>
   builder.objectRef<{ transfer: TransferRow }>(name).implement({
     fields: (t) => ({ transfer: t.field({ type: LitigationTransferRef, resolve: (p) => p.transfer }) }),
   });
 
 builder.mutationFields((t) => ({
+  delegateMediation: t.field({
+    type: DelegateSuccess,
+    errors: { union: { name: 'DelegateMediationResult' } },
+    authScopes: { apiClient: true },
+    args: { input: t.arg({ type: DelegateInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      case: await delegateMediation(ctx.deps, ctx.actor, {
+        caseId: localId(String(input.caseId), 'Case', 'caseId'),
+        organizationId: localId(String(input.organizationId), 'Organization', 'organizationId'),
+        mediatorId: optionalLocalId(input.mediatorId ? String(input.mediatorId) : null, 'Mediator', 'mediatorId'),
+      }),
+    }),
+  }),
   transferToLitigation: t.field({
     type: transferSuccess('TransferToLitigationSuccess'),
     errors: { union: { name: 'TransferToLitigationResult' } },

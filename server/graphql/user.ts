@@ -11,6 +11,8 @@ import { changePhone } from '../domain/auth/change-phone';
 import { PHONE_CODE_PURPOSES } from '../domain/auth/phone-codes';
 import { revealIdNumber, type UserRow } from '../domain/auth/users';
 import { canSeeUser, readField, userPersonalAccess } from '../domain/access';
+import { GENDERS } from '../domain/auth/profile-fields';
+import { updateProfile } from '../domain/auth/update-profile';
 import { USER_ROLES } from '../domain/enums';
 import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
@@ -18,6 +20,7 @@ import type { GraphQLContext } from './context';
 import { OrganizationRef } from './organization';
 
 export const UserRoleEnum = builder.enumType('UserRole', { values: USER_ROLES });
+export const GenderEnum = builder.enumType('Gender', { values: GENDERS });
 
 export const UserRef = builder.loadableNodeRef('User', {
   id: { resolve: (u: UserRow) => u.id },
@@ -42,6 +45,19 @@ UserRef.implement({
       resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), revealIdNumber(ctx.deps.config.dataKey, u), u.idNumberMasked),
     }),
     gender: t.exposeString('gender', { nullable: true }),
+    ethnicity: t.exposeString('ethnicity', { nullable: true, description: '民族, e.g. 彝族.' }),
+    occupation: t.exposeString('occupation', { nullable: true, description: '职业.' }),
+    serviceAddress: t.string({
+      nullable: true,
+      description: 'Electronic service address (电子送达地址): only to whom the access policy shows personal data in full.',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), u.serviceAddress, null),
+    }),
+    electronicServiceConsentAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the user consented to electronic service (null: no consent, nothing is served electronically).',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), u.serviceConsentAt, null),
+    }),
     birthDate: t.field({ type: 'Date', nullable: true, resolve: (u) => u.birthDate }),
     address: t.exposeString('address', { nullable: true, description: 'Domicile (住所).' }),
     organization: t.field({
@@ -71,7 +87,24 @@ const RegisterInput = builder.inputType('RegisterInput', {
     name: t.string({ required: true }),
     idNumber: t.string({ description: 'Resident ID number (GB 11643).' }),
     address: t.string({ description: 'Domicile.' }),
+    gender: t.field({ type: GenderEnum, description: 'Must match the ID number when one is given.' }),
+    ethnicity: t.string({ description: '民族, one of the 56 groups (彝族 or 彝).' }),
+    occupation: t.string({ description: '职业.' }),
   }),
+});
+
+const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  fields: (t) => ({
+    address: t.string({ description: 'Domicile (住所).' }),
+    gender: t.field({ type: GenderEnum }),
+    ethnicity: t.string({ description: '民族, one of the 56 groups.' }),
+    occupation: t.string({ description: '职业.' }),
+    serviceAddress: t.string({ description: 'Electronic service address (email or mobile); needs consentsToElectronicService: true.' }),
+    consentsToElectronicService: t.boolean({ description: 'true records the consent with its time; false withdraws it.' }),
+  }),
+});
+const UpdateProfileSuccess = builder.objectRef<{ user: UserRow }>('UpdateProfileSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
 });
 
 const LoginInput = builder.inputType('LoginInput', {
@@ -213,5 +246,14 @@ builder.mutationField('changePhone', (t) =>
     errors: { union: { name: 'ChangePhoneResult' } },
     args: { input: t.arg({ type: ChangePhoneInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ user: await changePhone(ctx.deps, ctx.actor, input) }),
+  }),
+);
+
+builder.mutationField('updateProfile', (t) =>
+  t.field({
+    type: UpdateProfileSuccess,
+    errors: { union: { name: 'UpdateProfileResult' } },
+    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ user: await updateProfile(ctx.deps, ctx.actor, input) }),
   }),
 );

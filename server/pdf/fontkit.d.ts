@@ -4,6 +4,11 @@ declare module 'fontkit' {
     id: number;
     advanceWidth: number;
     codePoints: number[];
+    path: Path;
+  }
+  export interface Path {
+    scale(sx: number, sy?: number): Path;
+    toSVG(): string;
   }
   export interface GlyphRun {
     glyphs: Glyph[];
@@ -20,6 +25,8 @@ declare module 'fontkit' {
     numGlyphs: number;
     layout(text: string, features?: unknown): GlyphRun;
     createSubset(): Subset;
+    hasGlyphForCodePoint(codePoint: number): boolean;
+    glyphForCodePoint(codePoint: number): Glyph;
   }
   export function create(buffer: Uint8Array, postscriptName?: string): Font;
 }

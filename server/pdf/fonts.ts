@@ -103,3 +103,24 @@ export function tagSubsetNames(fonts: PDFFont[]): void {
     embedder.customName = `${tag}+${embedder.fontName}`;
   }
 }
+
+/** The parsed font of a weight (shared, read-only): glyph outlines and coverage. */
+export function parsedFont(weight: FontWeight): fontkit.Font {
+  return parseFont(fontBytes(weight));
+}
+
+/**
+ * The characters of `text` the agreement fonts cannot draw (e.g. CJK Extension B such as 𠮷):
+ * printed, they would come out as empty boxes, so callers refuse such text instead.
+ */
+export function unprintableCharacters(text: string): string[] {
+  const regular = parsedFont('regular');
+  const bold = parsedFont('bold');
+  const missing = new Set<string>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || ch === '\u3000') continue;
+    if (!regular.hasGlyphForCodePoint(cp) || !bold.hasGlyphForCodePoint(cp)) missing.add(ch);
+  }
+  return [...missing];
+}

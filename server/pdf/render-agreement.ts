@@ -4,11 +4,10 @@ import {
   type PDFFont,
   type PDFPage,
   type RGB,
-  closePath,
+  clip,
   degrees,
+  endPath,
   fill,
-  lineTo,
-  moveTo,
   popGraphicsState,
   pushGraphicsState,
   rectangle,
@@ -16,7 +15,7 @@ import {
   setFillingRgbColor,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { embedFonts, tagSubsetNames, type DocumentFonts } from './fonts';
+import { embedFonts, parsedFont, tagSubsetNames, type DocumentFonts } from './fonts';
 import { breakLines } from './line-break';
 import { fillPlaceholders, loadTemplate, type AgreementTemplate } from './templates';
 import type { AgreementDocument, AgreementPartyView, AgreementSignature } from './types';
@@ -48,6 +47,12 @@ const SEAL_RED = rgb(0.86, 0.08, 0.1);
 const CAP = 0.86;
 
 const DIGITS = '零一二三四五六七八九';
+
+/** Printed under 各方责任 when the agreement assigns responsibility to no one. */
+export const NO_RESPONSIBILITY = '经各方当事人协商一致，本纠纷不划分责任，各方均不承担责任。';
+
+/** Printed at the top of a signature page that carries no clause of the agreement. */
+export const NO_BODY_MARKER = '（本页无正文）';
 
 /** 1 -> 一, 12 -> 十二, 105 -> 一百零五; enough for article and section numbers. */
 export function chineseNumeral(n: number): string {
@@ -341,12 +346,28 @@ function drawPartyTable(w: Writer, parties: AgreementPartyView[], t: AgreementTe
 // ---------------------------------------------------------------------------------------------
 // Seal, QR code, watermark
 
+/** A five-pointed star centred on (0, 0), as an SVG path (y down). */
+function starPath(outer: number): string {
+  const inner = outer * 0.382;
+  const pts: string[] = [];
+  for (let k = 0; k < 10; k++) {
+    const r = k % 2 === 0 ? outer : inner;
+    const a = Math.PI / 2 + (k * Math.PI) / 5;
+    pts.push(`${k === 0 ? 'M' : 'L'}${(r * Math.cos(a)).toFixed(3)} ${(-r * Math.sin(a)).toFixed(3)}`);
+  }
+  return `${pts.join(' ')} Z`;
+}
+
 /**
  * The organisation seal: a red ring, the name along the upper arc with each character turned
  * to face the centre, and a five-pointed star, as on the round seals of mediation committees.
+ * It is ink over paper: every part is drawn with the multiply blend, so what lies under it (the
+ * organisation's name, the date) stays legible. The characters are drawn as glyph outlines, not
+ * text, so copying the page or a screen reader does not read the seal as words.
  */
-function drawSeal(page: PDFPage, font: PDFFont, name: string, cx: number, cy: number, radius: number): void {
+function drawSeal(page: PDFPage, name: string, cx: number, cy: number, radius: number): void {
   const ring = radius * 0.075;
+  const ink = { color: SEAL_RED, opacity: 0.9, blendMode: BlendMode.Multiply };
   page.drawEllipse({
     x: cx,
     y: cy,
@@ -358,6 +379,8 @@ function drawSeal(page: PDFPage, font: PDFFont, name: string, cx: number, cy: nu
     blendMode: BlendMode.Multiply,
   });
 
+  const font = parsedFont('regular');
+  const em = font.unitsPerEm;
   const chars = [...name];
   const n = Math.max(chars.length, 1);
   const inset = radius * (1 - 0.075 - 0.07);
@@ -369,42 +392,40 @@ function drawSeal(page: PDFPage, font: PDFFont, name: string, cx: number, cy: nu
   const step = n > 1 ? span / (n - 1) : 0;
   chars.forEach((ch, i) => {
     const phi = Math.PI / 2 + span / 2 - i * step;
-    const w = font.widthOfTextAtSize(ch, size);
+    const glyph = font.glyphForCodePoint(ch.codePointAt(0)!);
+    const w = (glyph.advanceWidth * size) / em;
     const x = cx + baseR * Math.cos(phi) - (w / 2) * Math.sin(phi);
     const y = cy + baseR * Math.sin(phi) + (w / 2) * Math.cos(phi);
-    page.drawText(ch, {
-      x,
-      y,
-      size,
-      font,
-      color: SEAL_RED,
-      rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI),
-      opacity: 0.9,
-      blendMode: BlendMode.Multiply,
-    });
+    // Font outlines are y-up; drawSvgPath expects SVG's y-down and flips them back.
+    page.drawSvgPath(glyph.path.scale(1, -1).toSVG(), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink });
   });
-
-  const outer = radius * 0.3;
-  const inner = outer * 0.382;
-  const ops = [pushGraphicsState(), setFillingRgbColor(SEAL_RED.red, SEAL_RED.green, SEAL_RED.blue)];
-  for (let k = 0; k < 10; k++) {
-    const r = k % 2 === 0 ? outer : inner;
-    const a = Math.PI / 2 + (k * Math.PI) / 5;
-    const px = cx + r * Math.cos(a);
-    const py = cy - radius * 0.02 + r * Math.sin(a);
-    ops.push(k === 0 ? moveTo(px, py) : lineTo(px, py));
-  }
-  ops.push(closePath(), fill(), popGraphicsState());
-  page.pushOperators(...ops);
+  page.drawSvgPath(starPath(radius * 0.3), { x: cx, y: cy - radius * 0.02, ...ink });
 }
+
+/**
+ * 骑缝章: the seal cut into one vertical strip per page, each strip at the right edge of its page,
+ * so that the pages laid edge to edge show one seal and no page can be swapped unnoticed.
+ */
+function drawCrossPageSeal(pages: PDFPage[], name: string, radius: number, cy: number): void {
+  const strip = (2 * radius) / pages.length;
+  pages.forEach((page, i) => {
+    const cx = PAGE_W + radius - (i + 1) * strip;
+    page.pushOperators(pushGraphicsState(), rectangle(PAGE_W - strip, cy - radius - 2, strip, 2 * radius + 4), clip(), endPath());
+    drawSeal(page, name, cx, cy, radius);
+    page.pushOperators(popGraphicsState());
+  });
+}
+
+export const QR_QUIET_MODULES = 4;
 
 /** QR code drawn as filled squares (one rectangle per horizontal run), so it stays vector. */
 function drawQr(page: PDFPage, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
-  const quiet = 2;
+  // ISO/IEC 18004: a quiet zone of 4 modules on every side.
+  const quiet = QR_QUIET_MODULES;
   const cell = size / (n + 2 * quiet);
-  const ops = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+  const ops = [pushGraphicsState(), setFillingRgbColor(1, 1, 1), rectangle(x, y, size, size), fill(), setFillingRgbColor(0, 0, 0)];
   for (let r = 0; r < n; r++) {
     let c = 0;
     while (c < n) {
@@ -469,7 +490,8 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
 
   // Heading: organisation, title, number; the verification QR code sits at the top right of
   // the first page, where e-documents in China customarily carry it.
-  const qrSize = 19 * MM;
+  // Large enough that a 96 dpi scan still resolves each module (about 2.5 pixels).
+  const qrSize = 21 * MM;
   const headTop = w.y;
   drawQr(w.page, doc.verification.url, MARGIN_X + CONTENT_W - qrSize, headTop - qrSize + 6, qrSize);
   const codeStyle: Style = { font: fonts.regular, size: 6.5, color: GREY };
@@ -492,6 +514,11 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
   const numberText = `${L.numberPrefix}${doc.number}`;
   w.drawLine(numberText, MARGIN_X + CONTENT_W - w.width(numberText, body), w.y, BODY_LH, body);
   w.y -= BODY_LH + 2;
+  if (doc.replacesNumber) {
+    const replaces = `（本协议变更并取代${doc.replacesNumber}调解协议）`;
+    w.drawLine(replaces, MARGIN_X + CONTENT_W - w.width(replaces, small), w.y, 12, small);
+    w.y -= 14;
+  }
 
   let section = 0;
   const heading = (text: string) => {
@@ -516,10 +543,9 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
   labelled(L.facts, doc.facts);
   labelled(L.issues, doc.issues);
 
-  if (doc.responsibilities) {
-    heading(t.headings.responsibilities);
-    w.paragraph(doc.responsibilities, body, { lineHeight: BODY_LH, firstLineIndent: true });
-  }
+  // 各方责任 is never left out: where the parties agreed that no one bears responsibility, it says so.
+  heading(t.headings.responsibilities);
+  w.paragraph(doc.responsibilities?.trim() || NO_RESPONSIBILITY, body, { lineHeight: BODY_LH, firstLineIndent: true });
 
   heading(t.headings.terms);
   const termLead = (i: number) => (t.termNumbering === 'article' ? `第${chineseNumeral(i + 1)}条　` : `${i + 1}. `);
@@ -567,13 +593,28 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
   for (const party of doc.parties) {
     if (!partySigs.some((s) => s.name === party.name)) partySigs.push({ role: 'PARTY', name: party.name });
   }
-  const sealRadius = 21 * MM;
+  // 40 mm across: the round seal of a people's mediation committee.
+  const sealRadius = 20 * MM;
   const orgStyle: Style = { font: fonts.regular, size: 12 };
   const rightRows = mediatorSigs.length + (doc.recorder ? 1 : 0);
   const columnsH = BODY_LH + Math.max(partySigs.length, rightRows) * sigLH;
-  // The seal may reach a little into the bottom margin, as a stamp does, but not the page number.
-  const footH = 6 + 42 + Math.max(0, sealRadius - 21 - 30);
-  w.ensure(6 + columnsH + footH);
+  // The organisation block: its name (wrapped when long) and, once effective, the effective date.
+  const orgLines = w.lines(doc.organization.name, CONTENT_W * 0.55, orgStyle);
+  const dateText = !doc.draft && doc.date ? chineseDate(doc.date) : '';
+  const blockW = Math.max(...orgLines.map((l) => w.width(l, orgStyle)), dateText ? w.width(dateText, orgStyle) : 0, 2 * sealRadius + 4);
+  const blockH = orgLines.length * 20 + (dateText ? 22 : 0);
+  // The seal sits on the organisation's name and date, centred on the block, and stays clear of
+  // the signature lines and the recorder above it however long the name is.
+  const sealDrop = Math.max(sealRadius - blockH / 2, 0) + 4;
+  // The seal may reach into the bottom margin, as a stamp does; it sits at the right, clear of the centred page number.
+  const footH = sealDrop + blockH / 2 + sealRadius - 24 - 44;
+  const needed = 6 + columnsH + footH;
+  if (w.y - needed < w.bottom) {
+    // The signature block goes to a page of its own: say that the page has no body text.
+    w.newPage();
+    w.drawLine(NO_BODY_MARKER, MARGIN_X, w.y, BODY_LH, body);
+    w.y -= BODY_LH;
+  }
   w.gap(6);
 
   const colW = CONTENT_W / 2;
@@ -608,17 +649,14 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
     mediatorSigs,
     doc.recorder ? `${L.recorder}：${doc.recorder}` : undefined,
   );
-  w.y = Math.min(leftBottom, rightBottom) - 6;
-
-  const dateText = chineseDate(doc.date);
-  const blockW = Math.max(w.width(doc.organization.name, orgStyle), w.width(dateText, orgStyle), 42 * MM);
+  const sigBottom = Math.min(leftBottom, rightBottom);
+  const orgTop = sigBottom - sealDrop;
   const blockX = MARGIN_X + CONTENT_W - blockW - 6;
-  const orgTop = w.y;
   if (!doc.sealApplied) {
     w.drawLine(L.sealCaption, blockX + (blockW - w.width(L.sealCaption, small)) / 2, orgTop + 14, 14, small);
   }
-  w.drawLine(doc.organization.name, blockX + (blockW - w.width(doc.organization.name, orgStyle)) / 2, orgTop, 20, orgStyle);
-  w.drawLine(dateText, blockX + (blockW - w.width(dateText, orgStyle)) / 2, orgTop - 22, 20, orgStyle);
+  orgLines.forEach((line, i) => w.drawLine(line, blockX + (blockW - w.width(line, orgStyle)) / 2, orgTop - i * 20, 20, orgStyle));
+  if (dateText) w.drawLine(dateText, blockX + (blockW - w.width(dateText, orgStyle)) / 2, orgTop - orgLines.length * 20 - 2, 20, orgStyle);
 
   // Verification text beside the organisation block; the QR code is on the first page.
   const vStyle: Style = { font: fonts.regular, size: 8, color: GREY };
@@ -632,10 +670,12 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
     vTop -= 11;
   }
 
+  const sealCy = orgTop - blockH / 2;
   if (doc.sealApplied) {
-    drawSeal(w.page, fonts.regular, doc.organization.name, blockX + blockW / 2, orgTop - 21, sealRadius);
+    drawSeal(w.page, doc.organization.name, blockX + blockW / 2, sealCy, sealRadius);
+    if (w.pages.length > 1) drawCrossPageSeal(w.pages, doc.organization.name, sealRadius, PAGE_H / 2);
   }
-  w.y = Math.min(vTop, orgTop - 44);
+  w.y = Math.min(vTop, sealCy - sealRadius);
 
   const total = w.pages.length;
   if (total > 1) {

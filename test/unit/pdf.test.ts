@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderAgreementPdf } from '../../server/pdf/render-agreement';
+import jsQR from 'jsqr';
+import { NO_BODY_MARKER, NO_RESPONSIBILITY, QR_QUIET_MODULES, renderAgreementPdf } from '../../server/pdf/render-agreement';
+import { unprintableCharacters } from '../../server/pdf/fonts';
 import { generateSelfSignedP12, readP12, signPdf } from '../../server/pdf/sign-pdf';
 import { loadTemplate, templateVersions } from '../../server/pdf/templates';
 import type { AgreementDocument } from '../../server/pdf/types';
 import { compactAgreement, longAgreement, sampleAgreement } from '../fixtures/pdf/sample-agreement';
-import { Scratch, hasTool, poppler, run, squeeze, uninkedWords, wordsOnPage1 } from '../support/poppler';
+import { Scratch, hasTool, poppler, readPnm, run, squeeze, uninkedWords, wordsOnPage1 } from '../support/poppler';
 
 const TIMEOUT = 60_000;
 
@@ -67,10 +69,72 @@ describe('renderAgreementPdf', () => {
     expect(Buffer.from(again).equals(Buffer.from(sample))).toBe(true);
   }, TIMEOUT);
 
-  it('fits a short agreement on one page', async () => {
-    const doc = await PDFDocument.load(await renderAgreementPdf(compactAgreement()));
-    expect(doc.getPageCount()).toBe(1);
+  withPoppler('a page holding only signatures says 本页无正文 and carries a cross-page seal; otherwise the last clause stays with them', async () => {
+    for (const doc of [compactAgreement(), sampleAgreement()]) {
+      const file = save(await renderAgreementPdf(doc));
+      const pages = (await PDFDocument.load(readFileSync(file))).getPageCount();
+      const last = squeeze(run('pdftotext', ['-f', String(pages), '-l', String(pages), file, '-']));
+      const before = last.split('当事人（签名')[0]!.replace(/第\d+页共\d+页/g, '');
+      // Either body text precedes the signatures on their page, or the page says it has none.
+      expect(before === NO_BODY_MARKER || before.length > 20, `${before}`).toBe(true);
+      if (pages > 1) {
+        // The cross-page seal leaves red ink at the right edge of every page.
+        for (let page = 1; page <= pages; page++) {
+          const prefix = join(scratch.dir, `edge-${page}-${Math.random().toString(36).slice(2)}`);
+          run('pdftoppm', ['-r', '40', '-f', String(page), '-l', String(page), '-singlefile', file, prefix]);
+          const r = readPnm(`${prefix}.ppm`);
+          let red = 0;
+          for (let y = 0; y < r.height; y++) {
+            for (let x = r.width - 12; x < r.width; x++) {
+              const i = (y * r.width + x) * 3;
+              if (r.data[i]! > 150 && r.data[i + 1]! < 110 && r.data[i + 2]! < 110) red++;
+            }
+          }
+          expect(red, `page ${page}`).toBeGreaterThan(20);
+        }
+      }
+    }
   }, TIMEOUT);
+
+  withPoppler('prints the effective date under the seal, and no date on a draft', async () => {
+    const final = squeeze(textOf(save(await renderAgreementPdf({ ...sampleAgreement(), date: '2026-11-25' }))));
+    expect(final).toContain('2026年11月25日');
+    const draft = squeeze(textOf(save(await renderAgreementPdf({ ...sampleAgreement(), date: '2026-11-25', draft: true, sealApplied: false, signatures: [] }))));
+    expect(draft).not.toContain('2026年11月25日');
+  }, TIMEOUT);
+
+  withPoppler('the seal adds no text: its characters are outlines', async () => {
+    const base = sampleAgreement();
+    const sealed = squeeze(textOf(save(await renderAgreementPdf({ ...base, sealApplied: true }))));
+    const unsealed = squeeze(textOf(save(await renderAgreementPdf({ ...base, sealApplied: false }))));
+    expect(sealed).toBe(unsealed.replace(loadTemplate('peoples').labels.sealCaption, ''));
+  }, TIMEOUT);
+
+  withPoppler('prints 民族, 职业 and 各方责任, saying so when no one bears responsibility', async () => {
+    const text = squeeze(textOf(save(await renderAgreementPdf({ ...sampleAgreement(), responsibilities: undefined }))));
+    expect(text).toContain('民族白族');
+    expect(text).toContain('职业农民');
+    expect(text).toContain(`各方责任${NO_RESPONSIBILITY}`);
+  }, TIMEOUT);
+
+  withPoppler('the QR code has a quiet zone of 4 modules and decodes at 96 dpi', async () => {
+    expect(QR_QUIET_MODULES).toBe(4);
+    const r = rasterPage1(sampleFile, { dpi: 96, gray: false });
+    const rgba = new Uint8ClampedArray(r.width * r.height * 4);
+    for (let i = 0; i < r.width * r.height; i++) {
+      rgba[i * 4] = r.data[i * 3]!;
+      rgba[i * 4 + 1] = r.data[i * 3 + 1]!;
+      rgba[i * 4 + 2] = r.data[i * 3 + 2]!;
+      rgba[i * 4 + 3] = 255;
+    }
+    const code = jsQR(rgba, r.width, r.height);
+    expect(code?.data).toBe(sampleAgreement().verification.url);
+  }, TIMEOUT);
+
+  it('finds characters the fonts cannot print (CJK Extension B) so drafting can refuse them', () => {
+    expect(unprintableCharacters('吉𠮷李')).toEqual(['𠮷']);
+    expect(unprintableCharacters('彝族李桂英')).toEqual([]);
+  });
 
   withPoppler('extracts the title, party names and terms as text', () => {
     const text = squeeze(textOf(sampleFile));

@@ -43,8 +43,10 @@ export interface AgreementContent {
   performance: { method: string; place: string | null; deadline: string };
   breach: string;
   originals: number;
-  /** YYYY-MM-DD: the date printed under the organisation's name (the day it was drafted). */
+  /** YYYY-MM-DD: the day it was drafted (the printed date is the effective date, set on the last signature). */
   date: string;
+  /** The number of the effective agreement this version corrects, when it is one. */
+  replacesNumber?: string | null;
 }
 
 /** Parse the jsonb column back into its shape (written only by draftAgreement). */
@@ -60,9 +62,20 @@ export function templateForCase(channel: string | null, delegatingCourtId: strin
   return 'peoples';
 }
 
-/** （2026）宾川调字第12号 -> （2026）宾川调协字第12号: one agreement number per case, versions share it. */
-export function agreementNumber(caseNumber: string): string {
-  return caseNumber.includes('调字') ? caseNumber.replace('调字', '调协字') : `${caseNumber}（调解协议）`;
+/**
+ * （2026）金牛调字第12号 -> （2026）金牛调协字第12号 for the first agreement of a case; each later
+ * version (a correction) gets its own number, （2026）金牛调协字第12号之一, 之二 …, and cites the one it replaces.
+ */
+export function agreementNumber(caseNumber: string, version = 1): string {
+  const base = caseNumber.includes('调字') ? caseNumber.replace('调字', '调协字') : `${caseNumber}（调解协议）`;
+  return version <= 1 ? base : `${base}之${chineseNumeralShort(version - 1)}`;
+}
+
+const NUMERALS = '零一二三四五六七八九';
+function chineseNumeralShort(n: number): string {
+  if (n < 10) return NUMERALS[n]!;
+  if (n < 20) return `十${n % 10 ? NUMERALS[n % 10] : ''}`;
+  return `${NUMERALS[Math.floor(n / 10)]}十${n % 10 ? NUMERALS[n % 10] : ''}`;
 }
 
 // Crockford base32 without I, L, O, U: read aloud or typed from paper without confusion.
@@ -118,7 +131,9 @@ export function buildParties(
     const user = accounts.get(p.id);
     const domicile = user?.address ?? p.address ?? '';
     const phone = p.phone || user?.phone || '';
-    const agents = p.agents.map((a) => ({ name: a.name, authority: a.authority }));
+    const agents = p.agents.map((a) => ({ name: a.name, authority: a.special ? `特别授权：${a.authority}（可代为签署调解协议、申请司法确认）` : a.authority }));
+    // 电子送达地址 only for a party who designated one and consented to electronic service.
+    const serviceAddress = user?.serviceConsentAt && user.serviceAddress ? user.serviceAddress : p.serviceConsentAt && p.serviceAddress ? p.serviceAddress : undefined;
     if (!domicile.trim()) missing.push({ field: `parties.${n}.address`, message: `${who} must add their domicile (住所) to their profile` });
     if (!phone) missing.push({ field: `parties.${n}.phone`, message: `${who} must add a contact phone` });
     const base = {
@@ -128,7 +143,7 @@ export function buildParties(
       name: p.kind === 'PERSON' && user ? user.name : p.name,
       domicile,
       phone,
-      serviceAddress: user?.serviceAddress ?? `${phone}（短信）`,
+      ...(serviceAddress ? { serviceAddress } : {}),
       ...(agents.length ? { agents } : {}),
     };
     if (p.kind === 'ORGANIZATION') {
@@ -142,13 +157,21 @@ export function buildParties(
       missing.push({ field: `parties.${n}.idNumber`, message: `${who} must add their resident ID number (公民身份号码) to their profile` });
     }
     const birthDate = user?.birthDate ?? undefined;
-    const gender = user?.gender ? GENDER[user.gender] : undefined;
+    const rawGender = user?.gender ?? p.gender;
+    const gender = rawGender ? GENDER[rawGender] : undefined;
+    const ethnicity = user?.ethnicity ?? p.ethnicity ?? undefined;
+    const occupation = user?.occupation ?? p.occupation ?? undefined;
+    // PML 29: gender, ethnicity and occupation of a natural person are printed on the agreement.
+    const how = user ? 'to their profile (updateProfile)' : '(given at filing for a party without an account)';
+    if (!gender) missing.push({ field: `parties.${n}.gender`, message: `${who} must add their gender (性别) ${how}` });
+    if (!ethnicity) missing.push({ field: `parties.${n}.ethnicity`, message: `${who} must add their ethnicity (民族) ${how}` });
+    if (!occupation) missing.push({ field: `parties.${n}.occupation`, message: `${who} must add their occupation (职业) ${how}` });
     return {
       ...base,
       ...(gender ? { gender } : {}),
-      ...(user?.ethnicity ? { ethnicity: user.ethnicity } : {}),
+      ...(ethnicity ? { ethnicity } : {}),
       ...(birthDate ? { birthDate, age: ageOn(birthDate, date) } : {}),
-      ...(user?.occupation ? { occupation: user.occupation } : {}),
+      ...(occupation ? { occupation } : {}),
       ...(idNumberEnc ? { idNumberEnc } : {}),
     };
   });
@@ -159,7 +182,7 @@ export function buildParties(
 export function toDocument(
   row: Pick<AgreementRow, 'number' | 'version' | 'templateId' | 'templateVersion' | 'verificationCode'>,
   content: AgreementContent,
-  opts: { dataKey: Buffer; publicUrl: string; signatures: AgreementSignature[]; draft: boolean; createdAt: Date },
+  opts: { dataKey: Buffer; publicUrl: string; signatures: AgreementSignature[]; draft: boolean; createdAt: Date; /** YYYY-MM-DD of the last signature; printed under the seal. */ effectiveDate?: string },
 ): AgreementDocument {
   return {
     templateId: row.templateId as AgreementTemplateId,
@@ -191,7 +214,9 @@ export function toDocument(
     },
     breach: content.breach,
     originals: content.originals,
-    date: content.date,
+    // The date under the seal is the day it took effect (the last signature); a draft shows none.
+    ...(!opts.draft && opts.effectiveDate ? { date: opts.effectiveDate } : {}),
+    ...(content.replacesNumber ? { replacesNumber: content.replacesNumber } : {}),
     createdAt: opts.createdAt,
     signatures: opts.signatures,
     // The seal goes on with the mediator's signature, which is what makes the final version.
@@ -203,4 +228,4 @@ export function toDocument(
 
 /** Default breach clause when the mediator does not write one (PML 31–32, CPL 206). */
 export const DEFAULT_BREACH_CLAUSE =
-  '任何一方不履行或者不完全履行本协议的，对方可以请求调解组织督促履行，也可以就履行或者协议内容依法向人民法院提起诉讼；本协议经人民法院确认有效后，一方拒绝履行或者未全部履行的，对方可以向作出确认决定的人民法院申请强制执行。';
+  '任何一方不履行或者不完全履行本协议的，对方可以请求调解组织督促履行，也可以就履行或者协议内容依法向人民法院提起诉讼；本协议经人民法院确认有效后，一方拒绝履行或者未全部履行的，对方可以向作出确认裁定的人民法院申请强制执行。';

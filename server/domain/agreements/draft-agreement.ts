@@ -2,6 +2,8 @@ import { and, count, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { agreementSignatures, agreements, mediators, organizations, users } from '../../../schema';
 import { renderAgreementPdfOffThread } from '../../pdf/pool';
+import { NO_RESPONSIBILITY } from '../../pdf/render-agreement';
+import { unprintableCharacters } from '../../pdf/fonts';
 import { loadTemplate } from '../../pdf/templates';
 import { requireUser } from '../auth/policy';
 import { applyTransition } from '../cases/apply-transition';
@@ -126,6 +128,27 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
     if (t.dueDate && t.dueDate < today) errors.push({ field: `terms.${i}.dueDate`, message: 'lies in the past' });
   });
   if (data.performanceDeadline < today) errors.push({ field: 'performanceDeadline', message: 'lies in the past' });
+  // Never print a box: text the agreement fonts cannot draw (e.g. CJK Extension B such as 𠮷) is refused, naming the field.
+  const printed: [string, string | null | undefined][] = [
+    ['facts', data.facts],
+    ['issues', data.issues],
+    ['responsibilities', data.responsibilities],
+    ['performanceMethod', data.performanceMethod],
+    ['performancePlace', data.performancePlace],
+    ['breachClause', data.breachClause],
+    ['recorder', data.recorder],
+    ...data.terms.map((t, i): [string, string] => [`terms.${i}.text`, t.text]),
+    ...built.parties.flatMap((p, i): [string, string | undefined][] => [
+      [`parties.${i}.name`, p.name],
+      [`parties.${i}.address`, p.domicile],
+      [`parties.${i}.occupation`, p.occupation],
+      ...(p.agents ?? []).map((a, j): [string, string] => [`parties.${i}.agents.${j}`, `${a.name}${a.authority}`]),
+    ]),
+  ];
+  for (const [field, text] of printed) {
+    const bad = text ? unprintableCharacters(text) : [];
+    if (bad.length) errors.push({ field, message: `contains characters the agreement font cannot print (${bad.join(' ')}); write them another way (e.g. a common variant) or register the name with the character described` });
+  }
   if (errors.length) throw new ValidationError(errors);
 
   const [mediatorRow] = await deps.db
@@ -146,7 +169,8 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
     parties: built.parties,
     facts: data.facts,
     issues: data.issues,
-    responsibilities: data.responsibilities ?? null,
+    // 各方责任 never disappears: without a text the agreement says that no one bears responsibility.
+    responsibilities: data.responsibilities?.trim() || NO_RESPONSIBILITY,
     terms: data.terms.map((t) => ({
       text: t.text,
       obligorPartyId: t.obligorPartyId ?? null,
@@ -158,10 +182,11 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
     breach: data.breachClause ?? DEFAULT_BREACH_CLAUSE,
     originals: parties.length + 1,
     date: today,
+    replacesNumber: effective?.number ?? null,
   };
   const version = Math.max(0, ...versions.map((a) => a.version)) + 1;
   const head = {
-    number: agreementNumber(current.number),
+    number: agreementNumber(current.number, version),
     version,
     templateId,
     templateVersion: template.version,

@@ -19,6 +19,7 @@ import { parseInput } from '../validate';
 import { recordStoredFile } from '../files/record-stored-file';
 import { loadVisibleAgreement, signaturesOf, type SignatureRow } from './agreement-access';
 import { chinaTime, contentOf, toDocument, type AgreementRow } from './agreement-content';
+import { localDate } from '../clock/calendar';
 import { signingKeyFor } from './signing-certificate';
 import { scheduleFollowUps } from '../follow-up/schedule-follow-ups';
 
@@ -133,7 +134,7 @@ async function attemptSignature(
     window = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: CONFIRMATION_WINDOW_DAYS, startAt: now });
     deadline = window.dueAt;
     const pdf = await renderAgreementPdfOffThread(
-      toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now }),
+      toDocument(agreement, content, { dataKey: deps.config.dataKey, publicUrl: deps.config.publicUrl, signatures, draft: false, createdAt: now, effectiveDate: localDate(now) }),
       loadTemplate(agreement.templateId as Parameters<typeof loadTemplate>[0], agreement.templateVersion),
     );
     const key = await signingKeyFor(deps.config, content.organizationName, now, deps.db);

@@ -7,6 +7,7 @@ import { uniqueViolation } from '../db-errors';
 import { recordEvent } from '../audit/record-event';
 import { parseInput } from '../validate';
 import { idNumberSchema, nameSchema, phoneSchema } from './fields';
+import { ethnicitySchema, genderSchema, occupationSchema } from './profile-fields';
 import { hashPassword, passwordSchema } from './passwords';
 import { checkPhoneCode, spendPhoneCode } from './phone-codes';
 import { createSession } from './sessions';
@@ -20,6 +21,9 @@ export interface RegisterInput {
   name: string;
   idNumber?: string | null;
   address?: string | null;
+  gender?: 'MALE' | 'FEMALE' | null;
+  ethnicity?: string | null;
+  occupation?: string | null;
 }
 
 /**
@@ -42,12 +46,16 @@ export async function register(
       name: nameSchema,
       idNumber: idNumberSchema(deps.clock.now()).nullish(),
       address: z.string().trim().min(2).max(300).nullish(),
+      gender: genderSchema.nullish(),
+      ethnicity: ethnicitySchema.nullish(),
+      occupation: occupationSchema.nullish(),
     }),
     input,
   );
   const now = deps.clock.now();
   const codeId = await checkPhoneCode(deps.db, deps.config.dataKey, now, { phone: data.phone, purpose: 'REGISTER', code: data.phoneCode });
   // The caller has just proven they hold this phone: telling them it has an account tells no one else.
+  if (data.gender && data.idNumber && data.gender !== data.idNumber.gender) throw ValidationError.field('gender', 'does not match the ID number');
   if (await findUserByPhone(deps.db, data.phone)) {
     throw ValidationError.field('phone', 'is already registered; log in instead');
   }
@@ -72,6 +80,9 @@ export async function register(
           name: data.name,
           role: 'PARTY',
           address: data.address ?? null,
+          gender: data.gender ?? null,
+          ethnicity: data.ethnicity ?? null,
+          occupation: data.occupation ?? null,
           ...(idNumber
             ? {
                 ...idNumberColumns(deps.config.dataKey, idNumber.value),

@@ -10,7 +10,7 @@ import type { CaseRow } from './case-access';
 import type { DiversionPlan } from './diversion';
 import type { CaseAction } from './state-machine';
 
-export type AssignmentKind = 'DIVERSION' | 'REASSIGNMENT' | 'TRANSFER' | 'ESCALATION' | 'OVERRIDE';
+export type AssignmentKind = 'DIVERSION' | 'REASSIGNMENT' | 'TRANSFER' | 'ESCALATION' | 'OVERRIDE' | 'DELEGATION';
 
 /** OMR 12: a mediator confirms or declines an assignment within 3 working days. */
 export const ASSIGNMENT_WORKING_DAYS = 3;

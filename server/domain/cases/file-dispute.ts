@@ -11,6 +11,7 @@ import { DISPUTE_CATEGORIES, LANGUAGE_CODES } from '../enums';
 import { ValidationError } from '../errors';
 import { enqueue } from '../outbox/enqueue';
 import { creditCodeError } from '../validation';
+import { ethnicitySchema, genderSchema, occupationSchema, serviceAddressSchema } from '../auth/profile-fields';
 import { parseInput } from '../validate';
 import { applyTransition } from './apply-transition';
 import type { CaseRow } from './case-access';
@@ -39,6 +40,16 @@ const NOT_MEDIABLE: { pattern: RegExp; reason: string }[] = [
   { pattern: /公示催告|破产(清算|申请|还债)|督促程序|支付令/, reason: '公示催告、破产、督促程序的事项不适用调解（民诉法解释第一百四十三条）' },
 ];
 
+const agentSchema = z.object({
+  name: nameSchema,
+  phone: phoneSchema.nullish(),
+  authority: z.string().trim().min(2, 'describe the scope of authority (一般授权 / 特别授权: …)').max(500),
+  /** 特别授权 (INT 351): the agent may sign the agreement and apply for confirmation for the party. */
+  specialAuthority: z.boolean().nullish(),
+});
+
+const divisionCode = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code');
+
 const partySchema = (today: Date) =>
   z.object({
     name: nameSchema,
@@ -47,13 +58,31 @@ const partySchema = (today: Date) =>
     idNumber: idNumberSchema(today).nullish(),
     creditCode: z.string().trim().toUpperCase().nullish(),
     address: z.string().trim().min(2).max(300).nullish(),
+    /** The domicile's division code, when known: the court of the domicile follows from it (CPL 205). */
+    domicileRegionCode: divisionCode.nullish(),
+    gender: genderSchema.nullish(),
+    ethnicity: ethnicitySchema.nullish(),
+    occupation: occupationSchema.nullish(),
+    serviceAddress: serviceAddressSchema.nullish(),
+    consentsToElectronicService: z.boolean().nullish(),
+    agents: z.array(agentSchema).max(2, 'at most two agents (民诉法第六十一条)').nullish(),
   });
 
-const agentSchema = z.object({
-  name: nameSchema,
-  phone: phoneSchema.nullish(),
-  authority: z.string().trim().min(2, 'describe the scope of authority (一般授权 / 特别授权: …)').max(500),
-});
+type PartyFields = {
+  name: string;
+  phone: string;
+  kind?: 'PERSON' | 'ORGANIZATION' | null;
+  idNumber?: string | null;
+  creditCode?: string | null;
+  address?: string | null;
+  domicileRegionCode?: string | null;
+  gender?: 'MALE' | 'FEMALE' | null;
+  ethnicity?: string | null;
+  occupation?: string | null;
+  serviceAddress?: string | null;
+  consentsToElectronicService?: boolean | null;
+  agents?: { name: string; phone?: string | null; authority: string; specialAuthority?: boolean | null }[] | null;
+};
 
 export interface FileDisputeInput {
   category: (typeof DISPUTE_CATEGORIES)[number];
@@ -61,9 +90,12 @@ export interface FileDisputeInput {
   description: string;
   regionCode: string;
   otherRegionCodes?: string[] | null;
-  respondents: { name: string; phone: string; kind?: 'PERSON' | 'ORGANIZATION' | null; idNumber?: string | null; creditCode?: string | null; address?: string | null }[];
-  applicant?: { name: string; phone: string; kind?: 'PERSON' | 'ORGANIZATION' | null; idNumber?: string | null; creditCode?: string | null; address?: string | null } | null;
-  agents?: { name: string; phone?: string | null; authority: string }[] | null;
+  respondents: PartyFields[];
+  applicant?: PartyFields | null;
+  /** The applicant's agents (kept for clients written before parties carried their own). */
+  agents?: { name: string; phone?: string | null; authority: string; specialAuthority?: boolean | null }[] | null;
+  /** 标的物所在地, when the dispute concerns a thing (land, a house…). */
+  subjectMatterRegionCode?: string | null;
   claims?: string | null;
   amount?: string | null;
   languages?: string[] | null;
@@ -87,6 +119,7 @@ function buildInputSchema(today: Date) {
       amount: z.string().regex(/^\d{1,12}\.\d{2}$/, 'must be yuan with two decimals').nullish(),
       languages: z.array(z.string().refine((c) => c in LANGUAGE_CODES, 'is not a supported ISO 639 code')).max(5).nullish(),
       preferredMediatorId: z.string().uuid().nullish(),
+      subjectMatterRegionCode: divisionCode.nullish(),
     });
 }
 function inputSchemaFor(today: Date) {
@@ -124,7 +157,15 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
     if (data.applicant && data.applicant.phone !== filer!.phone) {
       throw ValidationError.field('applicant', 'a party files for themself; grid workers file for residents');
     }
-    applicant = { name: filer!.name, phone: filer!.phone, kind: 'PERSON', address: filer!.address, idNumber: null, creditCode: null };
+    applicant = {
+      ...(data.applicant ?? {}),
+      name: filer!.name,
+      phone: filer!.phone,
+      kind: 'PERSON',
+      address: data.applicant?.address ?? filer!.address,
+      idNumber: null,
+      creditCode: null,
+    };
   } else {
     if (!data.applicant) throw ValidationError.field('applicant', 'is required when filing for a resident');
     applicant = data.applicant;
@@ -132,8 +173,13 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   const all = [applicant, ...data.respondents];
   const phones = all.map((p) => p.phone);
   if (new Set(phones).size !== phones.length) throw ValidationError.field('respondents', 'each party needs their own phone number');
+  if (data.agents?.length && data.applicant?.agents?.length) throw ValidationError.field('agents', 'give the applicant’s agents once, in applicant.agents');
   for (const [i, p] of all.entries()) {
     const field = i === 0 ? 'applicant' : `respondents.${i - 1}`;
+    if (p.serviceAddress && p.consentsToElectronicService !== true) {
+      throw ValidationError.field(`${field}.consentsToElectronicService`, 'must be true to designate an electronic service address');
+    }
+    if (p.gender && p.idNumber && p.gender !== p.idNumber.gender) throw ValidationError.field(`${field}.gender`, 'does not match the ID number');
     if (p.kind === 'ORGANIZATION') {
       if (!p.creditCode) throw ValidationError.field(`${field}.creditCode`, 'is required for an organisation');
       const problem = creditCodeError(p.creditCode);
@@ -145,6 +191,17 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
 
   const regionCode = data.otherRegionCodes?.length ? lowestCommonRegion([data.regionCode, ...data.otherRegionCodes]) : data.regionCode;
   const codes = [data.regionCode, ...(data.otherRegionCodes ?? [])];
+  const extraCodes = [
+    ...(data.subjectMatterRegionCode ? [{ field: 'subjectMatterRegionCode', code: data.subjectMatterRegionCode }] : []),
+    ...all.flatMap((p, i) => (p.domicileRegionCode ? [{ field: `${i === 0 ? 'applicant' : `respondents.${i - 1}`}.domicileRegionCode`, code: p.domicileRegionCode }] : [])),
+  ];
+  if (extraCodes.length) {
+    const found = await deps.db.select({ code: regions.code }).from(regions).where(inArray(regions.code, extraCodes.map((e) => e.code)));
+    for (const e of extraCodes) {
+      if (!found.some((r) => r.code === e.code)) throw ValidationError.field(e.field, `${e.code} is not a known division code`);
+      if (e.code.length === 6 && e.code.endsWith('00')) throw ValidationError.field(e.field, 'must name a county, township or village');
+    }
+  }
   const known = await deps.db.select().from(regions).where(inArray(regions.code, codes));
   for (const code of codes) {
     if (!known.some((r) => r.code === code)) throw ValidationError.field('regionCode', `${code} is not a known division code`);
@@ -198,6 +255,7 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
         languages: data.languages?.length ? data.languages : ['zh'],
         filedByUserId: viewer.userId,
         filedVia: viewer.role === 'PARTY' ? 'PARTY' : 'GRID_WORKER',
+        subjectMatterRegionCode: data.subjectMatterRegionCode ?? null,
         riskLevel: risk.level,
         riskRank: RISK_RANK[risk.level],
         riskSignals: risk.signals,
@@ -218,7 +276,19 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
         ...(p.idNumber ? partyIdColumns(deps.config.dataKey, p.idNumber.value) : {}),
         creditCode: p.creditCode ?? null,
         address: p.address ?? null,
-        agents: i === 0 ? (data.agents ?? []).map((a) => ({ name: a.name, phone: a.phone ?? null, authority: a.authority })) : [],
+        domicileRegionCode: p.domicileRegionCode ?? null,
+        gender: p.gender ?? p.idNumber?.gender ?? null,
+        ethnicity: p.ethnicity ?? null,
+        occupation: p.occupation ?? null,
+        serviceAddress: p.consentsToElectronicService ? (p.serviceAddress ?? p.phone) : null,
+        serviceConsentAt: p.consentsToElectronicService ? now : null,
+        serviceConsentChannel: p.consentsToElectronicService ? 'FILING' : null,
+        agents: (i === 0 && data.agents?.length ? data.agents : (p.agents ?? [])).map((a) => ({
+          name: a.name,
+          phone: a.phone ?? null,
+          authority: a.authority,
+          special: a.specialAuthority === true,
+        })),
         consent: i === 0 ? 'ACCEPTED' : 'PENDING',
         chosenMediatorId: i === 0 ? (data.preferredMediatorId ?? null) : null,
         consentAt: i === 0 ? now : null,

@@ -44,6 +44,8 @@ export const CASE_ACTIONS = [
   /** After a rejected confirmation the parties mediate again (a new agreement version). */
   'RESUME_MEDIATION',
   'TRANSFER_TO_LITIGATION',
+  /** 委派调解: before filing, the court delegates the case to a court-invited mediator or organisation. */
+  'DELEGATE',
   'WITHDRAW',
   'ARCHIVE',
 ] as const;
@@ -86,7 +88,7 @@ export const TRANSITIONS: Record<CaseStatus, Partial<Record<CaseAction, CaseStat
   },
   CONFIRMED: { ARCHIVE: 'CLOSED' },
   CONFIRMATION_REJECTED: { RESUME_MEDIATION: 'MEDIATING', TRANSFER_TO_LITIGATION: 'LITIGATION', ARCHIVE: 'CLOSED' },
-  LITIGATION: { ARCHIVE: 'CLOSED' },
+  LITIGATION: { DELEGATE: 'ASSIGNING', ARCHIVE: 'CLOSED' },
   WITHDRAWN: { ARCHIVE: 'CLOSED' },
   CLOSED: {},
 };

@@ -3,8 +3,11 @@ import { requireApiClient } from '../auth/policy';
 import { touchCase } from '../cases/apply-transition';
 import { computeDeadline } from '../clock/deadline';
 import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
+import { localDate } from '../clock/calendar';
+import { loadParties } from '../cases/case-access';
+import { assessJurisdiction } from './eligible-courts';
 import type { Actor, Deps } from '../context';
-import { InvalidTransitionError } from '../errors';
+import { InvalidTransitionError, ValidationError } from '../errors';
 import { parseInput } from '../validate';
 import { caseOfApplication, loadApplicationForCourt, updateApplication, type ApplicationRow } from './application-access';
 
@@ -16,6 +19,7 @@ export const STATUTORY_CAP_DAYS = 30;
 /**
  * The court's system accepts (受理) a submitted application: the ruling falls due 15 days later
  * (JC2011 5) and the 30-day cap of CPL 187 starts; a late acceptance (JC2011 4) stays visible.
+ * A court that is not eligible (e.g. a basic court above the intermediate threshold) cannot accept.
  */
 export async function acceptConfirmationApplication(deps: Deps, actor: Actor, input: { applicationId: string }): Promise<ApplicationRow> {
   const client = requireApiClient(actor);
@@ -24,6 +28,12 @@ export async function acceptConfirmationApplication(deps: Deps, actor: Actor, in
   if (current.status !== 'SUBMITTED') throw new InvalidTransitionError(current.status, 'ACCEPT');
   const c = await caseOfApplication(deps.db, current);
   const now = deps.clock.now();
+  // A basic court may never accept a dispute above the intermediate-court threshold (CPL 205, 法发〔2021〕27号).
+  const jurisdiction = await assessJurisdiction(deps.db, c, await loadParties(deps.db, c.id), localDate(now));
+  const refused = jurisdiction.notEligible.find((k) => k.court.id === client.organizationId);
+  if (refused || !jurisdiction.eligible.some((k) => k.court.id === client.organizationId)) {
+    throw ValidationError.field('applicationId', `本院对该申请没有管辖权，应裁定不予受理（NOT_THIS_COURT）：${refused?.reasons.join('；') ?? '不是适格法院'}`);
+  }
   const decision = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: DECISION_DAYS, startAt: now });
   const cap = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: STATUTORY_CAP_DAYS, startAt: now });
   const decisionDueAt = decision.dueAt;

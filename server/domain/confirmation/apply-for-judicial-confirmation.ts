@@ -5,7 +5,7 @@ import type { ConfirmationApplicant } from '../../../schema/confirmation';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
-import { addCalendarDays } from '../clock/calendar';
+import { addCalendarDays, localDate } from '../clock/calendar';
 import { computeDeadline } from '../clock/deadline';
 import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
@@ -51,13 +51,13 @@ export async function applyForJudicialConfirmation(
   // PML 33, CPL 205: jointly within 30 days of the agreement taking effect.
   const deadline = agreement.confirmationDeadline ?? addCalendarDays(agreement.effectiveAt, 30, deps.calendar);
   if (now > deadline) throw new DeadlineError('The 30 days for applying for judicial confirmation have passed (CPL 205).', deadline);
-  const eligible = await eligibleCourts(deps.db, current, parties);
+  const eligible = await eligibleCourts(deps.db, current, parties, localDate(now));
   const court = eligible.find((e) => e.court.id === data.courtId);
   if (!court) {
     const names = eligible.map((e) => e.court.name).join('、') || '（无）';
     throw ValidationError.field('courtId', `is not a court this agreement may be confirmed by; eligible: ${names}`);
   }
-  const materials = await buildMaterials(deps.db, current, parties, agreement);
+  const materials = await buildMaterials(deps.db, current, parties, agreement, { dataKey: deps.config.dataKey });
   const applied: ConfirmationApplicant[] = mine.map((p) => ({ partyId: p.id, userId: viewer.userId, name: p.name, role: p.role, appliedAt: now.toISOString() }));
 
   try {

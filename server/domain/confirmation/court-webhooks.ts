@@ -3,6 +3,7 @@ import { apiClients, caseCourtAccess } from '../../../schema';
 import type { Executor } from '../../db';
 import type { Clock } from '../context';
 import { enqueue } from '../outbox/enqueue';
+import { assertCourtSafe } from '../litigation/court-view';
 
 /**
  * The GraphQL global id of an object (base64 of `Type:id`, the Relay convention the API uses), so
@@ -23,6 +24,8 @@ export async function enqueueCourtWebhook(
   courtId: string,
   event: { topic: string; caseId: string; data: Record<string, unknown> },
 ): Promise<number> {
+  // OMR 18, SIM 2: nothing written during mediation leaves for a court.
+  assertCourtSafe(event.data);
   const clients = await tx
     .select({ id: apiClients.id })
     .from(apiClients)

@@ -3,15 +3,26 @@ import { agreements, evidence, mediationSessions, mediators, organizations, stor
 import type { ConfirmationMaterials } from '../../../schema/confirmation';
 import type { Executor } from '../../db';
 import type { CaseRow, PartyRow } from '../cases/case-access';
+import { contentOf } from '../agreements/agreement-content';
+import { decrypt } from '../auth/crypto';
 
 type AgreementRow = typeof agreements.$inferSelect;
 
 /**
  * The materials of INT 354 as they stand now: the signed agreement (file and hash), each party's
- * identity, domicile and contact, the organisation that presided, the minutes and the shared
- * evidence. ID numbers are kept masked here; the court reads them in full on the case's parties.
+ * full identity (name, ID number or credit code, domicile, phone, agents with their authority) as
+ * printed on the agreement the parties signed, the organisation that presided, the minutes' hashes
+ * and the shared evidence. `appliedByAgent` names, per party, an agent with special authority who
+ * applied for it (INT 351).
  */
-export async function buildMaterials(db: Executor, c: CaseRow, parties: PartyRow[], agreement: AgreementRow): Promise<ConfirmationMaterials> {
+export async function buildMaterials(
+  db: Executor,
+  c: CaseRow,
+  parties: PartyRow[],
+  agreement: AgreementRow,
+  opts: { dataKey: Buffer; appliedByAgent?: Map<string, string> },
+): Promise<ConfirmationMaterials> {
+  const printed = new Map(contentOf(agreement).parties.map((p) => [p.partyId, p]));
   const [org] = c.organizationId ? await db.select().from(organizations).where(eq(organizations.id, c.organizationId)) : [];
   const [mediator] = c.mediatorId
     ? await db.select({ name: users.name }).from(mediators).innerJoin(users, eq(users.id, mediators.userId)).where(eq(mediators.id, c.mediatorId))
@@ -38,17 +49,23 @@ export async function buildMaterials(db: Executor, c: CaseRow, parties: PartyRow
       verificationCode: agreement.verificationCode,
       effectiveAt: agreement.effectiveAt?.toISOString() ?? null,
     },
-    parties: parties.map((p) => ({
-      partyId: p.id,
-      role: p.role,
-      kind: p.kind,
-      name: p.name,
-      idNumberMasked: p.idNumberMasked,
-      creditCode: p.creditCode,
-      domicile: p.address,
-      phone: p.phone,
-      agents: p.agents.map((a) => ({ name: a.name, authority: a.authority })),
-    })),
+    parties: parties.map((p) => {
+      const snap = printed.get(p.id);
+      const idNumberEnc = snap?.idNumberEnc ?? p.idNumberEnc;
+      return {
+        partyId: p.id,
+        role: p.role,
+        kind: p.kind,
+        name: snap?.name ?? p.name,
+        idNumberMasked: p.idNumberMasked,
+        idNumber: idNumberEnc ? decrypt(opts.dataKey, idNumberEnc) : null,
+        creditCode: snap?.creditCode ?? p.creditCode,
+        domicile: snap?.domicile || p.address,
+        phone: snap?.phone || p.phone,
+        agents: p.agents.map((a) => ({ name: a.name, authority: a.authority, special: a.special === true, phone: a.phone })),
+        appliedByAgent: opts.appliedByAgent?.get(p.id) ?? null,
+      };
+    }),
     organization: org
       ? { id: org.id, name: org.name, kind: org.kind, creditCode: org.creditCode, regionCode: org.regionCode, address: org.address }
       : null,

@@ -8,17 +8,19 @@ import { localDate } from '../clock/calendar';
 import { computeDeadline } from '../clock/deadline';
 import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
-import { normalizeCaseNumber, validateRulingNumber } from '../courts/court-code';
+import { chinaYear, normalizeCaseNumber, validateRulingNumber } from '../courts/court-code';
 import { uniqueViolation } from '../db-errors';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validate';
-import { REJECTION_GROUNDS, caseOfApplication, loadApplicationForCourt, notifyParties, updateApplication, type ApplicationRow } from './application-access';
+import { NOT_ACCEPTED_GROUNDS, REJECTION_GROUNDS, caseOfApplication, loadApplicationForCourt, notifyParties, updateApplication, type ApplicationRow } from './application-access';
 
 const inputSchema = z.object({
   applicationId: z.string().uuid(),
   outcome: z.enum(['CONFIRMED', 'REJECTED']),
   rulingNumber: z.string().trim().min(1).max(60),
   rejectionGround: z.enum(REJECTION_GROUNDS).nullish(),
+  /** INT 355 ground found after acceptance: the court then rules 驳回 on it. */
+  notAcceptedGround: z.enum(NOT_ACCEPTED_GROUNDS).nullish(),
   rulingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullish(),
   note: z.string().trim().max(5000).nullish(),
   /** When the ruling was served on the parties; default now (served through the platform with the ruling). */
@@ -32,7 +34,8 @@ export const THIRD_PARTY_OBJECTION_MONTHS = 6;
 
 /**
  * The court's civil ruling (民事裁定书, CPL 185, 206): CONFIRMED makes the agreement enforceable;
- * REJECTED names a ground of INT 358 (or sham mediation, OMR 23), after which the parties may
+ * REJECTED names a ground of INT 358 (or sham mediation, OMR 23), or an INT 355 ground the court
+ * found after accepting; the ruling number carries the year of acceptance. The parties may then
  * mediate again or sue. The ruling number must carry this court's own code and 民特.
  */
 export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.input<typeof inputSchema>): Promise<ApplicationRow> {
@@ -43,11 +46,16 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
   const [court] = await deps.db.select().from(organizations).where(eq(organizations.id, client.organizationId));
   if (!court?.courtCode) throw new NotFoundError('Court');
   const now = deps.clock.now();
-  const problem = validateRulingNumber(data.rulingNumber, { courtCode: court.courtCode, typeCode: '民特', now });
+  // The ruling number carries the year the court accepted the application.
+  const acceptedYear = current.acceptedAt ? chinaYear(current.acceptedAt) : undefined;
+  const problem = validateRulingNumber(data.rulingNumber, { courtCode: court.courtCode, typeCode: '民特', now, ...(acceptedYear ? { year: acceptedYear } : {}) });
   if (problem) throw ValidationError.field('rulingNumber', problem);
   const rulingNumber = normalizeCaseNumber(data.rulingNumber)!;
-  if (data.outcome === 'REJECTED' && !data.rejectionGround) throw ValidationError.field('rejectionGround', 'is required when the application is rejected (INT 358)');
+  if (data.outcome === 'REJECTED' && !data.rejectionGround && !data.notAcceptedGround) {
+    throw ValidationError.field('rejectionGround', 'is required when the application is rejected: a ground of INT 358, or notAcceptedGround for an INT 355 ground found after acceptance');
+  }
   if (data.outcome === 'CONFIRMED' && data.rejectionGround) throw ValidationError.field('rejectionGround', 'applies only to a rejection');
+  if (data.outcome === 'CONFIRMED' && data.notAcceptedGround) throw ValidationError.field('notAcceptedGround', 'applies only to a rejection');
   const today = localDate(now);
   const rulingDate = data.rulingDate ?? today;
   if (rulingDate > today) throw ValidationError.field('rulingDate', 'cannot be in the future');
@@ -68,6 +76,7 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
         rulingNumber,
         rulingDate,
         rejectionGround: data.rejectionGround ?? null,
+        notAcceptedGround: data.notAcceptedGround ?? null,
         decisionNote: data.note ?? null,
         decidedAt: now,
         servedAt,
@@ -76,7 +85,7 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
       });
       await applyTransition(tx, deps.clock, actor, c, data.outcome === 'CONFIRMED' ? 'CONFIRM' : 'REJECT_CONFIRMATION', { dueAt: null, dueRule: null }, {
         type: data.outcome === 'CONFIRMED' ? 'confirmation.confirmed' : 'confirmation.rejected',
-        data: { applicationId: current.id, rulingNumber, rulingDate, rejectionGround: data.rejectionGround ?? null, note: data.note ?? null, decidedLate: overdue, beyondStatutoryCap: beyondCap, servedAt: servedAt.toISOString(), objectionDueAt: objection.dueAt.toISOString(), thirdPartyObjectionDueAt: thirdParty.dueAt.toISOString() },
+        data: { applicationId: current.id, rulingNumber, rulingDate, rejectionGround: data.rejectionGround ?? null, notAcceptedGround: data.notAcceptedGround ?? null, note: data.note ?? null, decidedLate: overdue, beyondStatutoryCap: beyondCap, servedAt: servedAt.toISOString(), objectionDueAt: objection.dueAt.toISOString(), thirdPartyObjectionDueAt: thirdParty.dueAt.toISOString() },
       });
       await closeDeadlines(tx, deps.clock, { caseId: c.id, kinds: ['APPLICATION_DECISION', 'APPLICATION_STATUTORY_CAP'] });
       await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_PARTIES', targetId: current.id, computed: objection, source: 'INT 372' });

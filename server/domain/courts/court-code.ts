@@ -73,12 +73,12 @@ export function parseCaseNumber(s: string): CaseNumber | null {
   return { year: raw.year, courtCode: raw.courtCode, typeCode: raw.typeCode, serial: Number(raw.serialText) };
 }
 
-/** Canonical form of a case number, always with ASCII parentheses. */
+/** Canonical form of a case number, with full-width parentheses as court documents print it: （2026）云0102民特123号. */
 export function formatCaseNumber(n: CaseNumber): string {
-  return `(${n.year})${n.courtCode}${n.typeCode}${n.serial}号`;
+  return `（${n.year}）${n.courtCode}${n.typeCode}${n.serial}号`;
 }
 
-/** Re-writes a case number in canonical form (ASCII parentheses); null when it does not parse. */
+/** Re-writes a case number in canonical form (full-width parentheses); null when it does not parse. */
 export function normalizeCaseNumber(s: string): string | null {
   const n = parseCaseNumber(s);
   return n ? formatCaseNumber(n) : null;
@@ -98,13 +98,18 @@ export function chinaYear(now: Date): number {
  */
 export function validateRulingNumber(
   s: string,
-  opts: { courtCode: string; typeCode: '民特' | '民初' | (string & {}); now: Date },
+  opts: { courtCode: string; typeCode: '民特' | '民初' | (string & {}); now: Date; /** The one year the number must carry (a ruling: the year the court accepted the application). */ year?: number },
 ): string | null {
   const raw = matchCaseNumber(s);
-  if (!raw) return `文书编号格式不正确，应形如 (${chinaYear(opts.now)})${opts.courtCode}${opts.typeCode}1号`;
-  const year = chinaYear(opts.now);
-  if (raw.year !== year && raw.year !== year - 1) {
-    return `文书编号年份 ${raw.year} 不正确，应为 ${year} 或 ${year - 1}`;
+  const shown = opts.year ?? chinaYear(opts.now);
+  if (!raw) return `文书编号格式不正确，应形如 （${shown}）${opts.courtCode}${opts.typeCode}1号`;
+  if (opts.year !== undefined) {
+    if (raw.year !== opts.year) return `文书编号年份 ${raw.year} 不正确，应为受理年份 ${opts.year}`;
+  } else {
+    const year = chinaYear(opts.now);
+    if (raw.year !== year && raw.year !== year - 1) {
+      return `文书编号年份 ${raw.year} 不正确，应为 ${year} 或 ${year - 1}`;
+    }
   }
   if (raw.courtCode !== opts.courtCode) {
     return `文书编号法院代字 ${raw.courtCode} 与本院代字 ${opts.courtCode} 不符`;

@@ -6,6 +6,7 @@ import { applyTransition } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
 import { computeDeadline } from '../clock/deadline';
 import { recordDeadline } from '../clock/deadline-records';
+import { confirmedFacts, GROUND_TEXT, type TerminationGround } from '../sessions/terminate-mediation';
 import type { Actor, Deps } from '../context';
 import { enqueueCourtWebhook, globalIdOf, grantCourtAccess } from '../confirmation/court-webhooks';
 import { uniqueViolation } from '../db-errors';
@@ -21,13 +22,28 @@ export const FILING_DECISION_DAYS = 7;
 
 const TRANSFERABLE = ['FAILED', 'REFUSED', 'CONFIRMATION_REJECTED'];
 
-/** The report the court receives: the termination's failure report, or one built from the refusal or rejection. */
-async function failureReportOf(db: Executor, c: CaseRow, parties: PartyRow[]): Promise<FailureReport> {
+/**
+ * The report the court receives (OMR 18, 21; SIM 2): the formal parts of the failure — its ground,
+ * the dates and the parties — and the facts every party confirmed as undisputed, read afresh now.
+ * Nothing written during mediation goes with it: not the mediator's note or notesForCourt, not a
+ * party's refusal reason, not the court's own decision note, not minutes or messages.
+ */
+export async function courtReportOf(db: Executor, c: CaseRow, parties: PartyRow[]): Promise<FailureReport> {
+  const formal = {
+    parties: parties.map((p) => ({ role: p.role, kind: p.kind, name: p.name })),
+    undisputedFacts: await confirmedFacts(db, c.id),
+    notesForCourt: null,
+    routes: ['诉讼'],
+  };
+  const dates = (endedAt: Date | null) => ({ filedAt: c.createdAt.toISOString(), mediationStartedAt: c.acceptedAt?.toISOString() ?? null, endedAt: endedAt?.toISOString() ?? null });
   const [termination] = await db.select().from(caseTerminations).where(eq(caseTerminations.caseId, c.id));
-  if (termination) return termination.failureReport;
+  if (c.status === 'FAILED' && termination) {
+    const ground = termination.ground as TerminationGround;
+    return { ...formal, why: `调解不成：${GROUND_TEXT[ground] ?? '其他原因'}`, ground, dates: dates(termination.terminatedAt) };
+  }
   if (c.status === 'REFUSED') {
-    const refusals = parties.filter((p) => p.consent === 'REFUSED').map((p) => `${p.name}：${p.consentReason ?? '未说明理由'}`);
-    return { why: `被申请人不同意调解（PML 3, 17）。${refusals.join('；')}`, undisputedFacts: [], notesForCourt: null, routes: ['诉讼'] };
+    const refusedAt = parties.map((p) => (p.consent === 'REFUSED' ? p.consentAt : null)).find((d) => d) ?? null;
+    return { ...formal, why: '被申请人不同意调解（人民调解法第三条、第十七条）', ground: 'REFUSED', dates: dates(refusedAt) };
   }
   const [rejected] = await db
     .select()
@@ -36,10 +52,10 @@ async function failureReportOf(db: Executor, c: CaseRow, parties: PartyRow[]): P
     .orderBy(desc(confirmationApplications.decidedAt))
     .limit(1);
   return {
-    why: rejected ? `调解协议经司法确认被驳回（${rejected.rulingNumber}，理由：${rejected.rejectionGround}）` : '调解协议经司法确认被驳回',
-    undisputedFacts: [],
-    notesForCourt: rejected?.decisionNote ?? null,
-    routes: ['诉讼'],
+    ...formal,
+    why: rejected ? `调解协议经司法确认被驳回（${rejected.rulingNumber}）` : '调解协议经司法确认被驳回',
+    ground: 'CONFIRMATION_REJECTED',
+    dates: dates(rejected?.decidedAt ?? null),
   };
 }
 
@@ -62,7 +78,7 @@ export async function transferToLitigation(
   if (!TRANSFERABLE.includes(c.status)) throw new InvalidTransitionError(c.status, 'TRANSFER_TO_LITIGATION');
   const [court] = await deps.db.select().from(organizations).where(eq(organizations.id, data.courtId));
   if (!court || court.kind !== 'COURT' || !court.active) throw ValidationError.field('courtId', 'is not a court');
-  const report = await failureReportOf(deps.db, c, parties);
+  const report = await courtReportOf(deps.db, c, parties);
   const now = deps.clock.now();
   const filing = computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: FILING_DECISION_DAYS, startAt: now });
   const filingDueAt = filing.dueAt;
@@ -99,6 +115,8 @@ export async function transferToLitigation(
           caseNumber: c.number,
           courtId: globalIdOf('Organization', court.id),
           fromStatus: c.status,
+          // The same formal report the court reads through the API: nothing else from the mediation.
+          failureReport: report,
           undisputedFacts: report.undisputedFacts,
           filingDueAt: filingDueAt.toISOString(),
           createdAt: now.toISOString(),

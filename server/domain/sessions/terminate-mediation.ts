@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { caseParties, caseTerminations, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
-import type { Tx } from '../../db';
+import type { Executor, Tx } from '../../db';
 import { applyTransition } from '../cases/apply-transition';
 import type { CaseRow } from '../cases/case-access';
 import { escalate } from '../cases/escalate';
@@ -24,7 +24,7 @@ export const TERMINATION_GROUNDS = [
 ] as const;
 export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
 
-const GROUND_TEXT: Record<TerminationGround, string> = {
+export const GROUND_TEXT: Record<TerminationGround, string> = {
   PRIVATE_SETTLEMENT: '当事人自行和解',
   WITHDRAWN: '当事人撤回调解申请',
   PARTY_UNREACHABLE: '无法联系当事人',
@@ -48,7 +48,7 @@ export function routesFor(current: CaseRow): string[] {
 }
 
 /** Facts every party confirmed (OMR 22): the only admissions that may go to a court (OMR 18). */
-export async function confirmedFacts(tx: Tx, caseId: string): Promise<string[]> {
+export async function confirmedFacts(tx: Executor, caseId: string): Promise<string[]> {
   const facts = await tx.select().from(undisputedFacts).where(eq(undisputedFacts.caseId, caseId)).orderBy(undisputedFacts.createdAt);
   if (facts.length === 0) return [];
   const parties = await tx.select({ id: caseParties.id }).from(caseParties).where(eq(caseParties.caseId, caseId));

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCEPT_APP, RULE, caseNumberFor, courtClient, createConfirmationWorld, failedCase, holdSession, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
+import { caseInMediation } from '../support/case-world';
+import { createTestContext, type TestContext } from '../support/harness';
+import { createMediatorAccount, createOrg, loginAs, registerParty } from '../support/factories';
+import { outbox } from '../../schema';
+import { eq } from 'drizzle-orm';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+
+let ctx: TestContext;
+let w: ConfirmationWorld;
+let court: CourtClient;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  w = await createConfirmationWorld(ctx);
+  court = await courtClient(ctx, w.admin.token, w.court, 'http://127.0.0.1:9/unused');
+});
+afterAll(async () => ctx?.close());
+
+const COURTS = /* GraphQL */ `
+  query ($id: ID!) { eligibleCourts(agreementId: $id) { court { id name } reasons }
+    node(id: $id) { ... on Agreement { ineligibleCourts { court { id } reasons } jurisdictionRule } } }
+`;
+
+async function setAmount(caseId: string, amount: string) {
+  await ctx.deps.db.execute(`update cases set amount = '${amount}' where id = '${decodeGlobalID(caseId).id}'`);
+}
+
+describe('jurisdiction (CPL 205, INT 352, 法发〔2021〕27号)', () => {
+  it('a small dispute goes to the basic court of the organisation’s place, not to the intermediate court', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const { agreementId } = await settledCase(ctx, w);
+    const res = await ctx.gql(COURTS, { id: agreementId }, w.applicant.token);
+    const eligible = res.data.eligibleCourts;
+    expect(eligible.map((e: { court: { id: string } }) => e.court.id)).toContain(w.court.globalId);
+    expect(eligible.find((e: { court: { id: string } }) => e.court.id === w.court.globalId).reasons.join()).toContain('调解组织');
+    const inter = res.data.node.ineligibleCourts.find((e: { court: { id: string } }) => e.court.id === w.otherCourt.globalId);
+    expect(inter.reasons.join()).toContain('未达到');
+    expect(res.data.node.jurisdictionRule).toContain('法发〔2021〕27号');
+  });
+
+  it('6亿 with every party in the province: only the supervising intermediate court; the basic court cannot accept', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const { caseId, agreementId } = await settledCase(ctx, w);
+    await setAmount(caseId, '600000000.00');
+    const res = await ctx.gql(COURTS, { id: agreementId }, w.applicant.token);
+    expect(res.data.eligibleCourts.map((e: { court: { id: string } }) => e.court.id)).toEqual([w.otherCourt.globalId]);
+    expect(res.data.eligibleCourts[0].reasons.join()).toContain('5亿元');
+    const basic = res.data.node.ineligibleCourts.find((e: { court: { id: string } }) => e.court.id === w.court.globalId);
+    expect(basic.reasons.join()).toContain('基层人民法院不得受理');
+  });
+
+  it('1.5亿 with a party domiciled outside the province: the intermediate court; 1.5亿 inside the province stays basic', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const { caseId, agreementId } = await settledCase(ctx, w);
+    await setAmount(caseId, '150000000.00');
+    const inside = await ctx.gql(COURTS, { id: agreementId }, w.applicant.token);
+    expect(inside.data.eligibleCourts.map((e: { court: { id: string } }) => e.court.id)).toContain(w.court.globalId);
+    // The respondent is domiciled in Sichuan.
+    await ctx.deps.db.execute(`update case_parties set address = '四川省成都市武侯区浆洗街1号', domicile_region_code = '510107' where case_id = '${decodeGlobalID(caseId).id}' and role = 'RESPONDENT'`);
+    const outside = await ctx.gql(COURTS, { id: agreementId }, w.applicant.token);
+    const ids = outside.data.eligibleCourts.map((e: { court: { id: string } }) => e.court.id);
+    expect(ids).toContain(w.otherCourt.globalId);
+    expect(ids).not.toContain(w.court.globalId);
+    expect(outside.data.eligibleCourts.find((e: { court: { id: string } }) => e.court.id === w.otherCourt.globalId).reasons.join()).toContain('1亿元');
+  });
+});
+
+describe('what the court receives', () => {
+  it('materials carry each party’s full identity; the ruling number uses full-width parentheses and the year of acceptance; 驳回 may rest on an INT 355 ground', async () => {
+    ctx.clock.set('2026-11-24T02:00:00Z');
+    // Sessions made at the world's creation have expired by now: log everyone in again.
+    for (const who of [w.applicant, w.respondent, ...w.villageMediators]) who.token = (await loginAs(ctx, who.phone)).token;
+    const { agreementId } = await settledCase(ctx, w, { withSession: true });
+    const app = await jointlyApply(ctx, w, agreementId, w.court);
+    const accepted = await ctx.gql(ACCEPT_APP, { input: { applicationId: app.id } }, court.secret);
+    expect(accepted.data.acceptConfirmationApplication.application.status).toBe('ACCEPTED');
+    const m = await ctx.gql(`query($id: ID!) { node(id: $id) { ... on ConfirmationApplication { materials { parties { name idNumber domicile phone agents } } } } }`, { id: app.id }, court.secret);
+    const parties = m.data.node.materials.parties;
+    expect(parties).toHaveLength(2);
+    expect(parties[0]).toMatchObject({ idNumber: w.applicant.idNumber, domicile: '云南省大理白族自治州宾川县金牛镇圭山村' });
+    expect(parties[1]).toMatchObject({ idNumber: w.respondent.idNumber });
+    expect(parties[1].domicile).toBeTruthy();
+    // The number carries the year the court accepted (2026); the previous year is no longer taken.
+    const wrongYear = await ctx.gql(RULE, { input: { applicationId: app.id, outcome: 'REJECTED', notAcceptedGround: 'OWNERSHIP_OF_REAL_RIGHT_OR_IP', rulingNumber: `（2025）${court.court.courtCode}民特9号` } }, court.secret);
+    expect(wrongYear.data.ruleOnConfirmation.fields[0].field).toBe('rulingNumber');
+    const ruling = `(2026)${court.court.courtCode}民特${Date.now() % 100000 + 1}号`;
+    const ruled = await ctx.gql(RULE, { input: { applicationId: app.id, outcome: 'REJECTED', notAcceptedGround: 'OWNERSHIP_OF_REAL_RIGHT_OR_IP', rulingNumber: ruling } }, court.secret);
+    const a = ruled.data.ruleOnConfirmation.application;
+    expect(a.status).toBe('REJECTED');
+    expect(a.rulingNumber).toBe(ruling.replace('(2026)', '（2026）'));
+    expect(a.notAcceptedGround).toBe('OWNERSHIP_OF_REAL_RIGHT_OR_IP');
+  });
+
+  it('a litigation transfer carries no concession, no note and no one-sided fact', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const { case: c, mediator } = await caseInMediation(ctx, w);
+    await holdSession(ctx, w, c.id, mediator.token);
+    const one = await ctx.gql(`mutation($input: AddUndisputedFactInput!) { addUndisputedFact(input: $input) { ... on AddUndisputedFactSuccess { fact { id } } } }`, { input: { caseId: c.id, text: '被申请人曾同意赔偿5000元。' } }, mediator.token);
+    await ctx.gql(`mutation($input: ConfirmUndisputedFactInput!) { confirmUndisputedFact(input: $input) { __typename } }`, { input: { factId: one.data.addUndisputedFact.fact.id } }, w.applicant.token);
+    await ctx.gql(`mutation($input: TerminateMediationInput!) { terminateMediation(input: $input) { __typename } }`, { input: { caseId: c.id, ground: 'POSITIONS_TOO_FAR_APART', note: '被申请人曾表示同意赔偿5000元', notesForCourt: '被申请人曾…同意赔偿5000元' } }, mediator.token);
+    const res = await ctx.gql(`mutation($input: TransferToLitigationInput!) { transferToLitigation(input: $input) { ... on TransferToLitigationSuccess { transfer { id undisputedFacts failureReport { why undisputedFacts notesForCourt } } } ... on Error { code message } } }`, { input: { caseId: c.id, courtId: w.court.globalId } }, w.applicant.token);
+    const t = res.data.transferToLitigation.transfer;
+    expect(t.undisputedFacts).toEqual(['被申请人房屋屋檐滴水落入申请人院内。']);
+    expect(t.failureReport.notesForCourt).toBeNull();
+    expect(JSON.stringify(t)).not.toContain('5000');
+    const [hook] = await ctx.deps.db.select().from(outbox).where(eq(outbox.caseId, decodeGlobalID(c.id).id)).then((rows) => rows.filter((r) => r.topic === 'litigation_transfer.created'));
+    expect(JSON.stringify(hook!.payload)).not.toContain('5000');
+    const events = await ctx.gql(`query($id: ID!) { case(id: $id) { events { type data } } }`, { id: c.id }, court.secret);
+    expect(JSON.stringify(events.data.case.events)).not.toContain('5000');
+  });
+
+  it('numbers: agreement numbers with full-width parentheses', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const { agreementId } = await settledCase(ctx, w);
+    const a = await ctx.gql(`query($id: ID!) { node(id: $id) { ... on Agreement { number } } }`, { id: agreementId }, w.applicant.token);
+    expect(a.data.node.number).toMatch(/^（2026）.+调协字第\d+号$/);
+    expect(caseNumberFor(ctx, court.court.courtCode, '民初')).toBeTruthy();
+    void failedCase;
+  });
+});
+
+describe('委派: court-delegated mediation', () => {
+  it('a court delegates a case sent to it to a court-invited organisation; the delegating court alone may confirm', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    for (const who of [w.applicant, w.respondent, ...w.villageMediators]) who.token = (await loginAs(ctx, who.phone)).token;
+    const invited = await createOrg(ctx, w.admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: w.county.code, categories: ['NEIGHBOR'], name: `特邀调解组织${Date.now() % 100000}` });
+    await ctx.deps.db.execute(`update organizations set inviting_court_id = '${w.court.id}' where id = '${invited.id}'`);
+    const invitedMediator = await createMediatorAccount(ctx, w.admin.token, invited, { categories: ['NEIGHBOR'] });
+    const { caseId } = await failedCase(ctx, w);
+    await ctx.gql(`mutation($input: TransferToLitigationInput!) { transferToLitigation(input: $input) { __typename } }`, { input: { caseId, courtId: w.court.globalId } }, w.applicant.token);
+    const DELEGATE = `mutation($input: DelegateMediationInput!) { delegateMediation(input: $input) { __typename ... on DelegateMediationSuccess { case { id status channel delegatingCourt { id } organization { id } } } ... on Error { code message } ... on ValidationError { fields { field } } } }`;
+    // Not on this court's roster: refused, naming the field.
+    const wrongOrg = await ctx.gql(DELEGATE, { input: { caseId, organizationId: w.villageOrg.globalId } }, court.secret);
+    expect(wrongOrg.data.delegateMediation.fields[0].field).toBe('organizationId');
+    // A party cannot delegate.
+    expect((await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId } }, w.applicant.token)).data.delegateMediation.code).toBe('FORBIDDEN');
+    const res = await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId, mediatorId: invitedMediator.mediatorGlobalId } }, court.secret);
+    const c = res.data.delegateMediation.case;
+    expect(c).toMatchObject({ status: 'ASSIGNING', channel: 'JUDICIAL', delegatingCourt: { id: w.court.globalId }, organization: { id: invited.globalId } });
+    const again = await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId } }, court.secret);
+    expect(again.data.delegateMediation.code).toBe('INVALID_TRANSITION');
+    // The invited mediator accepts, the parties settle; only the delegating court is eligible.
+    const accepted = await ctx.gql(`mutation($input: AcceptAssignmentInput!) { acceptAssignment(input: $input) { __typename ... on Error { message } } }`, { input: { caseId } }, invitedMediator.token);
+    expect(accepted.data.acceptAssignment.__typename).toBe('AcceptAssignmentSuccess');
+    const drafted = await ctx.gql(`mutation($input: DraftAgreementInput!) { draftAgreement(input: $input) { __typename ... on DraftAgreementSuccess { agreement { id } } ... on Error { message } } }`,
+      { input: { caseId, facts: '被申请人屋檐滴水落入申请人院内。', issues: '排水改建。', terms: [{ text: '被申请人于2026年12月20日前改建排水设施。' }], performanceMethod: '自行改建', performanceDeadline: '2026-12-20' } }, invitedMediator.token);
+    const agreementId = drafted.data.draftAgreement.agreement.id;
+    const courts = await ctx.gql(COURTS, { id: agreementId }, w.applicant.token);
+    expect(courts.data.eligibleCourts.map((e: { court: { id: string } }) => e.court.id)).toEqual([w.court.globalId]);
+    expect(courts.data.eligibleCourts[0].reasons.join()).toContain('委派');
+    expect(courts.data.node.ineligibleCourts.find((e: { court: { id: string } }) => e.court.id === w.otherCourt.globalId).reasons.join()).toContain('委派');
+  });
+});
+
+describe('profile and drafting', () => {
+  it('updateProfile writes ethnicity and occupation; consent to electronic service is recorded with its time; bad input names the field', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z');
+    const who = await registerParty(ctx, { name: '普米' });
+    const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { __typename ... on UpdateProfileSuccess { user { ethnicity occupation serviceAddress electronicServiceConsentAt } } ... on ValidationError { fields { field } } } }`;
+    const bad = await ctx.gql(UPDATE, { input: { ethnicity: '火星族' } }, who.token);
+    expect(bad.data.updateProfile.fields[0].field).toBe('ethnicity');
+    const noConsent = await ctx.gql(UPDATE, { input: { serviceAddress: 'a@example.cn' } }, who.token);
+    expect(noConsent.data.updateProfile.fields[0].field).toBe('consentsToElectronicService');
+    const ok = await ctx.gql(UPDATE, { input: { ethnicity: '彝', occupation: '教师', serviceAddress: 'a@example.cn', consentsToElectronicService: true } }, who.token);
+    expect(ok.data.updateProfile.user).toEqual({ ethnicity: '彝族', occupation: '教师', serviceAddress: 'a@example.cn', electronicServiceConsentAt: '2026-11-23T02:00:00.000Z' });
+    expect((await ctx.gql(UPDATE, { input: { occupation: '教师' } })).data.updateProfile.__typename).toBe('ForbiddenError');
+  });
+});
