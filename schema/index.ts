@@ -7,3 +7,4 @@ export * from './agreements';
 export * from './sessions';
 export * from './evidence';
 export * from './confirmation';
+export * from './statistics';

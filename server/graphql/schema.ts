@@ -10,6 +10,7 @@ import './evidence';
 import './confirmation';
 import './litigation';
 import './webhook-delivery';
+import './statistics';
 
 /** The executable schema; importing this module registers every type file. */
 export const schema = builder.toSchema();
