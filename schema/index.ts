@@ -7,4 +7,7 @@ export * from './agreements';
 export * from './sessions';
 export * from './evidence';
 export * from './confirmation';
+export * from './screening';
+export * from './follow-ups';
+export * from './supervision';
 export * from './statistics';

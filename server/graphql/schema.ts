@@ -10,6 +10,11 @@ import './evidence';
 import './confirmation';
 import './litigation';
 import './webhook-delivery';
+import './lead';
+import './screening-report';
+import './follow-up';
+import './rating';
+import './supervision-order';
 import './statistics';
 
 /** The executable schema; importing this module registers every type file. */

@@ -19,6 +19,7 @@ import { recordStoredFile } from '../files/record-stored-file';
 import { loadVisibleAgreement, signaturesOf, type SignatureRow } from './agreement-access';
 import { chinaTime, contentOf, toDocument, type AgreementRow } from './agreement-content';
 import { signingKeyFor } from './signing-certificate';
+import { scheduleFollowUps } from '../follow-up/schedule-follow-ups';
 
 export interface SignAgreementInput {
   agreementId: string;
@@ -198,6 +199,8 @@ async function attemptSignature(
         supersedes: superseded.map((s) => s.id),
       },
     });
+    // 回访: follow-ups of performance are scheduled in the same transaction as the effect.
+    await scheduleFollowUps(tx, deps, theCase!, effective!, now);
     await enqueue(
       tx,
       deps.clock,

@@ -5,7 +5,7 @@ import type { Executor } from '../../db';
 import type { Actor, Clock } from '../context';
 
 export interface EventInput {
-  subjectType: 'case' | 'organization' | 'user' | 'api_client' | 'agreement' | 'application' | 'transfer';
+  subjectType: 'case' | 'organization' | 'user' | 'api_client' | 'agreement' | 'application' | 'transfer' | 'lead';
   subjectId: string;
   type: string;
   beforeStatus?: string | null;

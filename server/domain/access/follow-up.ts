@@ -1,0 +1,88 @@
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { cases, followUps, mediationRatings, mediators, organizations, users } from '../../../schema';
+import type { Executor } from '../../db';
+import { visibleCases } from '../cases/case-access';
+import type { UserViewer, Viewer } from '../context';
+import { NotFoundError } from '../errors';
+import type { RegionScope } from './region-scope';
+
+export type FollowUpRow = typeof followUps.$inferSelect;
+export type RatingRow = typeof mediationRatings.$inferSelect;
+
+/**
+ * Who sees a follow-up: whoever may see its case (parties, mediator, organisation, platform admins),
+ * its assignee, and grid workers of the case's village (they may be sent to do it).
+ */
+export function visibleFollowUps(viewer: Viewer | null, scope: RegionScope): SQL {
+  if (viewer?.kind !== 'user') return sql`false`;
+  const conditions: SQL[] = [
+    sql`exists (select 1 from ${cases} where ${cases.id} = ${followUps.caseId} and ${visibleCases(viewer)})`,
+    eq(followUps.assigneeUserId, viewer.userId),
+  ];
+  if (viewer.role === 'GRID_WORKER' && scope) {
+    conditions.push(sql`exists (select 1 from ${cases} where ${cases.id} = ${followUps.caseId} and ${cases.regionCode} like ${`${scope}%`})`);
+  }
+  return or(...conditions)!;
+}
+
+/**
+ * Who records a follow-up of a case: its mediator, a grid worker of its village, the assignee,
+ * an admin of the case's organisation, or a platform admin.
+ */
+export function mayRecordFollowUp(
+  viewer: UserViewer,
+  scope: RegionScope,
+  c: { regionCode: string; organizationId: string | null; mediatorUserId: string | null },
+  assigneeUserIds: (string | null)[],
+): boolean {
+  if (viewer.role === 'PLATFORM_ADMIN') return true;
+  if (c.mediatorUserId === viewer.userId) return true;
+  if (assigneeUserIds.includes(viewer.userId)) return true;
+  if (viewer.role === 'GRID_WORKER' && scope !== null && scope.length >= 9 && c.regionCode.startsWith(scope)) return true;
+  if (viewer.role === 'ORG_ADMIN' && viewer.organizationId && viewer.organizationId === c.organizationId) return true;
+  return false;
+}
+
+/** Loads a case for follow-up work with its mediator's user; NotFoundError when the viewer may not do it. */
+export async function loadCaseForFollowUp(db: Executor, viewer: UserViewer, scope: RegionScope, caseId: string) {
+  const [row] = await db
+    .select({ c: cases, mediatorUserId: mediators.userId })
+    .from(cases)
+    .leftJoin(mediators, eq(mediators.id, cases.mediatorId))
+    .where(eq(cases.id, caseId))
+    .limit(1);
+  if (!row) throw new NotFoundError('Case');
+  const assignees = (await db.select({ u: followUps.assigneeUserId }).from(followUps).where(eq(followUps.caseId, caseId))).map((r) => r.u);
+  if (!mayRecordFollowUp(viewer, scope, { regionCode: row.c.regionCode, organizationId: row.c.organizationId, mediatorUserId: row.mediatorUserId }, assignees)) {
+    throw new NotFoundError('Case');
+  }
+  return { theCase: row.c, mediatorUserId: row.mediatorUserId };
+}
+
+/**
+ * Ratings are never shown to the other party: a party sees only the ratings of its own party rows;
+ * the case's mediator, organisation admins and platform admins see all of the case's ratings.
+ */
+export function visibleRatings(viewer: Viewer | null): SQL {
+  if (viewer?.kind !== 'user') return sql`false`;
+  if (viewer.role === 'PLATFORM_ADMIN') return sql`true`;
+  const own = sql`exists (select 1 from case_parties p where p.id = ${mediationRatings.partyId} and (p.user_id = ${viewer.userId} or p.phone = ${viewer.phone}))`;
+  const staff: SQL[] = [];
+  if (viewer.role === 'MEDIATOR') {
+    staff.push(sql`${mediationRatings.mediatorId} = (select ${mediators.id} from ${mediators} where ${mediators.userId} = ${viewer.userId})`);
+  }
+  if (viewer.role === 'ORG_ADMIN' && viewer.organizationId) staff.push(eq(mediationRatings.organizationId, viewer.organizationId));
+  return or(own, ...staff)!;
+}
+
+/** A grid worker of the village of `regionCode`, for follow-ups of cases without a mediator. */
+export async function gridWorkerOf(db: Executor, regionCode: string): Promise<string | null> {
+  const [u] = await db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(and(eq(users.role, 'GRID_WORKER'), sql`${regionCode} like ${organizations.regionCode} || '%'`, sql`length(${organizations.regionCode}) >= 9`))
+    .orderBy(sql`length(${organizations.regionCode}) desc`, users.id)
+    .limit(1);
+  return u?.id ?? null;
+}

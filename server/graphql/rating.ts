@@ -1,0 +1,50 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { mediationRatings } from '../../schema';
+import { visibleRatings, type RatingRow } from '../domain/access/follow-up';
+import type { CaseRow } from '../domain/cases/case-access';
+import { rateMediation } from '../domain/follow-up/rate-mediation';
+import { RATING_SOURCES } from '../domain/follow-up/types';
+import { builder } from './builder';
+import { CaseRef } from './case';
+import { localId } from './ids';
+
+const RatingSourceEnum = builder.enumType('RatingSource', { values: RATING_SOURCES });
+
+export const RatingRef = builder.objectRef<RatingRow>('MediationRating').implement({
+  description: 'A party’s satisfaction with the mediation (1–5). Never shown to the other party.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    partyId: t.exposeID('partyId'),
+    source: t.field({ type: RatingSourceEnum, resolve: (r) => r.source }),
+    score: t.exposeInt('score'),
+    comment: t.exposeString('comment', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+  }),
+});
+
+builder.objectFields(CaseRef, (t) => ({
+  ratings: t.field({
+    type: [RatingRef],
+    description: 'A party sees only its own ratings; the mediator, its organisation and platform admins see all.',
+    resolve: (c: CaseRow, _a, ctx) =>
+      ctx.deps.db.select().from(mediationRatings).where(and(eq(mediationRatings.caseId, c.id), visibleRatings(ctx.viewer))).orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)),
+  }),
+}));
+
+const RateInput = builder.inputType('RateMediationInput', {
+  fields: (t) => ({ caseId: t.id({ required: true }), score: t.int({ required: true, description: '1 to 5.' }), comment: t.string() }),
+});
+
+builder.mutationFields((t) => ({
+  rateMediation: t.field({
+    type: builder.objectRef<{ rating: RatingRow }>('RateMediationSuccess').implement({
+      fields: (f) => ({ rating: f.field({ type: RatingRef, resolve: (p) => p.rating }) }),
+    }),
+    errors: { union: { name: 'RateMediationResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: RateInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({
+      rating: await rateMediation(ctx.deps, ctx.actor, { caseId: localId(String(input.caseId), 'Case', 'caseId'), score: input.score, comment: input.comment }),
+    }),
+  }),
+}));
