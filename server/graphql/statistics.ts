@@ -26,6 +26,10 @@ const KeyRef = builder.objectRef<StatisticsRow['key']>('StatisticsKey').implemen
   }),
 });
 
+const LeadOutcomeRef = builder.objectRef<{ status: string; count: number }>('StatisticsLeadOutcome').implement({
+  fields: (t) => ({ status: t.exposeString('status'), count: t.exposeInt('count') }),
+});
+
 const RowRef = builder.objectRef<StatisticsRow>('StatisticsRow').implement({
   description: 'Milestones whose instant falls in the period; overdueNow is the current state.',
   fields: (t) => ({
@@ -46,6 +50,15 @@ const RowRef = builder.objectRef<StatisticsRow>('StatisticsRow').implement({
     overdueNow: t.exposeInt('overdueNow'),
     confirmed: t.exposeInt('confirmed', { description: 'Agreements confirmed by a court.' }),
     confirmationRejected: t.exposeInt('confirmationRejected'),
+    followUpsDone: t.exposeInt('followUpsDone', { description: '回访 recorded in the period.' }),
+    termsChecked: t.exposeInt('termsChecked', { description: 'Agreement terms found due at those follow-ups.' }),
+    fullyPerformedRate: t.exposeFloat('fullyPerformedRate', { nullable: true }),
+    partlyPerformedRate: t.exposeFloat('partlyPerformedRate', { nullable: true }),
+    notPerformedRate: t.exposeFloat('notPerformedRate', { nullable: true }),
+    ratings: t.exposeInt('ratings'),
+    meanSatisfaction: t.exposeFloat('meanSatisfaction', { nullable: true, description: 'Mean score (1–5) of the ratings given in the period.' }),
+    leads: t.exposeInt('leads', { description: 'Dispute leads found in the period (not split by level, channel or mediator).' }),
+    leadOutcomes: t.field({ type: [LeadOutcomeRef], resolve: (r) => r.leadOutcomes }),
   }),
 });
 

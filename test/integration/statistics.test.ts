@@ -5,6 +5,7 @@ import { createTestContext, type TestContext } from '../support/harness';
 import { createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } from '../support/case-world';
 import { courtOf, createOrg, userWithRole } from '../support/factories';
 import { ACCEPT_APP, RULE, caseNumberFor, courtClient, failedCase, jointlyApply, settledCase } from '../support/confirmation-world';
+import { LEAD_STATUSES } from '../../server/domain/screening/types';
 import { escalatedAndSettled, refusedCase, rowsOfCounty, withdrawnCase } from '../support/statistics-world';
 
 let ctx: TestContext;
@@ -26,6 +27,7 @@ const STATS = /* GraphQL */ `
     key { region { code } month level channel category organization { id } mediator { id } }
     filed refused withdrawn ended settled failed successRate settledAtVillage villageShare escalated escalatedShare
     medianDaysToSettle p90DaysToSettle overdueNow confirmed confirmationRejected
+    followUpsDone termsChecked fullyPerformedRate partlyPerformedRate notPerformedRate ratings meanSatisfaction leads leadOutcomes { status count }
   }
 `;
 
@@ -39,7 +41,7 @@ beforeAll(async () => {
   const client = await courtClient(ctx, w.admin.token, court);
   // September: two settled at village, one failed, one escalated and settled at the township.
   ctx.clock.set(at('2026-09-01T02:00:00Z'));
-  await settledCase(ctx, w);
+  const first = await settledCase(ctx, w);
   ctx.clock.set(at('2026-09-03T02:00:00Z'));
   const settledLater = await fileNeighborDispute(ctx, w, { category: 'FAMILY', title: '赡养纠纷' });
   ctx.clock.set(at('2026-09-08T02:00:00Z'));
@@ -57,6 +59,24 @@ beforeAll(async () => {
   ctx.clock.set(at('2026-10-20T02:00:00Z'));
   const { settleInMediation } = await import('../support/statistics-world');
   await settleInMediation(ctx, w, settledLater.id, proposed.token);
+  // October: the first settled case is followed up (one term partly performed), and both parties rate it.
+  ctx.clock.set(at('2026-10-12T02:00:00Z'));
+  const parties = (await ctx.gql(`query($id: ID!) { case(id: $id) { parties { id role } } }`, { id: first.caseId }, w.applicant.token)).data.case.parties;
+  const fu = await ctx.gql(
+    `mutation($input: RecordFollowUpInput!) { recordFollowUp(input: $input) { __typename ... on Error { code message } ... on ValidationError { fields { field message } } } }`,
+    { input: { caseId: first.caseId, method: 'VISIT', relapsed: false, terms: [{ termNo: 1, performance: 'PARTLY_PERFORMED', amountPerformed: '1000.00' }],
+      satisfaction: [{ partyId: parties[0].id, score: 4 }] } },
+    first.mediator.token,
+  );
+  expect(fu.data.recordFollowUp.__typename, JSON.stringify(fu.body)).toBe('RecordFollowUpSuccess');
+  const rated = await ctx.gql(`mutation($input: RateMediationInput!) { rateMediation(input: $input) { __typename ... on Error { code message } } }`,
+    { input: { caseId: first.caseId, score: 5 } }, w.respondent.token);
+  expect(rated.data.rateMediation.__typename, JSON.stringify(rated.body)).toBe('RateMediationSuccess');
+  for (const [category, foundOn] of [['LAND', '2026-10-12'], ['DEBT', '2026-10-03']]) {
+    const lead = await ctx.gql(`mutation($input: RecordDisputeLeadInput!) { recordDisputeLead(input: $input) { __typename ... on Error { code message } ... on ValidationError { fields { field message } } } }`,
+      { input: { regionCode: w.village.code, category, description: '两户因地界发生争执', people: [{ name: '张三' }, { name: '李四' }], source: 'VISIT', foundOn } }, w.villageMediators[0]!.token);
+    expect(lead.data.recordDisputeLead.__typename, JSON.stringify(lead.body)).toBe('RecordDisputeLeadSuccess');
+  }
   // November: one confirmed, one rejected by the court.
   for (const outcome of ['CONFIRMED', 'REJECTED'] as const) {
     ctx.clock.set(at('2026-11-02T02:00:00Z'));
@@ -88,15 +108,18 @@ function percentile(values: number[], p: number): number | null {
 }
 
 /** Counts every figure straight from the cases, their status events and assignments, in JavaScript. */
-async function directCount(countyCode: string, from: string, to: string, group: (c: Row, atMs: number) => string, keep: (c: Row) => boolean = () => true) {
-  const { caseRows, events, assignments } = await rowsOfCounty(ctx, countyCode);
+async function directCount(
+  countyCode: string, from: string, to: string, group: (c: Row, atMs: number) => string, keep: (c: Row) => boolean = () => true,
+  leadGroup: ((l: Row, atMs: number) => string) | null = null, keepLead: (l: Row) => boolean = () => true,
+) {
+  const { caseRows, events, assignments, followUps, termResults, ratings, leads } = await rowsOfCounty(ctx, countyCode);
   const start = Date.parse(`${from}T00:00:00+08:00`);
   const end = Date.parse(`${to}T00:00:00+08:00`) + DAY;
   const now = ctx.clock.now().getTime();
   const inPeriod = (ms: number | null | undefined): ms is number => ms !== null && ms !== undefined && ms >= start && ms < end;
-  const out = new Map<string, { filed: number; refused: number; withdrawn: number; ended: number; settled: number; failed: number; village: number; escalated: number; days: number[]; overdue: number; confirmed: number; rejected: number }>();
+  const out = new Map<string, { filed: number; refused: number; withdrawn: number; ended: number; settled: number; failed: number; village: number; escalated: number; days: number[]; overdue: number; confirmed: number; rejected: number; followUps: number; perf: Record<string, number>; scores: number[]; leads: number; leadStatus: Record<string, number> }>();
   const bucket = (k: string) => {
-    if (!out.has(k)) out.set(k, { filed: 0, refused: 0, withdrawn: 0, ended: 0, settled: 0, failed: 0, village: 0, escalated: 0, days: [], overdue: 0, confirmed: 0, rejected: 0 });
+    if (!out.has(k)) out.set(k, { filed: 0, refused: 0, withdrawn: 0, ended: 0, settled: 0, failed: 0, village: 0, escalated: 0, days: [], overdue: 0, confirmed: 0, rejected: 0, followUps: 0, perf: {}, scores: [], leads: 0, leadStatus: {} });
     return out.get(k)!;
   };
   for (const c of caseRows.filter(keep)) {
@@ -140,8 +163,24 @@ async function directCount(countyCode: string, from: string, to: string, group: 
     }
     const open = ['SUBMITTED', 'AWAITING_RESPONDENT', 'ASSIGNING', 'MEDIATING', 'AGREEMENT_SIGNING'].includes(c.status);
     if (open && c.due_ms !== null && c.due_ms < now) bucket(group(c, c.due_ms)).overdue++;
+    for (const f of followUps.filter((f) => f.case_id === c.id && f.status === 'DONE' && inPeriod(f.recorded_ms))) bucket(group(c, f.recorded_ms!)).followUps++;
+    for (const t of termResults.filter((t) => t.case_id === c.id && t.performance !== 'NOT_YET_DUE' && inPeriod(t.recorded_ms))) {
+      const b = bucket(group(c, t.recorded_ms));
+      b.perf[t.performance] = (b.perf[t.performance] ?? 0) + 1;
+    }
+    for (const r of ratings.filter((r) => r.case_id === c.id && inPeriod(r.created_ms))) bucket(group(c, r.created_ms)).scores.push(r.score);
+  }
+  if (leadGroup) {
+    for (const l of leads) {
+      const ms = Date.parse(`${l.found_on}T00:00:00+08:00`);
+      if (!inPeriod(ms) || !keepLead(l)) continue;
+      const b = bucket(leadGroup(l, ms));
+      b.leads++;
+      b.leadStatus[l.status] = (b.leadStatus[l.status] ?? 0) + 1;
+    }
   }
   const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+  const rate = (a: number, perf: Record<string, number>) => ratio(a, (perf.PERFORMED ?? 0) + (perf.PARTLY_PERFORMED ?? 0) + (perf.NOT_PERFORMED ?? 0));
   return new Map(
     [...out].map(([k, b]) => [
       k,
@@ -151,6 +190,15 @@ async function directCount(countyCode: string, from: string, to: string, group: 
         escalated: b.escalated, escalatedShare: ratio(b.escalated, b.ended),
         medianDaysToSettle: percentile(b.days, 0.5), p90DaysToSettle: percentile(b.days, 0.9),
         overdueNow: b.overdue, confirmed: b.confirmed, confirmationRejected: b.rejected,
+        followUpsDone: b.followUps,
+        termsChecked: (b.perf.PERFORMED ?? 0) + (b.perf.PARTLY_PERFORMED ?? 0) + (b.perf.NOT_PERFORMED ?? 0),
+        fullyPerformedRate: rate(b.perf.PERFORMED ?? 0, b.perf),
+        partlyPerformedRate: rate(b.perf.PARTLY_PERFORMED ?? 0, b.perf),
+        notPerformedRate: rate(b.perf.NOT_PERFORMED ?? 0, b.perf),
+        ratings: b.scores.length,
+        meanSatisfaction: b.scores.length ? Math.round((b.scores.reduce((x, y) => x + y, 0) / b.scores.length) * 100) / 100 : null,
+        leads: b.leads,
+        leadOutcomes: LEAD_STATUSES.map((status) => ({ status, count: b.leadStatus[status] ?? 0 })),
       },
     ]),
   );
@@ -173,24 +221,25 @@ describe('statistics equal a direct count from the rows', () => {
   it('has a varied data set to count', async () => {
     const total = (await stats({ regionCode: w.county.code, ...period })).total;
     // Guard: every figure is exercised by at least one case.
-    for (const f of ['filed', 'refused', 'withdrawn', 'ended', 'settled', 'failed', 'settledAtVillage', 'escalated', 'overdueNow', 'confirmed', 'confirmationRejected']) {
+    for (const f of ['filed', 'refused', 'withdrawn', 'ended', 'settled', 'failed', 'settledAtVillage', 'escalated', 'overdueNow', 'confirmed', 'confirmationRejected', 'followUpsDone', 'termsChecked', 'ratings', 'leads']) {
       expect(total[f], f).toBeGreaterThan(0);
     }
     expect(total.settled).toBeGreaterThan(total.settledAtVillage);
   });
 
-  const groupings: [string[], (c: Row, ms: number) => string, (k: Row) => string][] = [
-    [[], () => '', () => ''],
-    [['MONTH', 'CATEGORY'], (c, ms) => `${monthOf(ms)}|${c.category}`, (k) => `${k.month}|${k.category}`],
-    [['LEVEL'], (c) => String(c.level), (k) => String(k.level)],
-    [['CHANNEL'], (c) => String(c.channel), (k) => String(k.channel)],
-    [['ORGANIZATION'], (c) => String(c.organization_id), (k) => String(k.organization?.id ?? null)],
-    [['MEDIATOR'], (c) => String(c.mediator_id), (k) => String(k.mediator?.id ?? null)],
-    [['REGION'], (c) => c.region_code.slice(0, 9), (k) => String(k.region?.code)],
+  type G = (r: Row, ms: number) => string;
+  const groupings: [string[], G, (k: Row) => string, G | null][] = [
+    [[], () => '', () => '', () => ''],
+    [['MONTH', 'CATEGORY'], (c, ms) => `${monthOf(ms)}|${c.category}`, (k) => `${k.month}|${k.category}`, (l, ms) => `${monthOf(ms)}|${l.category}`],
+    [['LEVEL'], (c) => String(c.level), (k) => String(k.level), null],
+    [['CHANNEL'], (c) => String(c.channel), (k) => String(k.channel), null],
+    [['ORGANIZATION'], (c) => String(c.organization_id), (k) => String(k.organization?.id ?? null), (l) => String(l.organization_id)],
+    [['MEDIATOR'], (c) => String(c.mediator_id), (k) => String(k.mediator?.id ?? null), null],
+    [['REGION'], (c) => c.region_code.slice(0, 9), (k) => String(k.region?.code), (l) => l.region_code.slice(0, 9)],
   ];
-  for (const [groupBy, groupOfCase, groupOfKey] of groupings) {
+  for (const [groupBy, groupOfCase, groupOfKey, groupOfLead] of groupings) {
     it(`grouped by ${groupBy.join(', ') || 'nothing'}`, async () => {
-      const expected = await directCount(w.county.code, period.from, period.to, groupOfCase);
+      const expected = await directCount(w.county.code, period.from, period.to, groupOfCase, () => true, groupOfLead);
       const got = await stats({ regionCode: w.county.code, ...period, groupBy });
       const rows: Row[] = groupBy.length ? got.rows : [got.total];
       const actual = new Map(rows.map((r) => [groupBy.length ? groupOfKey(r.key) : '', figures(r)]));
@@ -199,7 +248,7 @@ describe('statistics equal a direct count from the rows', () => {
   }
 
   it('counts only the period asked for', async () => {
-    const expected = await directCount(w.county.code, '2026-10-01', '2026-10-31', () => '');
+    const expected = await directCount(w.county.code, '2026-10-01', '2026-10-31', () => '', () => true, () => '');
     const got = await stats({ regionCode: w.county.code, from: '2026-10-01', to: '2026-10-31' });
     expect(figures(got.total)).toEqual(expected.get('')!);
     expect(got.total.settled).toBe(1);
@@ -207,7 +256,7 @@ describe('statistics equal a direct count from the rows', () => {
   });
 
   it('a township narrows to its cases', async () => {
-    const expected = await directCount(w.county.code, period.from, period.to, () => '', (c) => c.region_code.startsWith(w.township.code));
+    const expected = await directCount(w.county.code, period.from, period.to, () => '', (c) => c.region_code.startsWith(w.township.code), () => '', (l) => l.region_code.startsWith(w.township.code));
     const got = await stats({ regionCode: w.township.code, ...period });
     expect(figures(got.total)).toEqual(expected.get('')!);
   });
@@ -224,7 +273,7 @@ describe('who sees which statistics', () => {
 
     const committeeAdmin = await userWithRole(ctx, 'ORG_ADMIN', { organizationId: w.townshipOrg.id });
     const committee = await stats({ regionCode: w.county.code, from: '2026-09-01', to: '2026-11-30' }, committeeAdmin.token);
-    const expected = await directCount(w.county.code, '2026-09-01', '2026-11-30', () => '', (c) => c.organization_id === w.townshipOrg.id);
+    const expected = await directCount(w.county.code, '2026-09-01', '2026-11-30', () => '', (c) => c.organization_id === w.townshipOrg.id, () => '', (l) => l.organization_id === w.townshipOrg.id);
     expect(figures(committee.total)).toEqual(expected.get('')!);
     expect(committee.total.settled).toBe(1);
 

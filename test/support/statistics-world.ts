@@ -20,9 +20,9 @@ export async function settleInMediation(ctx: TestContext, w: CaseWorld, caseId: 
         caseId,
         facts: '被申请人新建房屋屋檐滴水落入申请人院内。',
         issues: '排水设施改建及损失赔偿。',
-        terms: [{ text: '被申请人于2027年1月20日前改建排水设施并赔偿申请人损失人民币三千元。', amount: '3000.00', dueDate: '2027-01-20' }],
+        terms: [{ text: '被申请人于2026年12月20日前改建排水设施并赔偿申请人损失人民币三千元。', amount: '3000.00', dueDate: '2026-12-20' }],
         performanceMethod: '一次性转账支付',
-        performanceDeadline: '2027-01-20',
+        performanceDeadline: '2026-12-20',
       },
     },
     mediatorToken,
@@ -100,5 +100,24 @@ export async function rowsOfCounty(ctx: TestContext, countyCode: string) {
     sql`select a.case_id::text, a.level::text, a.kind, (extract(epoch from a.created_at) * 1000)::float8 as created_ms from case_assignments a
         join cases c on c.id = a.case_id where c.county_code = ${countyCode} order by a.created_at`,
   );
-  return { caseRows, events, assignments };
+  const followUps = await queryRows<{ case_id: string; status: string; recorded_ms: number | null }>(
+    ctx.deps.db,
+    sql`select f.case_id::text, f.status::text, (extract(epoch from f.recorded_at) * 1000)::float8 as recorded_ms from follow_ups f
+        join cases c on c.id = f.case_id where c.county_code = ${countyCode}`,
+  );
+  const termResults = await queryRows<{ case_id: string; performance: string; recorded_ms: number }>(
+    ctx.deps.db,
+    sql`select r.case_id::text, r.performance::text, (extract(epoch from r.recorded_at) * 1000)::float8 as recorded_ms from follow_up_term_results r
+        join cases c on c.id = r.case_id where c.county_code = ${countyCode}`,
+  );
+  const ratings = await queryRows<{ case_id: string; score: number; created_ms: number }>(
+    ctx.deps.db,
+    sql`select r.case_id::text, r.score, (extract(epoch from r.created_at) * 1000)::float8 as created_ms from mediation_ratings r
+        join cases c on c.id = r.case_id where c.county_code = ${countyCode}`,
+  );
+  const leads = await queryRows<{ region_code: string; category: string; organization_id: string | null; found_on: string; status: string }>(
+    ctx.deps.db,
+    sql`select region_code, category::text, organization_id::text, found_on::text, status::text from dispute_leads where county_code = ${countyCode}`,
+  );
+  return { caseRows, events, assignments, followUps, termResults, ratings, leads };
 }

@@ -3,7 +3,8 @@ import { mediators, organizations, regions, users } from '../../../schema';
 import { queryRows } from '../../db';
 import type { Actor, Deps } from '../context';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
-import { regionFilter, regionWithin, scopeFilter, type StatisticsScope } from './scope';
+import { regionFilter, regionPrefix, regionWithin, scopeFilter, type StatisticsScope } from './scope';
+import { LEAD_STATUSES, type LeadStatus } from '../screening/types';
 import { viewerScope } from './viewer-scope';
 import { eq } from 'drizzle-orm';
 
@@ -50,6 +51,42 @@ export interface StatisticsRow {
   overdueNow: number;
   confirmed: number;
   confirmationRejected: number;
+  followUpsDone: number;
+  /** Of the term results recorded in the period that were due: performed fully, partly, not at all. */
+  termsChecked: number;
+  fullyPerformedRate: number | null;
+  partlyPerformedRate: number | null;
+  notPerformedRate: number | null;
+  ratings: number;
+  meanSatisfaction: number | null;
+  leads: number;
+  leadOutcomes: { status: LeadStatus; count: number }[];
+}
+
+function performanceRates(full: number, partly: number, none: number) {
+  const all = full + partly + none;
+  return {
+    termsChecked: all,
+    fullyPerformedRate: ratio(full, all),
+    partlyPerformedRate: ratio(partly, all),
+    notPerformedRate: ratio(none, all),
+  };
+}
+
+/** Leads in the division and the viewer's scope (an organisation sees the leads it recorded). */
+function leadFilter(code: string, scope: StatisticsScope): SQL {
+  const prefix = regionPrefix(code);
+  const place = prefix.length < 6 ? sql`l.county_code like ${`${prefix}%`}` : code.length === 6 ? sql`l.county_code = ${code}` : sql`l.county_code = ${code.slice(0, 6)} and l.region_code like ${`${code}%`}`;
+  switch (scope.kind) {
+    case 'all':
+      return place;
+    case 'region':
+      return sql`${place} and l.region_code like ${`${regionPrefix(scope.regionCode)}%`}`;
+    case 'organization':
+      return sql`${place} and l.organization_id = ${scope.organizationId}`;
+    case 'mediator':
+      return sql`false`;
+  }
 }
 
 export interface StatisticsResult {
@@ -82,30 +119,62 @@ export function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The expression naming the division one level below `code` that a case (aliased c) lies in. */
-function regionBelow(code: string): SQL {
-  if (code.endsWith('0000')) return sql`substr(c.county_code, 1, 4) || '00'`;
-  if (code.endsWith('00')) return sql`c.county_code`;
-  if (code.length === 6) return sql`substr(c.region_code, 1, 9)`;
-  return sql`c.region_code`;
+/** The columns a stream of milestones offers for grouping. */
+interface Dims {
+  county: SQL;
+  region: SQL;
+  level: SQL;
+  channel: SQL;
+  category: SQL;
+  organization: SQL;
+  mediator: SQL;
 }
 
-function groupExpression(group: StatisticsGroup, regionCode: string): SQL {
+const CASE_DIMS: Dims = {
+  county: sql`c.county_code`,
+  region: sql`c.region_code`,
+  level: sql`c.level::text`,
+  channel: sql`c.channel::text`,
+  category: sql`c.category::text`,
+  organization: sql`c.organization_id::text`,
+  mediator: sql`c.mediator_id::text`,
+};
+
+/** Leads (排查) have a place, a category and the recorder's organisation; no level, channel or mediator. */
+const LEAD_DIMS: Dims = {
+  county: sql`l.county_code`,
+  region: sql`l.region_code`,
+  level: sql`null::text`,
+  channel: sql`null::text`,
+  category: sql`l.category::text`,
+  organization: sql`l.organization_id::text`,
+  mediator: sql`null::text`,
+};
+
+/** The expression naming the division one level below `code` that a row lies in. */
+function regionBelow(code: string, d: Dims): SQL {
+  if (code.endsWith('0000')) return sql`substr(${d.county}, 1, 4) || '00'`;
+  if (code.endsWith('00')) return sql`${d.county}`;
+  if (code.length === 6) return sql`substr(${d.region}, 1, 9)`;
+  return sql`${d.region}`;
+}
+
+function groupExpression(group: StatisticsGroup, regionCode: string, d: Dims, at: SQL): SQL {
   switch (group) {
     case 'REGION':
-      return regionBelow(regionCode);
+      return regionBelow(regionCode, d);
     case 'MONTH':
-      return sql`to_char(e.at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+      return sql`to_char(${at} at time zone 'Asia/Shanghai', 'YYYY-MM')`;
     case 'LEVEL':
-      return sql`c.level::text`;
+      return d.level;
     case 'CHANNEL':
-      return sql`c.channel::text`;
+      return d.channel;
     case 'CATEGORY':
-      return sql`c.category::text`;
+      return d.category;
     case 'ORGANIZATION':
-      return sql`c.organization_id::text`;
+      return d.organization;
     case 'MEDIATOR':
-      return sql`c.mediator_id::text`;
+      return d.mediator;
   }
 }
 
@@ -126,6 +195,14 @@ interface RawRow extends Record<string, unknown> {
   overdue: number | string;
   confirmed: number | string;
   rejected: number | string;
+  follow_ups: number | string;
+  performed: number | string;
+  partly: number | string;
+  not_performed: number | string;
+  ratings: number | string;
+  mean_satisfaction: number | string | null;
+  leads: number | string;
+  [lead: `lead_${string}`]: number | string;
 }
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
@@ -153,38 +230,72 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
   const now = deps.clock.now().toISOString();
   const start = dayStart(from);
   const end = dayStart(nextDay(to));
-  const keys = groups.map((g, i) => sql`${groupExpression(g, region.code)} as ${sql.raw(`g${i}`)}`);
-  const select = [...keys, ...[0, 1, 2].slice(groups.length).map((i) => sql.raw(`null::text as g${i}`))];
-  const groupBy = groups.length ? sql`group by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))), sql`, `)}` : sql``;
+  const keysOf = (d: Dims, at: SQL) => {
+    const keys = groups.map((g, i) => sql`${groupExpression(g, region.code, d, at)} as ${sql.raw(`g${i}`)}`);
+    return sql.join([...keys, ...[0, 1, 2].slice(groups.length).map((i) => sql.raw(`null::text as g${i}`))], sql`, `);
+  };
+  const inPeriod = (at: SQL) => sql`${at} >= ${start}::timestamptz and ${at} < ${end}::timestamptz`;
+  const caseWhere = sql`${regionFilter(region.code)} and ${scopeFilter(scope)}`;
   const days = sql`extract(epoch from (f.settled_at - c.created_at)) / 86400.0`;
   const overdueStatuses = sql.join(OVERDUE_STATUSES.map((s) => sql`${s}`), sql`, `);
-  const rows = await queryRows<RawRow>(
-    deps.db,
-    sql`select ${sql.join(select, sql`, `)},
-          count(*) filter (where e.m = 'filed')::int as filed,
-          count(*) filter (where e.m = 'refused')::int as refused,
-          count(*) filter (where e.m = 'withdrawn')::int as withdrawn,
-          count(*) filter (where e.m = 'ended')::int as ended,
-          count(*) filter (where e.m = 'settled')::int as settled,
-          count(*) filter (where e.m = 'failed')::int as failed,
-          count(*) filter (where e.m = 'settled' and f.settled_level = 'VILLAGE')::int as settled_village,
-          count(*) filter (where e.m = 'ended' and f.escalated)::int as escalated,
-          percentile_cont(0.5) within group (order by ${days}) filter (where e.m = 'settled') as median_days,
-          percentile_cont(0.9) within group (order by ${days}) filter (where e.m = 'settled') as p90_days,
-          count(*) filter (where e.m = 'overdue')::int as overdue,
-          count(*) filter (where e.m = 'confirmed')::int as confirmed,
-          count(*) filter (where e.m = 'rejected')::int as rejected
+  // Each stream yields (groups…, milestone, value); one aggregate counts them all.
+  const streams = [
+    sql`select ${keysOf(CASE_DIMS, sql`e.at`)}, e.m, e.v
         from cases c
         left join case_facts f on f.case_id = c.id
         cross join lateral (values
-          ('filed', c.created_at), ('refused', f.refused_at), ('withdrawn', f.withdrawn_at),
-          ('ended', f.ended_at), ('settled', f.settled_at), ('failed', f.failed_at),
-          ('confirmed', f.confirmed_at), ('rejected', f.confirmation_rejected_at),
-          ('overdue', case when c.status in (${overdueStatuses}) and c.due_at < ${now}::timestamptz then c.due_at end)
-        ) as e(m, at)
-        where ${regionFilter(region.code)} and ${scopeFilter(scope)}
-          and e.at is not null
-          and (e.m = 'overdue' or (e.at >= ${start}::timestamptz and e.at < ${end}::timestamptz))
+          ('filed', c.created_at, null::numeric), ('refused', f.refused_at, null), ('withdrawn', f.withdrawn_at, null),
+          ('ended', f.ended_at, null), ('escalated', case when f.escalated then f.ended_at end, null),
+          ('settled', f.settled_at, ${days}), ('settled_village', case when f.settled_level = 'VILLAGE' then f.settled_at end, null),
+          ('failed', f.failed_at, null), ('confirmed', f.confirmed_at, null), ('rejected', f.confirmation_rejected_at, null),
+          ('overdue', case when c.status in (${overdueStatuses}) and c.due_at < ${now}::timestamptz then c.due_at end, null)
+        ) as e(m, at, v)
+        where ${caseWhere} and e.at is not null and (e.m = 'overdue' or (${inPeriod(sql`e.at`)}))`,
+    sql`select ${keysOf(CASE_DIMS, sql`fu.recorded_at`)}, 'follow_up', null::numeric
+        from follow_ups fu join cases c on c.id = fu.case_id
+        where ${caseWhere} and fu.status = 'DONE' and ${inPeriod(sql`fu.recorded_at`)}`,
+    sql`select ${keysOf(CASE_DIMS, sql`r.recorded_at`)}, 'perf_' || r.performance::text, null::numeric
+        from follow_up_term_results r join cases c on c.id = r.case_id
+        where ${caseWhere} and r.performance <> 'NOT_YET_DUE' and ${inPeriod(sql`r.recorded_at`)}`,
+    sql`select ${keysOf(CASE_DIMS, sql`mr.created_at`)}, 'rating', mr.score::numeric
+        from mediation_ratings mr join cases c on c.id = mr.case_id
+        where ${caseWhere} and ${inPeriod(sql`mr.created_at`)}`,
+  ];
+  if (!groups.some((g) => g === 'LEVEL' || g === 'CHANNEL' || g === 'MEDIATOR') && scope.kind !== 'mediator') {
+    const foundAt = sql`(l.found_on::timestamp at time zone 'Asia/Shanghai')`;
+    streams.push(
+      sql`select ${keysOf(LEAD_DIMS, foundAt)}, e.m, null::numeric
+          from dispute_leads l cross join lateral (values ('lead'), ('lead_' || l.status::text)) as e(m)
+          where ${leadFilter(region.code, scope)} and l.found_on >= ${from}::date and l.found_on <= ${to}::date`,
+    );
+  }
+  const groupBy = groups.length ? sql`group by ${sql.join(groups.map((_, i) => sql.raw(`g${i}`)), sql`, `)}` : sql``;
+  const leadCounts = LEAD_STATUSES.map((st) => sql`count(*) filter (where s.m = ${`lead_${st}`})::int as ${sql.raw(`lead_${st.toLowerCase()}`)}`);
+  const rows = await queryRows<RawRow>(
+    deps.db,
+    sql`select ${sql.raw([0, 1, 2].map((i) => (i < groups.length ? `g${i}` : `null::text as g${i}`)).join(', '))},
+          count(*) filter (where s.m = 'filed')::int as filed,
+          count(*) filter (where s.m = 'refused')::int as refused,
+          count(*) filter (where s.m = 'withdrawn')::int as withdrawn,
+          count(*) filter (where s.m = 'ended')::int as ended,
+          count(*) filter (where s.m = 'settled')::int as settled,
+          count(*) filter (where s.m = 'failed')::int as failed,
+          count(*) filter (where s.m = 'settled_village')::int as settled_village,
+          count(*) filter (where s.m = 'escalated')::int as escalated,
+          percentile_cont(0.5) within group (order by s.v) filter (where s.m = 'settled') as median_days,
+          percentile_cont(0.9) within group (order by s.v) filter (where s.m = 'settled') as p90_days,
+          count(*) filter (where s.m = 'overdue')::int as overdue,
+          count(*) filter (where s.m = 'confirmed')::int as confirmed,
+          count(*) filter (where s.m = 'rejected')::int as rejected,
+          count(*) filter (where s.m = 'follow_up')::int as follow_ups,
+          count(*) filter (where s.m = 'perf_PERFORMED')::int as performed,
+          count(*) filter (where s.m = 'perf_PARTLY_PERFORMED')::int as partly,
+          count(*) filter (where s.m = 'perf_NOT_PERFORMED')::int as not_performed,
+          count(*) filter (where s.m = 'rating')::int as ratings,
+          avg(s.v) filter (where s.m = 'rating') as mean_satisfaction,
+          count(*) filter (where s.m = 'lead')::int as leads,
+          ${sql.join(leadCounts, sql`, `)}
+        from (${sql.join(streams, sql` union all `)}) as s(g0, g1, g2, m, v)
         ${groupBy}`,
   );
   const labels = await labelsFor(deps, groups, rows);
@@ -220,6 +331,12 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
       overdueNow: n('overdue'),
       confirmed: n('confirmed'),
       confirmationRejected: n('rejected'),
+      followUpsDone: n('follow_ups'),
+      ...performanceRates(n('performed'), n('partly'), n('not_performed')),
+      ratings: n('ratings'),
+      meanSatisfaction: round2(num(r.mean_satisfaction ?? null)),
+      leads: n('leads'),
+      leadOutcomes: LEAD_STATUSES.map((status) => ({ status, count: n(`lead_${status.toLowerCase()}`) })),
     };
   };
   const out = rows.map(toRow).sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
