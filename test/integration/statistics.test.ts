@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { mediators } from '../../schema';
@@ -291,5 +293,36 @@ describe('who sees which statistics', () => {
     expect(await stats({ regionCode: w.county.code, from: '2026-11-30', to: '2026-09-01' })).toMatchObject({ __typename: 'ValidationError', fields: [{ field: 'to' }] });
     expect(await stats({ regionCode: '539999', from: '2026-09-01', to: '2026-09-30' })).toMatchObject({ __typename: 'NotFoundError' });
     expect(await stats({ regionCode: w.village.code, from: '2026-09-01', to: '2026-09-30', groupBy: ['REGION'] })).toMatchObject({ __typename: 'ValidationError', fields: [{ field: 'groupBy' }] });
+  });
+});
+
+describe('the monthly report', () => {
+  it('is an XLSX with a sheet of figures per category and a sheet of open high-risk matters, in Chinese', async () => {
+    const res = await request(ctx.app).get(`/reports/monthly?region=${w.county.code}&month=2026-10`).set('authorization', `Bearer ${w.admin.token}`).buffer(true)
+      .parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))); });
+    expect(res.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.body as unknown as ArrayBuffer);
+    const figures = book.getWorksheet('统计数据')!;
+    expect(figures.getCell('A2').value).toBe('纠纷类型');
+    expect(figures.getCell('B2').value).toBe('受理');
+    expect(figures.getCell('F2').value).toBe('调解成功');
+    const october = (await stats({ regionCode: w.county.code, from: '2026-10-01', to: '2026-10-31', groupBy: ['CATEGORY'] }));
+    const last = figures.getRow(figures.rowCount);
+    expect(last.getCell(1).value).toBe('合计');
+    expect(last.getCell(2).value).toBe(october.total.filed);
+    expect(last.getCell(6).value).toBe(october.total.settled);
+    const family = october.rows.find((r: Row) => r.key.category === 'FAMILY');
+    const familyRow = figures.getRows(3, figures.rowCount - 2)!.find((r) => r.getCell(1).value === '家庭纠纷')!;
+    expect(familyRow.getCell(6).value).toBe(family.settled);
+    expect(book.getWorksheet('高风险未结事项')!.getCell('A1').value).toBe('案号');
+  });
+
+  it('names a bad month and refuses a party', async () => {
+    const bad = await request(ctx.app).get(`/reports/monthly?region=${w.county.code}&month=2026-13`).set('authorization', `Bearer ${w.admin.token}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields[0].field).toBe('month');
+    const party = await request(ctx.app).get(`/reports/monthly?region=${w.county.code}&month=2026-10`).set('authorization', `Bearer ${w.applicant.token}`);
+    expect(party.status).toBe(403);
   });
 });
