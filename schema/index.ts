@@ -11,3 +11,4 @@ export * from './calendar';
 export * from './screening';
 export * from './follow-ups';
 export * from './supervision';
+export * from './statistics';

@@ -16,6 +16,7 @@ import './screening-report';
 import './follow-up';
 import './rating';
 import './supervision-order';
+import './statistics';
 
 /** The executable schema; importing this module registers every type file. */
 export const schema = builder.toSchema();

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { cases } from '../../../schema';
+import { recordCaseFacts } from '../statistics/record-case-facts';
 import type { Tx } from '../../db';
 import { recordEvent } from '../audit/record-event';
 import type { Actor, Clock } from '../context';
@@ -22,6 +23,7 @@ async function updateCase(tx: Tx, clock: Clock, actor: Actor, current: CaseRow, 
     .where(and(eq(cases.id, current.id), eq(cases.status, current.status), eq(cases.version, current.version)))
     .returning();
   if (!updated) throw new ConflictError();
+  await recordCaseFacts(tx, current, updated, event.data?.action as CaseAction | undefined, clock.now());
   await recordEvent(tx, clock, actor, {
     subjectType: 'case',
     subjectId: current.id,
