@@ -12,7 +12,7 @@ let w: ConfirmationWorld;
 let court: CourtClient;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ config: { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } });
   w = await createConfirmationWorld(ctx);
   court = await courtClient(ctx, w.admin.token, w.court, 'http://127.0.0.1:9/unused');
 });
