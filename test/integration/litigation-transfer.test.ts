@@ -13,7 +13,7 @@ let court: CourtClient;
 let other: CourtClient;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ config: { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } }); // the (unused) local webhook address
   w = await createConfirmationWorld(ctx);
   court = await courtClient(ctx, w.admin.token, w.court, 'http://127.0.0.1:9/unused');
   other = await courtClient(ctx, w.admin.token, w.otherCourt);
