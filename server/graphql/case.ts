@@ -213,6 +213,8 @@ CaseRef.implement({
       description: 'OMR 10: until then the parties may choose a mediator together (chooseMediator); afterwards the organisation designates one.',
       resolve: (c) => c.mediatorChoiceDueAt,
     }),
+    courtStage: t.exposeString('courtStage', { nullable: true, description: 'Court mediation: PRE_FILING (委派, 30 days) or POST_FILING (委托); null otherwise.' }),
+    courtProcedure: t.exposeString('courtProcedure', { nullable: true, description: 'For POST_FILING: ORDINARY (15 days) or SIMPLIFIED (7 days), OMR 24.' }),
     overdue: t.boolean({ resolve: (c, _a, ctx) => caseOverdue(c, ctx.deps.clock.now()) }),
     riskLevel: t.field({ type: RiskLevelEnum, resolve: (c) => c.riskLevel }),
     riskSignals: t.field({ type: [RiskSignalRef], resolve: (c) => c.riskSignals }),

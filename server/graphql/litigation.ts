@@ -101,9 +101,13 @@ const AckInput = builder.inputType('AcknowledgeLitigationTransferInput', {
 });
 const DelegateInput = builder.inputType('DelegateMediationInput', {
   fields: (t) => ({
-    caseId: t.id({ required: true, description: 'A case sent to this court for filing (a pending litigation transfer).' }),
+    caseId: t.id({ required: true, description: 'A case sent to this court for filing: pending (委派, before filing) or docketed (委托, after filing).' }),
     organizationId: t.id({ required: true, description: 'A court-invited (特邀) organisation on this court’s roster.' }),
     mediatorId: t.id({ description: 'One of its mediators; otherwise the organisation assigns one.' }),
+    procedure: t.field({
+      type: builder.enumType('CourtProcedure', { values: ['ORDINARY', 'SIMPLIFIED'] as const }),
+      description: 'For a case already filed (委托): ORDINARY (15 days) or SIMPLIFIED (7 days), OMR 24. Leave out before filing (委派, 30 days).',
+    }),
   }),
 });
 const DelegateSuccess = builder.objectRef<{ case: CaseRow }>('DelegateMediationSuccess').implement({
@@ -126,6 +130,7 @@ builder.mutationFields((t) => ({
         caseId: localId(String(input.caseId), 'Case', 'caseId'),
         organizationId: localId(String(input.organizationId), 'Organization', 'organizationId'),
         mediatorId: optionalLocalId(input.mediatorId ? String(input.mediatorId) : null, 'Mediator', 'mediatorId'),
+        procedure: input.procedure,
       }),
     }),
   }),

@@ -1,12 +1,12 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox } from '../../schema';
+import { organizations, outbox } from '../../schema';
 import { processCaseDeadlines } from '../../server/domain/cases/process-deadlines';
 import { localDate } from '../../server/domain/clock/calendar';
 import { ACCEPT, fileAndConsent, fileNeighborDispute } from '../support/case-world';
-import { ACCEPT_APP, courtClient, createConfirmationWorld, EXTEND, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
-import { loginAs, userWithRole } from '../support/factories';
+import { ACCEPT_APP, caseNumberFor, courtClient, createConfirmationWorld, EXTEND, failedCase, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
+import { createMediatorAccount, createOrg, loginAs, userWithRole } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
 let ctx: TestContext;
@@ -175,5 +175,32 @@ describe('OMR 24, 26: the 30-day mediation limit', () => {
       mediator.token,
     );
     expect(term.data.terminateMediation.case.status).toBe('FAILED');
+  });
+});
+
+describe('OMR 24: mediation entrusted after filing (委托)', () => {
+  it('a docketed case entrusted in the simplified procedure has 7 days, in the ordinary 15', async () => {
+    ctx.clock.set('2026-11-23T02:00:00Z'); // Monday
+    await relogin();
+    const invited = await createOrg(ctx, w.admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: w.county.code, categories: ['NEIGHBOR'], name: `特邀调解委员会${Date.now() % 100000}` });
+    await ctx.deps.db.update(organizations).set({ invitingCourtId: w.court.id }).where(eq(organizations.id, invited.id));
+    const mediator = await createMediatorAccount(ctx, w.admin.token, invited, { categories: ['NEIGHBOR'] });
+    const DELEGATE = `mutation($input: DelegateMediationInput!) { delegateMediation(input: $input) { __typename ... on DelegateMediationSuccess { case { status courtStage courtProcedure } } ... on Error { code message } ... on ValidationError { fields { field } } } }`;
+    const limits: Record<string, string> = {};
+    for (const procedure of ['SIMPLIFIED', 'ORDINARY'] as const) {
+      const { caseId } = await failedCase(ctx, w);
+      const t = await ctx.gql(`mutation($input: TransferToLitigationInput!) { transferToLitigation(input: $input) { __typename ... on TransferToLitigationSuccess { transfer { id } } } }`, { input: { caseId, courtId: w.court.globalId } }, w.applicant.token);
+      const transferId = t.data.transferToLitigation.transfer.id;
+      const ack = await ctx.gql(`mutation($input: AcknowledgeLitigationTransferInput!) { acknowledgeLitigationTransfer(input: $input) { __typename ... on Error { message } } }`, { input: { transferId, docketNumber: caseNumberFor(ctx, court.court.courtCode, '民初') } }, court.secret);
+      expect(ack.data.acknowledgeLitigationTransfer.__typename).toBe('AcknowledgeLitigationTransferSuccess');
+      // After filing the procedure must be named: it fixes the limit.
+      const missing = await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId } }, court.secret);
+      expect(missing.data.delegateMediation.fields[0].field).toBe('procedure');
+      const res = await ctx.gql(DELEGATE, { input: { caseId, organizationId: invited.globalId, mediatorId: mediator.mediatorGlobalId, procedure } }, court.secret);
+      expect(res.data.delegateMediation.case).toMatchObject({ status: 'ASSIGNING', courtStage: 'POST_FILING', courtProcedure: procedure });
+      const acc = await ctx.gql(ACCEPT, { input: { caseId } }, mediator.token);
+      limits[procedure] = local(acc.data.acceptAssignment.case.dueAt)!;
+    }
+    expect(limits).toEqual({ SIMPLIFIED: '2026-11-30', ORDINARY: '2026-12-08' }); // +7 days; +15 days (Tuesday)
   });
 });
