@@ -23,7 +23,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('embedded database template',
       expect(applied!.n).toBe(journal.entries.length);
       const [ref] = await queryRows<{ regions: number; days: number }>(
         handle.db,
-        sql`select (select count(*)::int from regions) as regions, (select count(*)::int from calendar_days) as days`,
+        sql`select (select count(*)::int from regions) as regions, (select count(*)::int from holiday_arrangements) as days`,
       );
       expect(ref!.regions).toBeGreaterThan(19_000);
       expect(ref!.days).toBeGreaterThan(0);

@@ -90,7 +90,7 @@ export async function runCourtClient(opts: CourtClientOptions): Promise<CourtRun
       continue;
     }
     const decision = opts.decide?.(app) ?? { outcome: 'CONFIRMED' as const };
-    const rulingNumber = `(${opts.year})${opts.courtCode}民特${opts.nextSerial()}号`;
+    const rulingNumber = `（${opts.year}）${opts.courtCode}民特${opts.nextSerial()}号`;
     const ruled = await call<{ ruleOnConfirmation: { __typename: string; message?: string; application?: { status: string } } }>(opts, RULE, {
       input: { applicationId: app.id, rulingNumber, ...decision },
     });
