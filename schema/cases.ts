@@ -208,6 +208,27 @@ export const caseCourtAccess = pgTable(
 );
 
 /**
+ * A platform admin's reasoned, time-limited access to a case's content (minutes, messages,
+ * evidence, full identity numbers); granted by openCaseContent, audited and shown on the case.
+ */
+export const caseContentGrants = pgTable(
+  'case_content_grants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('case_content_grants_case_user_idx').on(t.caseId, t.userId, t.expiresAt)],
+);
+
+/**
  * Transactional outbox: notifications, risk alerts and webhooks are written in the same
  * transaction as the change and delivered after commit by a worker.
  */

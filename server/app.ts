@@ -111,6 +111,12 @@ export function createApp(deps: Deps): App {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Only configured origins (CORS_ORIGINS) may call from a browser; never an echo of any origin.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !deps.config.corsOrigins.includes(origin)) return false;
+      return { origin, credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-request-id'] };
+    },
     graphiql: { title: 'jiefen 解纷 GraphQL', defaultQuery: '{ me { name role } }' },
     logging: {
       debug: (...args) => deps.log.debug({ args }, 'yoga'),

@@ -8,7 +8,7 @@ import { loadReferenceData } from './domain/regions/load-reference-data';
 import { loadCalendar } from './domain/clock/calendar';
 import { calendarCoverage, refreshCalendar } from './domain/clock/calendar-store';
 import { recomputeProvisionalDeadlines } from './domain/clock/recompute-deadlines';
-import { createLoggingSender } from './domain/notify/sender';
+import { createSmsSender } from './domain/notify/sms-provider';
 import { createLocalStorage } from './storage/storage';
 
 export interface Started {
@@ -31,7 +31,7 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   lap('open');
   await handle.migrate();
   lap('migrate');
-  const deps: Deps = { db: handle.db, clock, config, log, notifier: createLoggingSender(log), calendar: loadCalendar(), storage: createLocalStorage(config.storageDir) };
+  const deps: Deps = { db: handle.db, clock, config, log, notifier: createSmsSender(config, log, clock), calendar: loadCalendar(), storage: createLocalStorage(config.storageDir) };
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');

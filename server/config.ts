@@ -46,6 +46,30 @@ const envSchema = z.object({
   LIVEKIT_API_KEY: z.string().optional(),
   LIVEKIT_API_SECRET: z.string().optional(),
   SIGNING_P12_BASE64: z.string().optional(),
+  /** Sign PDFs with a self-signed key generated once and kept (encrypted) in the database. */
+  SIGNING_SELF_SIGNED: bool.optional(),
+  /** Origins allowed to call the API from a browser, comma-separated (e.g. https://jiefen.example.cn). */
+  CORS_ORIGINS: z.string().optional(),
+  /** Where one-time codes and notifications go: log (not in production), http, aliyun, tencent. */
+  SMS_PROVIDER: z.enum(['log', 'http', 'aliyun', 'tencent']).optional(),
+  SMS_HTTP_URL: z.string().url().optional(),
+  SMS_HTTP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Codes one client address may request per hour. */
+  SMS_CODES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  ALIYUN_SMS_ACCESS_KEY_ID: z.string().optional(),
+  ALIYUN_SMS_ACCESS_KEY_SECRET: z.string().optional(),
+  ALIYUN_SMS_SIGN_NAME: z.string().optional(),
+  ALIYUN_SMS_TEMPLATE_CODE: z.string().optional(),
+  /** Endpoint host, default dysmsapi.aliyuncs.com. */
+  ALIYUN_SMS_ENDPOINT: z.string().optional(),
+  TENCENT_SMS_SECRET_ID: z.string().optional(),
+  TENCENT_SMS_SECRET_KEY: z.string().optional(),
+  TENCENT_SMS_SDK_APP_ID: z.string().optional(),
+  TENCENT_SMS_SIGN_NAME: z.string().optional(),
+  TENCENT_SMS_TEMPLATE_ID: z.string().optional(),
+  TENCENT_SMS_REGION: z.string().default('ap-guangzhou'),
+  /** Endpoint host, default sms.tencentcloudapi.com. */
+  TENCENT_SMS_ENDPOINT: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   /** Dispatch time limit per level in calendar days, e.g. "VILLAGE=10,TOWNSHIP=15,COUNTY=30,PREFECTURE=30". */
   LEVEL_LIMIT_DAYS: z
@@ -55,6 +79,24 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+export type SmsConfig = {
+  /** Codes one client address may request per hour. */
+  codesPerAddressPerHour: number;
+} & (
+  | { provider: 'log' }
+  | { provider: 'http'; url: string; secret: string }
+  | { provider: 'aliyun'; accessKeyId: string; accessKeySecret: string; signName: string; templateCode: string; endpoint: string }
+  | { provider: 'tencent'; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; region: string; endpoint: string }
+);
+
+/** The names of the variables a provider needs, all present or the configuration is refused. */
+const SMS_REQUIRED: Record<string, (keyof Env)[]> = {
+  log: [],
+  http: ['SMS_HTTP_URL', 'SMS_HTTP_SECRET'],
+  aliyun: ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_CODE'],
+  tencent: ['TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME', 'TENCENT_SMS_TEMPLATE_ID'],
+};
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -77,6 +119,11 @@ export interface Config {
   evidenceMaxBytes: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
   signing: { p12Base64: string; passphrase: string } | undefined;
+  /** With no certificate: use one self-signed key kept in the database (never a new one per process). */
+  signingSelfSigned: boolean;
+  /** Browser origins allowed by CORS; empty = no cross-origin access. */
+  corsOrigins: string[];
+  sms: SmsConfig;
   /** How long each level has before a case escalates one level up (calendar days). */
   levelLimitDays: Record<'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'PREFECTURE', number>;
 }
@@ -95,6 +142,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems: string[] = [];
   const production = e.NODE_ENV === 'production';
   if (production && !e.DATA_KEY) problems.push('DATA_KEY: required when NODE_ENV=production');
+  // PUBLIC_URL is printed into signed, immutable PDFs (verification links): never guess it in production.
+  if (production && !e.PUBLIC_URL) problems.push('PUBLIC_URL: required when NODE_ENV=production');
+  if (production && !e.SIGNING_P12_BASE64 && !e.SIGNING_SELF_SIGNED) {
+    problems.push('SIGNING_P12_BASE64: required when NODE_ENV=production (or set SIGNING_SELF_SIGNED=true)');
+  }
+  const smsProvider = e.SMS_PROVIDER ?? (production ? undefined : 'log');
+  if (!smsProvider) problems.push('SMS_PROVIDER: required when NODE_ENV=production (http, aliyun or tencent)');
+  if (production && smsProvider === 'log') problems.push('SMS_PROVIDER: log is refused when NODE_ENV=production');
+  for (const name of smsProvider ? SMS_REQUIRED[smsProvider]! : []) {
+    if (!e[name]) problems.push(`${name}: required when SMS_PROVIDER=${smsProvider}`);
+  }
   if ((e.ADMIN_PHONE === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_PHONE and ADMIN_PASSWORD: set both or neither');
   }
@@ -135,8 +193,43 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
         ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
         : undefined,
+    signingSelfSigned: e.SIGNING_SELF_SIGNED ?? false,
+    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+    sms: smsConfig(e, smsProvider ?? 'log'),
     signing: e.SIGNING_P12_BASE64
       ? { p12Base64: e.SIGNING_P12_BASE64, passphrase: e.SIGNING_P12_PASSPHRASE ?? '' }
       : undefined,
   };
+}
+
+function smsConfig(e: Env, provider: 'log' | 'http' | 'aliyun' | 'tencent'): SmsConfig {
+  const codesPerAddressPerHour = e.SMS_CODES_PER_ADDRESS_PER_HOUR;
+  switch (provider) {
+    case 'http':
+      return { codesPerAddressPerHour, provider, url: e.SMS_HTTP_URL!, secret: e.SMS_HTTP_SECRET! };
+    case 'aliyun':
+      return {
+        codesPerAddressPerHour,
+        provider,
+        accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!,
+        accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!,
+        signName: e.ALIYUN_SMS_SIGN_NAME!,
+        templateCode: e.ALIYUN_SMS_TEMPLATE_CODE!,
+        endpoint: e.ALIYUN_SMS_ENDPOINT ?? 'dysmsapi.aliyuncs.com',
+      };
+    case 'tencent':
+      return {
+        codesPerAddressPerHour,
+        provider,
+        secretId: e.TENCENT_SMS_SECRET_ID!,
+        secretKey: e.TENCENT_SMS_SECRET_KEY!,
+        sdkAppId: e.TENCENT_SMS_SDK_APP_ID!,
+        signName: e.TENCENT_SMS_SIGN_NAME!,
+        templateId: e.TENCENT_SMS_TEMPLATE_ID!,
+        region: e.TENCENT_SMS_REGION,
+        endpoint: e.TENCENT_SMS_ENDPOINT ?? 'sms.tencentcloudapi.com',
+      };
+    default:
+      return { codesPerAddressPerHour, provider: 'log' };
+  }
 }

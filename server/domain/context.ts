@@ -31,6 +31,8 @@ export type Viewer =
       role: UserRole;
       organizationId: string | null;
       phone: string;
+      /** The phone, only once its owner proved it with a code; only this is matched to case parties. */
+      verifiedPhone: string | null;
       name: string;
       sessionId: string;
     }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, caseParties, cases, events } from '../../schema';
 import { verifyEventChain, type EventRow } from '../domain/audit/record-event';
-import { visibleCases, type CaseRow, type PartyRow } from '../domain/cases/case-access';
+import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, type CaseRow, type PartyRow } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
 import { adjustRisk } from '../domain/cases/adjust-risk';
 import { declineAssignment } from '../domain/cases/decline-assignment';
@@ -13,6 +13,7 @@ import { setDiversionRules, type DiversionRuleRow } from '../domain/cases/set-di
 import { CASE_STATUSES } from '../domain/cases/state-machine';
 import { transferCase } from '../domain/cases/transfer-case';
 import { withdrawCase } from '../domain/cases/withdraw-case';
+import { openCaseContent } from '../domain/cases/open-case-content';
 import { resumeMediation } from '../domain/cases/resume-mediation';
 import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
@@ -40,13 +41,25 @@ export const CaseRef = builder.loadableNodeRef('Case', {
   },
 });
 
-/** Whether the viewer sees personal data of parties in full: the parties themselves, the mediator side and admins. */
-function seesPersonalData(ctx: GraphQLContext, party: PartyRow): boolean {
-  const v = ctx.viewer;
-  if (!v) return false;
-  if (v.kind === 'apiClient') return true; // the court the case was sent to (INT 354 materials)
-  if (v.userId === party.userId || v.phone === party.phone) return true;
-  return v.role === 'PLATFORM_ADMIN' || v.role === 'MEDIATOR' || v.role === 'ORG_ADMIN';
+/** The viewer's standing on the case of a row, for the field rules of the access policy. */
+const standingOn = (ctx: GraphQLContext, c: { id: string; mediatorId: string | null }) => caseStanding(ctx.deps.db, ctx.viewer, c, ctx.deps.clock.now());
+const caseHeads = new WeakMap<object, Map<string, Promise<{ id: string; mediatorId: string | null } | undefined>>>();
+/** The case's id and mediator, read once per request and case (not once per party or event). */
+function caseHead(ctx: GraphQLContext, caseId: string) {
+  let perRequest = caseHeads.get(ctx);
+  if (!perRequest) caseHeads.set(ctx, (perRequest = new Map()));
+  let head = perRequest.get(caseId);
+  if (!head) {
+    head = ctx.deps.db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(eq(cases.id, caseId)).then((r) => r[0]);
+    perRequest.set(caseId, head);
+  }
+  return head;
+}
+const caseOfParty = async (ctx: GraphQLContext, p: PartyRow) => (await caseHead(ctx, p.caseId))!;
+
+/** A party's personal fields as the access policy lets this viewer read them. */
+export async function partyAccessFor(ctx: GraphQLContext, p: PartyRow) {
+  return partyFieldAccess(await standingOn(ctx, await caseOfParty(ctx, p)), p);
 }
 
 const CasePartyRef = builder.objectRef<PartyRow>('CaseParty').implement({
@@ -55,18 +68,18 @@ const CasePartyRef = builder.objectRef<PartyRow>('CaseParty').implement({
     role: t.field({ type: PartyRoleEnum, resolve: (p) => p.role as 'APPLICANT' | 'RESPONDENT' }),
     kind: t.field({ type: PartyKindEnum, resolve: (p) => p.kind as 'PERSON' | 'ORGANIZATION' }),
     name: t.exposeString('name'),
-    phone: t.string({ resolve: (p, _a, ctx) => (seesPersonalData(ctx, p) ? p.phone : maskPhone(p.phone)) }),
+    phone: t.string({
+      description: 'In full for the party, the case’s mediator and the court; masked for others (access policy).',
+      resolve: async (p, _a, ctx) => readField((await partyAccessFor(ctx, p)).phone, p.phone, maskPhone(p.phone)) ?? maskPhone(p.phone),
+    }),
     idNumber: t.string({
       nullable: true,
-      description: 'In full for the party themself and the court; masked for everyone else.',
-      resolve: (p, _a, ctx) => {
-        const v = ctx.viewer;
-        const full = v?.kind === 'apiClient' || (v?.kind === 'user' && (v.userId === p.userId || v.phone === p.phone));
-        return full && p.idNumberEnc ? decrypt(ctx.deps.config.dataKey, p.idNumberEnc) : p.idNumberMasked;
-      },
+      description: 'In full for the party, the case’s mediator and the court; masked for others (access policy).',
+      resolve: async (p, _a, ctx) =>
+        readField((await partyAccessFor(ctx, p)).idNumber, p.idNumberEnc ? decrypt(ctx.deps.config.dataKey, p.idNumberEnc) : p.idNumberMasked, p.idNumberMasked),
     }),
     creditCode: t.exposeString('creditCode', { nullable: true }),
-    address: t.string({ nullable: true, resolve: (p, _a, ctx) => (seesPersonalData(ctx, p) ? p.address : null) }),
+    address: t.string({ nullable: true, resolve: async (p, _a, ctx) => readField((await partyAccessFor(ctx, p)).address, p.address, null) }),
     consent: t.field({ type: ConsentEnum, resolve: (p) => p.consent as 'PENDING' | 'ACCEPTED' | 'REFUSED' }),
     consentAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.consentAt }),
     agents: t.field({
@@ -101,6 +114,12 @@ const RiskSignalRef = builder.objectRef<{ code: string; label: string; evidence:
   fields: (t) => ({ code: t.exposeString('code'), label: t.exposeString('label'), evidence: t.exposeString('evidence') }),
 });
 
+async function eventOrigin(ctx: GraphQLContext, e: EventRow) {
+  if (e.subjectType !== 'case') return 'HIDDEN' as const;
+  const c = await caseHead(ctx, e.subjectId);
+  return c ? eventOriginAccess(await standingOn(ctx, c), e.actorId) : ('HIDDEN' as const);
+}
+
 export const CaseEventRef = builder.objectRef<EventRow>('CaseEvent').implement({
   description: 'An entry of the audit timeline, hash-chained to the previous one.',
   fields: (t) => ({
@@ -110,8 +129,8 @@ export const CaseEventRef = builder.objectRef<EventRow>('CaseEvent').implement({
     actorKind: t.exposeString('actorKind'),
     actorRole: t.exposeString('actorRole', { nullable: true }),
     actorName: t.exposeString('actorName', { nullable: true }),
-    ip: t.exposeString('ip', { nullable: true }),
-    userAgent: t.exposeString('userAgent', { nullable: true }),
+    ip: t.string({ nullable: true, description: 'Hidden from other parties (access policy).', resolve: async (e, _a, ctx) => readField(await eventOrigin(ctx, e), e.ip, null) }),
+    userAgent: t.string({ nullable: true, resolve: async (e, _a, ctx) => readField(await eventOrigin(ctx, e), e.userAgent, null) }),
     beforeStatus: t.exposeString('beforeStatus', { nullable: true }),
     afterStatus: t.exposeString('afterStatus', { nullable: true }),
     data: t.string({ description: 'Event details as JSON.', resolve: (e) => JSON.stringify(e.data) }),
@@ -184,7 +203,7 @@ CaseRef.implement({
       description: 'OMR 10: until then the parties may choose a mediator together (chooseMediator); afterwards the organisation designates one.',
       resolve: (c) => c.mediatorChoiceDueAt,
     }),
-    overdue: t.boolean({ resolve: (c, _a, ctx) => c.dueAt !== null && c.dueAt < ctx.deps.clock.now() }),
+    overdue: t.boolean({ resolve: (c, _a, ctx) => caseOverdue(c, ctx.deps.clock.now()) }),
     riskLevel: t.field({ type: RiskLevelEnum, resolve: (c) => c.riskLevel }),
     riskSignals: t.field({ type: [RiskSignalRef], resolve: (c) => c.riskSignals }),
     routing: t.field({ type: RoutingRef, nullable: true, resolve: (c) => c.routing }),
@@ -487,3 +506,26 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+
+const OpenCaseContentInput = builder.inputType('OpenCaseContentInput', {
+  fields: (t) => ({
+    caseId: t.id({ required: true }),
+    reason: t.string({ required: true, description: 'Why the content must be read; recorded on the case’s timeline.' }),
+  }),
+});
+const OpenCaseContentSuccess = builder.objectRef<{ case: CaseRow; expiresAt: Date }>('OpenCaseContentSuccess').implement({
+  fields: (t) => ({
+    case: t.field({ type: CaseRef, resolve: (p) => p.case }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (p) => p.expiresAt }),
+  }),
+});
+
+builder.mutationField('openCaseContent', (t) =>
+  t.field({
+    type: OpenCaseContentSuccess,
+    description: 'Platform admins: reasoned, audited, time-limited access to a case’s content (minutes, messages, evidence, full ID numbers).',
+    errors: { union: { name: 'OpenCaseContentResult' } },
+    args: { input: t.arg({ type: OpenCaseContentInput, required: true }) },
+    resolve: (_p, { input }, ctx) => openCaseContent(ctx.deps, ctx.actor, { caseId: localId(input.caseId, 'Case', 'caseId'), reason: input.reason }),
+  }),
+);

@@ -1,8 +1,19 @@
-import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { agreements, caseParties, cases, confirmationApplications, confirmationSupplements, enforcementApplications } from '../../schema';
 import type { ConfirmationApplicant, ConfirmationMaterials } from '../../schema/confirmation';
 import { visibleCases, type CaseRow } from '../domain/cases/case-access';
-import type { Viewer } from '../domain/context';
+import {
+  acceptanceLate,
+  applicationOverdue,
+  beyondStatutoryCap,
+  caseStanding,
+  courtReadsMaterials,
+  partyFieldAccess,
+  readField,
+  supplementOverdue,
+  visibleApplications,
+} from '../domain/access';
+import { maskPhone } from '../domain/validation';
 import { acceptConfirmationApplication } from '../domain/confirmation/accept-confirmation-application';
 import {
   CONFIRMATION_STATUSES,
@@ -41,17 +52,6 @@ export const RejectionGroundEnum = builder.enumType('RejectionGround', {
 });
 const ConfirmationOutcomeEnum = builder.enumType('ConfirmationOutcome', { values: ['CONFIRMED', 'REJECTED'] as const });
 
-/**
- * Which applications a viewer may see: a court client its own court's once submitted; anyone else
- * those of cases they may see.
- */
-function visibleApplications(viewer: Viewer | null): SQL {
-  if (viewer?.kind === 'apiClient') {
-    return and(eq(confirmationApplications.courtId, viewer.organizationId), ne(confirmationApplications.status, 'AWAITING_CO_APPLICANT'))!;
-  }
-  return sql`exists (select 1 from ${cases} where ${cases.id} = ${confirmationApplications.caseId} and ${visibleCases(viewer)})`;
-}
-
 export const ConfirmationApplicationRef = builder.loadableNodeRef('ConfirmationApplication', {
   id: { resolve: (a: ApplicationRow) => a.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
@@ -83,7 +83,7 @@ const SupplementRef = builder.objectRef<SupplementRow>('ConfirmationSupplement')
     answer: t.exposeString('answer', { nullable: true }),
     answeredAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.answeredAt }),
     answeredLate: t.boolean({ resolve: (s) => s.answeredLate === true }),
-    overdue: t.boolean({ description: 'Unanswered past the deadline (INT 357).', resolve: (s, _a, ctx) => !s.answeredAt && ctx.deps.clock.now() > s.dueAt }),
+    overdue: t.boolean({ description: 'Unanswered past the deadline (INT 357).', resolve: (s, _a, ctx) => supplementOverdue(s, ctx.deps.clock.now()) }),
   }),
 });
 
@@ -136,11 +136,24 @@ const MaterialsEvidenceRef = builder.objectRef<Materials['evidence'][number]>('C
     sha256: t.exposeString('sha256', { nullable: true }),
   }),
 });
-const MaterialsRef = builder.objectRef<Materials>('ConfirmationMaterials').implement({
+const MaterialsRef = builder.objectRef<Materials & { caseId: string }>('ConfirmationMaterials').implement({
   description: 'INT 354: what the application carries, as frozen when the parties applied.',
   fields: (t) => ({
     agreement: t.field({ type: MaterialsAgreementRef, resolve: (m) => m.agreement }),
-    parties: t.field({ type: [MaterialsPartyRef], resolve: (m) => m.parties }),
+    parties: t.field({
+      type: [MaterialsPartyRef],
+      // Read through the same party rule as Case.parties: the same field reads the same way wherever reached.
+      resolve: async (m, _x, ctx) => {
+        const [c] = await ctx.deps.db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(eq(cases.id, m.caseId));
+        const standing = await caseStanding(ctx.deps.db, ctx.viewer, c ?? { id: m.caseId, mediatorId: null }, ctx.deps.clock.now());
+        const rows = await ctx.deps.db.select({ id: caseParties.id, userId: caseParties.userId, phone: caseParties.phone }).from(caseParties).where(eq(caseParties.caseId, m.caseId));
+        return m.parties.map((p) => {
+          const row = rows.find((r) => r.id === p.partyId);
+          const access = partyFieldAccess(standing, { userId: row?.userId ?? null, phone: row?.phone ?? p.phone });
+          return { ...p, phone: readField(access.phone, p.phone, maskPhone(p.phone)) ?? maskPhone(p.phone), domicile: readField(access.address, p.domicile, null) };
+        });
+      },
+    }),
     organization: t.field({ type: MaterialsOrgRef, nullable: true, resolve: (m) => m.organization }),
     mediatorName: t.exposeString('mediatorName', { nullable: true }),
     minutes: t.field({ type: [MaterialsMinutesRef], resolve: (m) => m.minutes }),
@@ -157,7 +170,6 @@ const ExtensionRef = builder.objectRef<ApplicationRow>('ConfirmationExtension').
   }),
 });
 
-const DECIDED = ['NOT_ACCEPTED', 'CONFIRMED', 'REJECTED', 'WITHDRAWN'];
 
 ConfirmationApplicationRef.implement({
   description: '司法确认申请 (CPL 205): joint, to one court, with the materials of INT 354.',
@@ -167,7 +179,12 @@ ConfirmationApplicationRef.implement({
     agreement: t.field({ type: AgreementRef, resolve: (a) => a.agreementId }),
     case: t.field({ type: CaseRef, resolve: (a) => a.caseId }),
     applicants: t.field({ type: [ApplicantRef], resolve: (a) => a.applicants }),
-    materials: t.field({ type: MaterialsRef, resolve: (a) => a.materials }),
+    materials: t.field({
+      type: MaterialsRef,
+      nullable: true,
+      description: 'For a court: only the court it was made to, while the application is with it (access policy).',
+      resolve: (a, _x, ctx) => (courtReadsMaterials(ctx.viewer, a) ? { ...a.materials, caseId: a.caseId } : null),
+    }),
     supplements: t.field({
       type: [SupplementRef],
       resolve: (a, _x, ctx) =>
@@ -178,18 +195,18 @@ ConfirmationApplicationRef.implement({
     acceptanceDueAt: t.field({ type: 'DateTime', nullable: true, description: 'JC2011 4: acceptance decided within 3 days of submission.', resolve: (a) => a.acceptanceDueAt }),
     acceptanceLate: t.boolean({
       description: 'Accepted (or still undecided) after the 3 days of JC2011 4.',
-      resolve: (a, _x, ctx) => a.acceptanceDueAt !== null && (a.acceptedAt ?? (a.status === 'SUBMITTED' ? ctx.deps.clock.now() : a.acceptanceDueAt)) > a.acceptanceDueAt,
+      resolve: (a, _x, ctx) => acceptanceLate(a, ctx.deps.clock.now()),
     }),
     acceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.acceptedAt }),
     decisionDueAt: t.field({ type: 'DateTime', nullable: true, description: 'JC2011 5: 15 days after acceptance, +10 with the president’s approval.', resolve: (a) => a.decisionDueAt }),
     statutoryCapAt: t.field({ type: 'DateTime', nullable: true, description: 'CPL 187: 30 days after acceptance.', resolve: (a) => a.statutoryCapAt }),
     beyondStatutoryCap: t.boolean({
       description: 'The decision is due, or was made, after the 30-day cap of CPL 187.',
-      resolve: (a, _x, ctx) => a.statutoryCapAt !== null && ((a.decisionDueAt !== null && a.decisionDueAt > a.statutoryCapAt) || (a.decidedAt ?? ctx.deps.clock.now()) > a.statutoryCapAt),
+      resolve: (a, _x, ctx) => beyondStatutoryCap(a, ctx.deps.clock.now()),
     }),
     overdue: t.boolean({
       description: 'No ruling yet and the decision is past due.',
-      resolve: (a, _x, ctx) => !DECIDED.includes(a.status) && a.decisionDueAt !== null && ctx.deps.clock.now() > a.decisionDueAt,
+      resolve: (a, _x, ctx) => applicationOverdue(a, ctx.deps.clock.now()),
     }),
     extension: t.field({ type: ExtensionRef, nullable: true, resolve: (a) => (a.extendedAt ? a : null) }),
     rulingNumber: t.exposeString('rulingNumber', { nullable: true }),

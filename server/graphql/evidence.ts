@@ -1,4 +1,4 @@
-import { listVisibleEvidence, loadVisibleEvidence, type EvidenceWithFile } from '../domain/evidence/evidence-access';
+import { listVisibleEvidence, loadVisibleEvidence, type EvidenceWithFile } from '../domain/access';
 import { EVIDENCE_VISIBILITIES, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { withdrawEvidence } from '../domain/evidence/withdraw-evidence';
 import { NotFoundError } from '../domain/errors';
@@ -20,7 +20,7 @@ export const EvidenceRef = builder.loadableNodeRef('Evidence', {
   load: async (ids: string[], ctx: GraphQLContext) =>
     Promise.all(
       ids.map((id) =>
-        loadVisibleEvidence(ctx.deps.db, ctx.viewer, id).catch((e: unknown) => {
+        loadVisibleEvidence(ctx.deps.db, ctx.viewer, id, ctx.deps.clock.now()).catch((e: unknown) => {
           if (e instanceof NotFoundError) return null;
           throw e;
         }),
@@ -54,7 +54,7 @@ builder.objectFields(CaseRef, (t) => ({
     type: [EvidenceRef],
     description:
       'Evidence the viewer may see, oldest first (withdrawn items only for their uploader and the mediator side). Upload with POST /cases/{caseId}/evidence (multipart: file, title, description, visibility).',
-    resolve: (c, _a, ctx) => listVisibleEvidence(ctx.deps.db, ctx.viewer, c),
+    resolve: (c, _a, ctx) => listVisibleEvidence(ctx.deps.db, ctx.viewer, c, ctx.deps.clock.now()),
   }),
 }));
 

@@ -1,7 +1,6 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { cases, litigationTransfers } from '../../schema';
-import { visibleCases, type CaseRow } from '../domain/cases/case-access';
-import type { Viewer } from '../domain/context';
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { litigationTransfers } from '../../schema';
+import { transferOverdue, visibleTransfers, type CaseRow } from '../domain/access';
 import { acknowledgeLitigationTransfer } from '../domain/litigation/acknowledge-litigation-transfer';
 import { transferToLitigation, type TransferRow } from '../domain/litigation/transfer-to-litigation';
 import { builder } from './builder';
@@ -16,12 +15,6 @@ export const LitigationTransferStatusEnum = builder.enumType('LitigationTransfer
   description: 'PENDING: the court has yet to decide on filing (CPL 126); ACKNOWLEDGED: filed under a docket number.',
   values: TRANSFER_STATUSES,
 });
-
-/** A court client sees its own court's transfers; anyone else those of cases they may see. */
-function visibleTransfers(viewer: Viewer | null): SQL {
-  if (viewer?.kind === 'apiClient') return eq(litigationTransfers.courtId, viewer.organizationId);
-  return sql`exists (select 1 from ${cases} where ${cases.id} = ${litigationTransfers.caseId} and ${visibleCases(viewer)})`;
-}
 
 export const LitigationTransferRef = builder.loadableNodeRef('LitigationTransfer', {
   id: { resolve: (t: TransferRow) => t.id },
@@ -58,7 +51,7 @@ LitigationTransferRef.implement({
     acknowledgedAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.acknowledgedAt }),
     overdue: t.boolean({
       description: 'Not filed by filingDueAt (still pending past it, or acknowledged after it).',
-      resolve: (x, _a, ctx) => (x.acknowledgedAt ?? ctx.deps.clock.now()) > x.filingDueAt,
+      resolve: (x, _a, ctx) => transferOverdue(x, ctx.deps.clock.now()),
     }),
   }),
 });

@@ -4,7 +4,13 @@ import { changePassword } from '../domain/auth/change-password';
 import { login } from '../domain/auth/login';
 import { logout } from '../domain/auth/logout';
 import { register } from '../domain/auth/register';
-import { canSeeFullIdNumber, revealIdNumber, type UserRow } from '../domain/auth/users';
+import { requestPhoneCode } from '../domain/auth/request-phone-code';
+import { loginWithPhoneCode } from '../domain/auth/login-with-phone-code';
+import { resetPassword } from '../domain/auth/reset-password';
+import { changePhone } from '../domain/auth/change-phone';
+import { PHONE_CODE_PURPOSES } from '../domain/auth/phone-codes';
+import { revealIdNumber, type UserRow } from '../domain/auth/users';
+import { canSeeUser, readField, userPersonalAccess } from '../domain/access';
 import { USER_ROLES } from '../domain/enums';
 import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
@@ -13,19 +19,11 @@ import { OrganizationRef } from './organization';
 
 export const UserRoleEnum = builder.enumType('UserRole', { values: USER_ROLES });
 
-/** Users are visible to themselves, to platform admins, and to admins of their own organisation. */
-function canSeeUser(ctx: GraphQLContext, u: UserRow): boolean {
-  const v = ctx.viewer;
-  if (v?.kind !== 'user') return false;
-  if (v.userId === u.id || v.role === 'PLATFORM_ADMIN') return true;
-  return v.role === 'ORG_ADMIN' && u.organizationId !== null && u.organizationId === v.organizationId;
-}
-
 export const UserRef = builder.loadableNodeRef('User', {
   id: { resolve: (u: UserRow) => u.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
     const rows = await ctx.deps.db.select().from(users).where(inArray(users.id, ids));
-    const byId = new Map(rows.filter((r) => canSeeUser(ctx, r)).map((r) => [r.id, r]));
+    const byId = new Map(rows.filter((r) => canSeeUser(ctx.viewer, r)).map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as UserRow[];
   },
 });
@@ -35,14 +33,13 @@ UserRef.implement({
     name: t.exposeString('name'),
     role: t.field({ type: UserRoleEnum, resolve: (u) => u.role }),
     phone: t.string({
-      description: 'In full for the user and platform admins; masked (138****1234) for others.',
-      resolve: (u, _a, ctx) => (canSeeFullIdNumber(ctx.viewer, u.id) ? u.phone : maskPhone(u.phone)),
+      description: 'In full for the user; masked (138****1234) for admins who manage the account (access policy).',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), u.phone, maskPhone(u.phone)) ?? maskPhone(u.phone),
     }),
     idNumber: t.string({
       nullable: true,
-      description: 'Resident ID number: in full for its owner and platform admins, masked for everyone else.',
-      resolve: (u, _a, ctx) =>
-        canSeeFullIdNumber(ctx.viewer, u.id) ? revealIdNumber(ctx.deps.config.dataKey, u) : u.idNumberMasked,
+      description: 'Resident ID number: in full for its owner, masked for everyone else (access policy).',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), revealIdNumber(ctx.deps.config.dataKey, u), u.idNumberMasked),
     }),
     gender: t.exposeString('gender', { nullable: true }),
     birthDate: t.field({ type: 'Date', nullable: true, resolve: (u) => u.birthDate }),
@@ -69,6 +66,7 @@ const LoginSuccess = AuthPayload('LoginSuccess');
 const RegisterInput = builder.inputType('RegisterInput', {
   fields: (t) => ({
     phone: t.string({ required: true }),
+    phoneCode: t.string({ required: true, description: 'The code sent by requestPhoneCode(purpose: REGISTER).' }),
     password: t.string({ required: true }),
     name: t.string({ required: true }),
     idNumber: t.string({ description: 'Resident ID number (GB 11643).' }),
@@ -139,5 +137,81 @@ builder.mutationField('changePassword', (t) =>
     errors: { union: { name: 'ChangePasswordResult' } },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({ user: await changePassword(ctx.deps, ctx.actor, input) }),
+  }),
+);
+
+export const PhoneCodePurposeEnum = builder.enumType('PhoneCodePurpose', { values: PHONE_CODE_PURPOSES });
+
+const RequestPhoneCodeInput = builder.inputType('RequestPhoneCodeInput', {
+  fields: (t) => ({
+    phone: t.string({ required: true }),
+    purpose: t.field({ type: PhoneCodePurposeEnum, required: true }),
+  }),
+});
+const RequestPhoneCodeSuccess = builder.objectRef<{ expiresAt: Date }>('RequestPhoneCodeSuccess').implement({
+  fields: (t) => ({ expiresAt: t.field({ type: 'DateTime', resolve: (p) => p.expiresAt }) }),
+});
+
+builder.mutationField('requestPhoneCode', (t) =>
+  t.field({
+    type: RequestPhoneCodeSuccess,
+    description: 'Sends a 6-digit code by SMS, valid 5 minutes; the answer is the same whether or not the phone has an account.',
+    errors: { union: { name: 'RequestPhoneCodeResult' } },
+    args: { input: t.arg({ type: RequestPhoneCodeInput, required: true }) },
+    resolve: (_p, { input }, ctx) => requestPhoneCode(ctx.deps, ctx.actor, input),
+  }),
+);
+
+const LoginWithPhoneCodeInput = builder.inputType('LoginWithPhoneCodeInput', {
+  fields: (t) => ({ phone: t.string({ required: true }), phoneCode: t.string({ required: true }) }),
+});
+const LoginWithPhoneCodeSuccess = AuthPayload('LoginWithPhoneCodeSuccess');
+
+builder.mutationField('loginWithPhoneCode', (t) =>
+  t.field({
+    type: LoginWithPhoneCodeSuccess,
+    errors: { union: { name: 'LoginWithPhoneCodeResult' } },
+    args: { input: t.arg({ type: LoginWithPhoneCodeInput, required: true }) },
+    resolve: (_p, { input }, ctx) => loginWithPhoneCode(ctx.deps, ctx.actor, input),
+  }),
+);
+
+const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
+  fields: (t) => ({
+    phone: t.string({ required: true }),
+    phoneCode: t.string({ required: true }),
+    newPassword: t.string({ required: true }),
+  }),
+});
+const ResetPasswordSuccess = builder.objectRef<{ user: UserRow }>('ResetPasswordSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
+});
+
+builder.mutationField('resetPassword', (t) =>
+  t.field({
+    type: ResetPasswordSuccess,
+    errors: { union: { name: 'ResetPasswordResult' } },
+    args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ user: await resetPassword(ctx.deps, ctx.actor, input) }),
+  }),
+);
+
+const ChangePhoneInput = builder.inputType('ChangePhoneInput', {
+  fields: (t) => ({
+    newPhone: t.string({ required: true }),
+    oldPhoneCode: t.string({ required: true, description: 'CHANGE_PHONE code sent to the current number.' }),
+    newPhoneCode: t.string({ required: true, description: 'CHANGE_PHONE code sent to the new number.' }),
+  }),
+});
+const ChangePhoneSuccess = builder.objectRef<{ user: UserRow }>('ChangePhoneSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (p) => p.user }) }),
+});
+
+builder.mutationField('changePhone', (t) =>
+  t.field({
+    type: ChangePhoneSuccess,
+    errors: { union: { name: 'ChangePhoneResult' } },
+    args: { input: t.arg({ type: ChangePhoneInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ user: await changePhone(ctx.deps, ctx.actor, input) }),
   }),
 );

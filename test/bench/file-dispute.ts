@@ -15,6 +15,7 @@ import { loadCalendar } from '../../server/domain/clock/calendar';
 import { systemClock, type Deps } from '../../server/domain/context';
 import { createMemorySender } from '../../server/domain/notify/sender';
 import { loadReferenceData } from '../../server/domain/regions/load-reference-data';
+import { requestPhoneCode } from '../../server/domain/auth/request-phone-code';
 import { register } from '../../server/domain/auth/register';
 import { createMemoryStorage } from '../../server/storage/storage';
 
@@ -62,12 +63,15 @@ try {
   await handle.migrate();
   await loadReferenceData(handle.db, systemClock);
   const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent' });
+  const notifier = createMemorySender();
   const deps: Deps = {
     db: handle.db, clock: systemClock, config, log: pino({ level: 'silent' }),
-    notifier: createMemorySender(), calendar: loadCalendar(), storage: createMemoryStorage(),
+    notifier, calendar: loadCalendar(), storage: createMemoryStorage(),
   };
   const actor = { viewer: null, ip: '127.0.0.1', userAgent: 'bench', requestId: null };
-  const { token } = await register(deps, actor, { phone: '13912345678', password: 'Bench2026jf', name: '基准申请人' });
+  await requestPhoneCode(deps, actor, { phone: '13912345678', purpose: 'REGISTER' });
+  const phoneCode = notifier.sent.at(-1)!.params.code!;
+  const { token } = await register(deps, actor, { phone: '13912345678', phoneCode, password: 'Bench2026jf', name: '基准申请人' });
   const { app } = createApp(deps);
   const server = app.listen(0);
   const port = (server.address() as AddressInfo).port;

@@ -47,6 +47,7 @@ export async function userWithRole(
     name: opts.name ?? `${role}-${phone.slice(-4)}`,
     role,
     organizationId: opts.organizationId ?? null,
+    phoneVerifiedAt: now,
     createdAt: now,
     updatedAt: now,
   });
@@ -54,6 +55,37 @@ export async function userWithRole(
 }
 
 export const adminOf = (ctx: TestContext) => userWithRole(ctx, 'PLATFORM_ADMIN', { name: '测试管理员' });
+
+const REQUEST_CODE = /* GraphQL */ `
+  mutation ($input: RequestPhoneCodeInput!) {
+    requestPhoneCode(input: $input) {
+      __typename
+      ... on RequestPhoneCodeSuccess { expiresAt }
+      ... on Error { code message }
+    }
+  }
+`;
+
+/** Asks for a code through the API and reads it from the test SMS sender, as the phone's owner would. */
+export async function phoneCodeFor(
+  ctx: TestContext,
+  phone: string,
+  purpose: 'REGISTER' | 'LOGIN' | 'RESET_PASSWORD' | 'CHANGE_PHONE' = 'REGISTER',
+): Promise<string> {
+  const res = await ctx.gql(REQUEST_CODE, { input: { phone, purpose } });
+  if (res.data?.requestPhoneCode?.__typename !== 'RequestPhoneCodeSuccess') {
+    throw new Error(`requestPhoneCode failed: ${JSON.stringify(res.body)}`);
+  }
+  const code = lastCodeSentTo(ctx, phone, purpose);
+  if (!code) throw new Error(`no ${purpose} code was sent to ${phone}`);
+  return code;
+}
+
+/** The last one-time code the test SMS sender delivered to `phone` for `purpose`, if any. */
+export function lastCodeSentTo(ctx: TestContext, phone: string, purpose: string): string | null {
+  const msg = [...ctx.notifier.sent].reverse().find((m) => m.to === phone && m.template === 'auth.phone_code' && m.params.purpose === purpose);
+  return msg?.params.code ?? null;
+}
 
 const REGISTER = /* GraphQL */ `
   mutation ($input: RegisterInput!) {
@@ -73,9 +105,11 @@ export async function registerParty(
 ): Promise<Login & { idNumber: string | null }> {
   const phone = opts.phone ?? uniquePhone();
   const idNumber = opts.idNumber === null ? null : (opts.idNumber ?? makeIdNumber());
+  const phoneCode = await phoneCodeFor(ctx, phone);
   const res = await ctx.gql(REGISTER, {
     input: {
       phone,
+      phoneCode,
       password: PASSWORD,
       name: opts.name ?? `当事人${phone.slice(-4)}`,
       idNumber,

@@ -47,7 +47,8 @@ export interface TestContext {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', ...overrides });
+  // Every test registers through one loopback address: the per-address code limit is tested on its own.
+  return loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', SMS_CODES_PER_ADDRESS_PER_HOUR: '1000000', ...overrides });
 }
 
 /** Opens the run's test database (shared PostgreSQL database or a restored PGlite copy) and an app on it. */

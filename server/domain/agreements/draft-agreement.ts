@@ -1,4 +1,4 @@
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { agreementSignatures, agreements, mediators, organizations, users } from '../../../schema';
 import { renderAgreementPdf } from '../../pdf/render-agreement';
@@ -106,7 +106,7 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
   const byPhone = parties.filter((p) => !p.userId).map((p) => p.phone);
   const accountsRows = [
     ...(byUser.length ? await deps.db.select().from(users).where(inArray(users.id, byUser)) : []),
-    ...(byPhone.length ? await deps.db.select().from(users).where(inArray(users.phone, byPhone)) : []),
+    ...(byPhone.length ? await deps.db.select().from(users).where(and(inArray(users.phone, byPhone), isNotNull(users.phoneVerifiedAt))) : []),
   ];
   const accounts = new Map(
     parties.flatMap((p) => {

@@ -7,6 +7,7 @@ import { loadTemplate } from '../../pdf/templates';
 import type { AgreementSignature } from '../../pdf/types';
 import { uniqueViolation } from '../db-errors';
 import { verifyPassword } from '../auth/passwords';
+import { accountKeys, throttledCheck } from '../auth/password-throttle';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
 import { loadParties, loadVisibleCase, mediatorOfUser, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
@@ -53,7 +54,10 @@ export async function signAgreement(deps: Deps, actor: Actor, input: SignAgreeme
   const signer = await signerOf(deps, viewer, theCase, parties);
 
   const [account] = await deps.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, viewer.userId));
-  if (!account || !(await verifyPassword(data.password, account.passwordHash))) {
+  const passwordOk = await throttledCheck(deps.db, deps.clock.now(), accountKeys({ userId: viewer.userId }, actor.ip), async () =>
+    !!account && (await verifyPassword(data.password, account.passwordHash)),
+  );
+  if (!passwordOk) {
     throw new ForbiddenError('The password is wrong; the agreement was not signed.');
   }
 

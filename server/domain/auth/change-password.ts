@@ -7,6 +7,7 @@ import { recordEvent } from '../audit/record-event';
 import { parseInput } from '../validate';
 import { hashPassword, passwordSchema, verifyPassword } from './passwords';
 import { requireUser } from './policy';
+import { accountKeys, throttledCheck } from './password-throttle';
 import type { UserRow } from './users';
 
 /** Changes the password after checking the current one; other sessions are revoked. */
@@ -22,7 +23,10 @@ export async function changePassword(
   );
   const [user] = await deps.db.select().from(users).where(eq(users.id, viewer.userId));
   if (!user) throw new NotFoundError('User');
-  if (!(await verifyPassword(data.currentPassword, user.passwordHash))) {
+  const ok = await throttledCheck(deps.db, deps.clock.now(), accountKeys({ userId: user.id }, actor.ip), () =>
+    verifyPassword(data.currentPassword, user.passwordHash),
+  );
+  if (!ok) {
     throw new ForbiddenError('The current password is wrong.', 'FORBIDDEN');
   }
   const passwordHash = await hashPassword(data.newPassword, deps.config.bcryptCost);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 
 // bcrypt's async API runs on libuv's thread pool, so hashing never blocks the event loop.
@@ -23,9 +25,24 @@ export function dummyHash(cost: number): Promise<string> {
   return hash;
 }
 
+let estimator: ZxcvbnFactory | null = null;
+
+/**
+ * zxcvbn's score (0-4) from a maintained list of common passwords, names and keyboard patterns;
+ * "Passw0rd" and "12345678a" score 0-1. Built lazily: the dictionaries take a moment to load.
+ */
+export function passwordStrength(password: string): number {
+  estimator ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  return estimator.check(password.slice(0, 72)).score;
+}
+
+/** The lowest accepted score: 2 resists an online attack, which the login throttle keeps slow. */
+export const MIN_PASSWORD_SCORE = 2;
+
 /** bcrypt reads at most 72 bytes; longer passwords would be silently truncated. */
 export const passwordSchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes')
-  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), 'must contain letters and digits');
+  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), 'must contain letters and digits')
+  .refine((p) => passwordStrength(p) >= MIN_PASSWORD_SCORE, 'is too common or too easy to guess');

@@ -1,5 +1,6 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { users } from '../../../schema';
+import { caseParties, identityVerifications, users } from '../../../schema';
 import type { Actor, Deps } from '../context';
 import { ValidationError } from '../errors';
 import { uniqueViolation } from '../db-errors';
@@ -7,18 +8,27 @@ import { recordEvent } from '../audit/record-event';
 import { parseInput } from '../validate';
 import { idNumberSchema, nameSchema, phoneSchema } from './fields';
 import { hashPassword, passwordSchema } from './passwords';
+import { checkPhoneCode, spendPhoneCode } from './phone-codes';
 import { createSession } from './sessions';
 import { findUserByPhone, idNumberColumns, type UserRow } from './users';
+import { keyedDigest } from './crypto';
 
 export interface RegisterInput {
   phone: string;
+  phoneCode: string;
   password: string;
   name: string;
   idNumber?: string | null;
   address?: string | null;
 }
 
-/** Creates a party account and logs it in. */
+/**
+ * Creates a party account with a phone proven by an SMS code, and logs it in. Only after the code
+ * is the phone bound: the account is then matched to the cases that name this phone. An ID number
+ * already held by another account is not bound (and not reported: that would tell a stranger whose
+ * number is registered); the answer is the same either way, and in-person or identity-service
+ * verification settles it later.
+ */
 export async function register(
   deps: Deps,
   actor: Actor,
@@ -27,6 +37,7 @@ export async function register(
   const data = parseInput(
     z.object({
       phone: phoneSchema,
+      phoneCode: z.string().trim().min(1, 'is required'),
       password: passwordSchema,
       name: nameSchema,
       idNumber: idNumberSchema(deps.clock.now()).nullish(),
@@ -34,36 +45,58 @@ export async function register(
     }),
     input,
   );
+  const now = deps.clock.now();
+  const codeId = await checkPhoneCode(deps.db, deps.config.dataKey, now, { phone: data.phone, purpose: 'REGISTER', code: data.phoneCode });
+  // The caller has just proven they hold this phone: telling them it has an account tells no one else.
   if (await findUserByPhone(deps.db, data.phone)) {
     throw ValidationError.field('phone', 'is already registered; log in instead');
+  }
+  let idNumber = data.idNumber ?? null;
+  if (idNumber) {
+    const digest = keyedDigest(deps.config.dataKey, idNumber.value);
+    const [holder] = await deps.db.select({ id: users.id }).from(users).where(eq(users.idNumberDigest, digest)).limit(1);
+    if (holder) idNumber = null;
   }
   const passwordHash = await hashPassword(data.password, deps.config.bcryptCost);
   try {
     return await deps.db.transaction(async (tx) => {
+      await spendPhoneCode(tx, codeId, now);
       const [user] = await tx
         .insert(users)
         .values({
           phone: data.phone,
+          phoneVerifiedAt: now,
+          identityMethod: 'PHONE',
+          identityVerifiedAt: now,
           passwordHash,
           name: data.name,
           role: 'PARTY',
           address: data.address ?? null,
-          ...(data.idNumber
+          ...(idNumber
             ? {
-                ...idNumberColumns(deps.config.dataKey, data.idNumber.value),
-                birthDate: data.idNumber.birthDate,
-                gender: data.idNumber.gender,
+                ...idNumberColumns(deps.config.dataKey, idNumber.value),
+                birthDate: idNumber.birthDate,
+                gender: idNumber.gender,
               }
             : {}),
-          createdAt: deps.clock.now(),
-          updatedAt: deps.clock.now(),
+          createdAt: now,
+          updatedAt: now,
         })
         .returning();
+      await tx.insert(identityVerifications).values({
+        userId: user!.id,
+        method: 'PHONE',
+        passed: true,
+        verifiedBy: 'sms-code',
+        createdAt: now,
+      });
+      // Bind the cases that name this (now proven) phone.
+      await tx.update(caseParties).set({ userId: user!.id }).where(and(eq(caseParties.phone, data.phone), isNull(caseParties.userId)));
       await recordEvent(tx, deps.clock, { ...actor, viewer: null }, {
         subjectType: 'user',
         subjectId: user!.id,
         type: 'user.registered',
-        data: { role: 'PARTY' },
+        data: { role: 'PARTY', idNumberBound: !!idNumber || !data.idNumber },
       });
       const session = await createSession(tx, deps.clock, deps.config.sessionTtlMs, user!.id, actor);
       return { token: session.token, user: user! };
@@ -73,7 +106,8 @@ export async function register(
     const constraint = uniqueViolation(err);
     if (constraint === 'users_phone_key') throw ValidationError.field('phone', 'is already registered; log in instead');
     if (constraint === 'users_id_number_digest_key') {
-      throw ValidationError.field('idNumber', 'is already registered to another account');
+      // Lost a race for the ID number: register without it, as when it was already held.
+      return register(deps, actor, { ...input, idNumber: null });
     }
     throw err;
   }

@@ -84,6 +84,7 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
       role: row.user.role,
       organizationId: row.user.organizationId,
       phone: row.user.phone,
+      verifiedPhone: row.user.phoneVerifiedAt ? row.user.phone : null,
       name: row.user.name,
       sessionId: row.session.id,
     },

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { users } from '../../../schema';
 import type { Executor } from '../../db';
-import type { Viewer } from '../context';
 import { decrypt, encrypt, keyedDigest } from './crypto';
 import { maskIdNumber } from '../validation';
 
@@ -14,11 +13,6 @@ export function idNumberColumns(dataKey: Buffer, idNumber: string) {
     idNumberDigest: keyedDigest(dataKey, idNumber),
     idNumberMasked: maskIdNumber(idNumber),
   };
-}
-
-/** Full ID numbers go to their owner and to platform admins; everyone else sees the masked form. */
-export function canSeeFullIdNumber(viewer: Viewer | null, ownerId: string): boolean {
-  return viewer?.kind === 'user' && (viewer.userId === ownerId || viewer.role === 'PLATFORM_ADMIN');
 }
 
 export function revealIdNumber(dataKey: Buffer, user: Pick<UserRow, 'idNumberEnc'>): string | null {

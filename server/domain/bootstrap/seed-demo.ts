@@ -93,7 +93,7 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[] | null> {
     accounts.push({ phone: DEMO_ADMIN_PHONE, name: admin!.name, role: 'PLATFORM_ADMIN', note: 'platform admin' });
   }
   const actor: Actor = {
-    viewer: { kind: 'user', userId: admin!.id, role: 'PLATFORM_ADMIN', organizationId: null, phone: admin!.phone, name: admin!.name, sessionId: 'seed' },
+    viewer: { kind: 'user', userId: admin!.id, role: 'PLATFORM_ADMIN', organizationId: null, phone: admin!.phone, verifiedPhone: null, name: admin!.name, sessionId: 'seed' },
     ip: null,
     userAgent: 'demo-seed',
     requestId: null,
@@ -146,7 +146,7 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[] | null> {
   ];
   const hash = await hashPassword(DEMO_PASSWORD, deps.config.bcryptCost);
   const now = deps.clock.now();
-  await deps.db.insert(users).values(parties.map((p) => ({ ...p, passwordHash: hash, role: 'PARTY' as const, address: '云南省大理白族自治州宾川县金牛镇圭山村', createdAt: now, updatedAt: now })));
+  await deps.db.insert(users).values(parties.map((p) => ({ ...p, passwordHash: hash, role: 'PARTY' as const, phoneVerifiedAt: now, address: '云南省大理白族自治州宾川县金牛镇圭山村', createdAt: now, updatedAt: now })));
   for (const p of parties) accounts.push({ phone: p.phone, name: p.name, role: 'PARTY', note: 'party' });
   return accounts;
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { caseParties, cases, mediators, regions, users } from '../../../schema';
@@ -205,7 +205,8 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
         updatedAt: now,
       })
       .returning();
-    const linked = await tx.select({ id: users.id, phone: users.phone }).from(users).where(inArray(users.phone, phones));
+    const linked = await tx.select({ id: users.id, phone: users.phone }).from(users).where(and(inArray(users.phone, phones), isNotNull(users.phoneVerifiedAt)));
+    // Only an account whose owner proved the phone is linked: registering someone else's number links nothing.
     await tx.insert(caseParties).values(
       all.map((p, i) => ({
         caseId: created!.id,

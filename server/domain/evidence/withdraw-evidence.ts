@@ -17,7 +17,7 @@ export async function withdrawEvidence(
 ): Promise<EvidenceWithFile> {
   const viewer = requireUser(actor);
   const data = parseInput(z.object({ evidenceId: z.string().uuid(), reason: z.string().trim().max(1000).nullish() }), input);
-  const current = await loadVisibleEvidence(deps.db, viewer, data.evidenceId);
+  const current = await loadVisibleEvidence(deps.db, viewer, data.evidenceId, deps.clock.now());
   if (current.evidence.uploadedBy !== viewer.userId) throw new ForbiddenError('Only the person who added this evidence may withdraw it.');
   if (!EVIDENCE_OPEN_STATUSES.includes(current.case.status)) throw new InvalidTransitionError(current.case.status, 'WITHDRAW_EVIDENCE');
   if (current.evidence.withdrawnAt) throw new ConflictError('This evidence has already been withdrawn.');

@@ -38,6 +38,8 @@ export function createLoggingSender(
           to: msg.channel === 'SMS' ? maskPhone(msg.to) : msg.to,
           template: msg.template,
           paramKeys: Object.keys(msg.params),
+          // SMS_PROVIDER=log exists for development (refused in production): show one-time codes there.
+          ...(msg.template === 'auth.phone_code' ? { code: msg.params.code } : {}),
           providerMessageId,
         },
         'notification sent',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { users } from '../../../schema';
 import { decrypt } from '../auth/crypto';
 import { verifyPassword } from '../auth/passwords';
+import { accountKeys, throttledCheck } from '../auth/password-throttle';
 import { touchCase } from '../cases/apply-transition';
 import type { Actor, Deps } from '../context';
 import { DeadlineError, ForbiddenError, InvalidTransitionError, ValidationError } from '../errors';
@@ -51,12 +52,18 @@ export async function joinSession(deps: Deps, actor: Actor, input: z.input<typeo
   let identityCheck: JoinResult['identityCheck'] = { method: 'NONE', passed: true };
   if (s.role === 'PARTY') {
     const [user] = await deps.db.select().from(users).where(eq(users.id, s.viewer.userId)).limit(1);
+    // Both re-checks are guesses to throttle like any password check (the last 4 characters most of all).
+    const keys = accountKeys({ userId: s.viewer.userId }, actor.ip);
     if (data.password) {
-      identityCheck = { method: 'PASSWORD', passed: !!user && (await verifyPassword(data.password, user.passwordHash)) };
+      const password = data.password;
+      const passed = await throttledCheck(deps.db, now, keys, async () => !!user && (await verifyPassword(password, user.passwordHash)));
+      identityCheck = { method: 'PASSWORD', passed };
     } else if (data.idNumberLast4) {
+      const last4 = data.idNumberLast4;
       const sealed = user?.idNumberEnc ?? s.mySessionParties.find((p) => p.idNumberEnc)?.idNumberEnc ?? null;
       const full = sealed ? decrypt(deps.config.dataKey, sealed) : null;
-      identityCheck = { method: 'ID_NUMBER_LAST4', passed: !!full && full.slice(-4).toUpperCase() === data.idNumberLast4.toUpperCase() };
+      const passed = await throttledCheck(deps.db, now, keys, async () => !!full && full.slice(-4).toUpperCase() === last4.toUpperCase());
+      identityCheck = { method: 'ID_NUMBER_LAST4', passed };
     } else {
       throw ValidationError.field('password', 're-enter your password or the last 4 characters of your ID number to join (OMR 17)');
     }

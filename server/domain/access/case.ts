@@ -1,0 +1,66 @@
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { caseCourtAccess, caseParties, cases, mediators } from '../../../schema';
+import type { Executor } from '../../db';
+import type { Viewer } from '../context';
+import { NotFoundError } from '../errors';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type PartyRow = typeof caseParties.$inferSelect;
+
+/**
+ * The SQL condition for "this viewer may see this case" (SIM 2, INT 146: mediation is confidential):
+ * its parties (by account or by phone, so people who register later see their case), whoever filed
+ * it, its mediator, its organisation's admins, the courts it was sent to, and platform admins.
+ */
+export function visibleCases(viewer: Viewer | null): SQL {
+  if (!viewer) return sql`false`;
+  if (viewer.kind === 'apiClient') {
+    return sql`exists (select 1 from ${caseCourtAccess} where ${caseCourtAccess.caseId} = ${cases.id} and ${caseCourtAccess.courtId} = ${viewer.organizationId})`;
+  }
+  if (viewer.role === 'PLATFORM_ADMIN') return sql`true`;
+  const asParty = sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and (${caseParties.userId} = ${viewer.userId} or ${caseParties.phone} = ${viewer.verifiedPhone}))`;
+  const conditions: SQL[] = [asParty, eq(cases.filedByUserId, viewer.userId)];
+  if (viewer.role === 'MEDIATOR') {
+    const myMediator = sql`(select ${mediators.id} from ${mediators} where ${mediators.userId} = ${viewer.userId})`;
+    conditions.push(sql`${cases.mediatorId} = ${myMediator}`);
+    // A case sent to the organisation without a named mediator is open to all its mediators.
+    if (viewer.organizationId) {
+      conditions.push(
+        and(eq(cases.organizationId, viewer.organizationId), sql`${cases.mediatorId} is null`, eq(cases.status, 'ASSIGNING'))!,
+      );
+    }
+  }
+  // An organisation's admins see its cases while the case is with the organisation; once it has
+  // been transferred away they lose it, and regain it if it comes back.
+  if (viewer.role === 'ORG_ADMIN' && viewer.organizationId) {
+    conditions.push(eq(cases.organizationId, viewer.organizationId));
+  }
+  return or(...conditions)!;
+}
+
+/** Loads a case the viewer may see; anything else is NotFoundError, never a different answer. */
+export async function loadVisibleCase(db: Executor, viewer: Viewer | null, caseId: string): Promise<CaseRow> {
+  const [row] = await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, caseId), visibleCases(viewer)))
+    .limit(1);
+  if (!row) throw new NotFoundError('Case');
+  return row;
+}
+
+export async function loadParties(db: Executor, caseId: string): Promise<PartyRow[]> {
+  return db.select().from(caseParties).where(eq(caseParties.caseId, caseId)).orderBy(caseParties.position);
+}
+
+/** The parties of the case that the viewer is (matched by account or phone). */
+export function partiesOfViewer(parties: PartyRow[], viewer: Viewer | null): PartyRow[] {
+  if (viewer?.kind !== 'user') return [];
+  return parties.filter((p) => p.userId === viewer.userId || (viewer.verifiedPhone !== null && p.phone === viewer.verifiedPhone));
+}
+
+/** The mediator row of a user, if they are one. */
+export async function mediatorOfUser(db: Executor, userId: string) {
+  const [m] = await db.select().from(mediators).where(eq(mediators.userId, userId)).limit(1);
+  return m ?? null;
+}
