@@ -23,7 +23,7 @@ export function App() {
     document.documentElement.style.fontSize = `${SIZES[size]}px`;
   }, [size]);
   return (
-    <ConfigProvider locale={zhCN} theme={{ token: { fontSize: SIZES[size], colorPrimary: '#1f6f5c', borderRadius: 6 } }}>
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={{ token: { fontSize: SIZES[size], colorPrimary: '#1f6f5c', borderRadius: 6 } }}>
       <AntApp>
         <RouterProvider>
           <SessionProvider>
