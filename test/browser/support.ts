@@ -108,6 +108,7 @@ export class Watched {
       timezoneId: 'Asia/Shanghai',
       acceptDownloads: true,
     });
+    context.setDefaultTimeout(15_000);
     const w = new Watched(context, base);
     context.on('page', (p) => w.watch(p));
     return w;
