@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/domain/bootstrap/seed-demo';
 import { checkPage, launch, SHOTS, smsCode, startServer, Watched, type RunningServer } from './support';
 
@@ -9,9 +9,16 @@ let browser: Browser;
 const PASSWORD = 'Shanlu-7749-qiao';
 const stamp = String(Date.now()).slice(-4);
 // Distinct last four digits: the SMS log masks the middle of the number.
-const applicant = { name: '李秀兰', phone: `1391111${stamp}` };
-const respondent = { name: '王大山', phone: `1392222${String((Number(stamp) + 1) % 10000).padStart(4, '0')}` };
-const stranger = { name: '赵小明', phone: `1393333${String((Number(stamp) + 2) % 10000).padStart(4, '0')}` };
+/** A resident ID number with a valid check digit (GB 11643). */
+function idNumber(seq: number): string {
+  const body = `53292419800101${String(seq).padStart(3, '0')}`.slice(0, 17);
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, d, i) => s + Number(d) * weights[i]!, 0);
+  return body + '10X98765432'[sum % 11]!;
+}
+const applicant = { name: '李秀兰', phone: `1391111${stamp}`, idNumber: idNumber(122) };
+const respondent = { name: '王大山', phone: `1392222${String((Number(stamp) + 1) % 10000).padStart(4, '0')}`, idNumber: idNumber(131) };
+const stranger = { name: '赵小明', phone: `1393333${String((Number(stamp) + 2) % 10000).padStart(4, '0')}`, idNumber: idNumber(153) };
 
 const ctx: Record<string, { w: Watched; page: Page }> = {};
 let caseUrl = '';
@@ -21,6 +28,13 @@ let strangerCodeAt = 0;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
   console.log(`browser screenshots: ${SHOTS}`);
+});
+// A failed step leaves a screenshot of every open page, to see what the user saw.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [who, { page }] of Object.entries(ctx)) {
+    await page.screenshot({ path: `${SHOTS}/failed-${task.name.slice(0, 30)}-${who}.png`, fullPage: true }).catch(() => undefined);
+  }
 });
 afterAll(async () => {
   await browser?.close();
@@ -34,13 +48,15 @@ async function open(name: string, phone: boolean) {
   return { w, page };
 }
 
-async function register(page: Page, w: Watched, who: { name: string; phone: string }, shot?: string) {
+async function register(page: Page, w: Watched, who: { name: string; phone: string; idNumber: string }, shot?: string) {
   await page.goto(`${server.base}/register`);
   await page.getByLabel('姓名').fill(who.name);
   await page.getByLabel('手机号').fill(who.phone);
   const since = server.lines.length;
   await page.getByRole('button', { name: '获取验证码' }).click();
   await page.getByLabel('短信验证码').fill(await smsCode(server, who.phone, since));
+  await page.getByLabel('身份证号').fill(who.idNumber);
+  await page.getByLabel('住所（户籍地址）').fill('云南省大理白族自治州宾川县金牛镇圭山村');
   await page.getByLabel('设置密码').fill(PASSWORD);
   if (shot) await checkPage(page, w, shot);
   await page.getByRole('button', { name: '注册并登录' }).click();

@@ -136,7 +136,10 @@ export class Watched {
  * no console error or foreign request so far; then writes a screenshot.
  */
 export async function checkPage(page: Page, w: Watched, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  // Not 'networkidle': a page with a live room keeps its event stream open.
+  await page.waitForLoadState('load');
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  await page.waitForTimeout(300);
   await page.addScriptTag({ content: AXE });
   const violations = (await page.evaluate(`axe.run(document, { runOnly: { type: 'rule', values: [
     'button-name', 'label', 'link-name', 'select-name', 'input-button-name', 'aria-input-field-name',
