@@ -116,8 +116,8 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
 
   it('a stranger sees nothing of the case', async () => {
     const s = await open('stranger', true);
-    strangerCodeAt = Date.now();
     await register(s.page, s.w, stranger);
+    strangerCodeAt = Date.now(); // after the code was requested
     await s.page.getByText('还没有纠纷').waitFor();
     await s.page.goto(server.base + caseUrl);
     await s.page.getByText('没有找到这个纠纷，或者您无权查看').waitFor();

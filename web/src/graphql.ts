@@ -107,7 +107,9 @@ export function subscribe<R, V>(doc: TadaDocumentNode<R, V>, variables: V, onDat
 /** Fetches a file the API hands out (PDF, evidence) with the session token. */
 export async function fetchFile(url: string): Promise<Blob> {
   const token = tokenStore.get();
-  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  // The API hands out absolute URLs under PUBLIC_URL; the client always asks its own origin.
+  const { pathname, search } = new URL(url, location.origin);
+  const res = await fetch(pathname + search, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new RequestError('文件获取失败', String(res.status));
   return res.blob();
 }
