@@ -130,6 +130,19 @@ const EVENT: Record<string, string> = {
   'agreement.effective': '协议生效',
   'session.scheduled': '安排调解会',
   'minutes.locked': '笔录经各方确认',
+  'case.intake_passed': '申请已受理',
+  'case.diversion': '对方同意调解，分流到调解组织',
+  'case.assignment_accepted': '调解员接案',
+  'case.assignment_declined': '调解员未接案',
+  'case.respondent_refused': '对方不同意调解',
+  'session.minutes_updated': '记录调解笔录',
+  'session.minutes_confirmed': '当事人确认笔录',
+  'session.minutes_locked': '笔录经各方确认',
+  'case.agreement_drafted': '起草调解协议',
+  'case.agreement_signed': '签署调解协议',
+  'case.agreement_effective': '调解协议生效',
+  'case.terminated': '终止调解',
+  'confirmation.applied': '申请司法确认',
 };
 export function eventName(type: string): string {
   return EVENT[type] ?? type;
