@@ -16,6 +16,7 @@ import { textGuardPlugin } from './graphql/text-guard';
 import { requestStore } from './logger';
 import { routeModules } from './http/routes';
 import { actorOf } from './http/request';
+import type { WebClient } from './http/web';
 
 export interface App {
   app: express.Express;
@@ -39,7 +40,7 @@ function isGraphQLError(e: unknown): e is GraphQLError {
 }
 
 /** Builds the HTTP application: security headers, health, GraphQL, one error handler. */
-export function createApp(deps: Deps): App {
+export function createApp(deps: Deps, options: { web?: WebClient | null } = {}): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
@@ -175,6 +176,8 @@ export function createApp(deps: Deps): App {
     }),
   });
   app.use(yoga.graphqlEndpoint, (req, res) => yoga(req, res));
+  // The web client before the file routes: a browser opening /verify/:code gets the page, a script the JSON.
+  if (options.web) app.use(options.web.router);
   for (const routes of routeModules) app.use(routes(deps));
 
   app.use((_req, res) => {
@@ -189,6 +192,8 @@ export function createApp(deps: Deps): App {
 
   return {
     app,
-    async close() {},
+    async close() {
+      await options.web?.close();
+    },
   };
 }

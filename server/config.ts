@@ -58,6 +58,8 @@ const envSchema = z.object({
   SIGNING_SELF_SIGNED: bool.optional(),
   /** Origins allowed to call the API from a browser, comma-separated (e.g. https://jiefen.example.cn). */
   CORS_ORIGINS: z.string().optional(),
+  /** The web client at /: vite (development, compiled on request), dist (the `npm run build` bundle) or off. */
+  WEB: z.enum(['vite', 'dist', 'off']).optional(),
   /** Where one-time codes and notifications go: log (not in production), http, aliyun, tencent. */
   SMS_PROVIDER: z.enum(['log', 'http', 'aliyun', 'tencent']).optional(),
   SMS_HTTP_URL: z.string().url().optional(),
@@ -121,6 +123,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
   seedDemo: boolean;
+  /** How the web client is served at /: through Vite (development), from dist/web, or not at all. */
+  web: 'vite' | 'dist' | 'off';
   jobs: boolean;
   redisUrl: string | undefined;
   storageDir: string;
@@ -197,6 +201,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO ?? !production,
+    web: e.WEB ?? (production ? 'dist' : 'vite'),
     jobs: e.JOBS,
     redisUrl: e.REDIS_URL,
     storageDir: e.STORAGE_DIR,

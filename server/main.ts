@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { createWebClient } from './http/web';
 import { prepare } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD } from './domain/bootstrap/seed-demo';
@@ -32,7 +33,8 @@ log.info(
   },
   'signing and SMS configuration',
 );
-const { app, close } = createApp(deps);
+const web = await createWebClient(config);
+const { app, close } = createApp(deps, { web });
 const jobs = config.jobs ? createJobRunner(deps) : null;
 // Every instance reloads the holiday notices another instance published.
 setInterval(() => {
@@ -66,6 +68,7 @@ server.once('listening', () => {
     `  jiefen 解纷 is running on the ${handle.kind === 'pglite' ? `embedded database (${config.dataDir})` : 'PostgreSQL database'}.`,
     `  GraphiQL: ${url}`,
   ];
+  if (web) lines.splice(2, 0, `  Web client: http://localhost:${port}/  (${config.web === 'vite' ? 'development build, compiled on request' : 'bundle from npm run build'})`);
   if (demoAccounts?.length) {
     lines.push('', `  Demo accounts (password ${DEMO_PASSWORD}); log in from GraphiQL with:`);
     lines.push(`    mutation { login(input: { phone: "13800000000", password: "${DEMO_PASSWORD}" }) { ... on LoginSuccess { token } ... on Error { code message } } }`);

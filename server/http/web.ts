@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Config } from '../config';
+
+const WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export interface WebClient {
+  router: Router;
+  close(): Promise<void>;
+}
+
+/** Paths only the API answers. */
+const API_ONLY = /^\/(graphql|healthz|readyz|files|reports)(\/|$)/;
+/** Paths both answer: a browser navigating gets the page, an API client the JSON or upload route. */
+const SHARED = /^\/(verify|cases)(\/|$)/;
+
+function wantsPage(req: Request): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html');
+}
+
+function forClient(req: Request): boolean {
+  if (API_ONLY.test(req.path)) return false;
+  return !SHARED.test(req.path) || wantsPage(req);
+}
+
+/**
+ * The web client at /. Development compiles it on request through Vite's middleware; production
+ * serves the `npm run build` bundle, hashed assets cached for a year, index.html always revalidated.
+ */
+export async function createWebClient(config: Config): Promise<WebClient | null> {
+  if (config.web === 'off') return null;
+  const router = express.Router();
+  if (config.web === 'vite') {
+    const { createServer } = await import('vite');
+    const vite = await createServer({
+      configFile: `${WEB_ROOT}/vite.config.ts`,
+      root: WEB_ROOT,
+      appType: 'spa',
+      logLevel: 'warn',
+      server: { middlewareMode: true, hmr: false },
+    });
+    // Pages and the client's modules go to Vite; the API's own paths pass straight through.
+    router.use((req: Request, res: Response, next: NextFunction) => {
+      if (!forClient(req)) return next();
+      vite.middlewares(req, res, next);
+    });
+    return { router, close: () => vite.close() };
+  }
+  if (!existsSync(`${DIST}/index.html`)) {
+    throw new Error('WEB=dist but dist/web/index.html is missing: run `npm run build` first.');
+  }
+  const index = await readFile(`${DIST}/index.html`);
+  router.use(
+    '/assets',
+    express.static(`${DIST}/assets`, { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+  );
+  // Client-side routes (/cases/..., /verify/...) all load the same page.
+  router.use((req, res, next) => {
+    if (!wantsPage(req) || !forClient(req)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(index);
+  });
+  return { router, close: async () => undefined };
+}

@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/domain/bootstrap/seed-demo';
+import { checkPage, launch, SHOTS, smsCode, startServer, Watched, type RunningServer } from './support';
+
+let server: RunningServer;
+let browser: Browser;
+const PASSWORD = 'Shanlu-7749-qiao';
+const stamp = String(Date.now()).slice(-4);
+// Distinct last four digits: the SMS log masks the middle of the number.
+/** A resident ID number with a valid check digit (GB 11643). */
+function idNumber(seq: number): string {
+  const body = `53292419800101${String(seq).padStart(3, '0')}`.slice(0, 17);
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, d, i) => s + Number(d) * weights[i]!, 0);
+  return body + '10X98765432'[sum % 11]!;
+}
+const applicant = { name: '李秀兰', phone: `1391111${stamp}`, idNumber: idNumber(122) };
+const respondent = { name: '王大山', phone: `1392222${String((Number(stamp) + 1) % 10000).padStart(4, '0')}`, idNumber: idNumber(131) };
+const stranger = { name: '赵小明', phone: `1393333${String((Number(stamp) + 2) % 10000).padStart(4, '0')}`, idNumber: idNumber(153) };
+
+const ctx: Record<string, { w: Watched; page: Page }> = {};
+let caseUrl = '';
+let verificationCode = '';
+let strangerCodeAt = 0;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launch()]);
+  console.log(`browser screenshots: ${SHOTS}`);
+});
+// A failed step leaves a screenshot of every open page, to see what the user saw.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [who, { page }] of Object.entries(ctx)) {
+    await page.screenshot({ path: `${SHOTS}/failed-${task.name.slice(0, 30)}-${who}.png`, fullPage: true }).catch(() => undefined);
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(name: string, phone: boolean) {
+  const w = await Watched.open(browser, server.base, phone);
+  const page = await w.page();
+  ctx[name] = { w, page };
+  return { w, page };
+}
+
+async function register(page: Page, w: Watched, who: { name: string; phone: string; idNumber: string }, shot?: string) {
+  await page.goto(`${server.base}/register`);
+  await page.getByLabel('姓名').fill(who.name);
+  await page.getByLabel('手机号').fill(who.phone);
+  const since = server.lines.length;
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByLabel('短信验证码').fill(await smsCode(server, who.phone, since));
+  await page.getByLabel('身份证号').fill(who.idNumber);
+  await page.getByLabel('住所（户籍地址）').fill('云南省大理白族自治州宾川县金牛镇圭山村');
+  await page.getByLabel('设置密码').fill(PASSWORD);
+  if (shot) await checkPage(page, w, shot);
+  await page.getByRole('button', { name: '注册并登录' }).click();
+  await page.getByRole('heading', { name: '我的纠纷' }).waitFor();
+}
+
+describe('a dispute from filing to judicial confirmation, in the browser', () => {
+  it('the applicant and the respondent register with SMS codes on a phone', async () => {
+    const a = await open('applicant', true);
+    await a.page.goto(server.base + '/');
+    await a.page.getByRole('heading', { name: '登录解纷' }).waitFor();
+    await checkPage(a.page, a.w, '01-login');
+    await register(a.page, a.w, applicant, '02-register');
+    await checkPage(a.page, a.w, '03-my-cases-empty');
+    const b = await open('respondent', true);
+    await register(b.page, b.w, respondent);
+  });
+
+  it('the applicant files a dispute, picking the village from the region tree', async () => {
+    const { page, w } = ctx.applicant!;
+    await page.getByRole('button', { name: '申请调解' }).click();
+    await page.getByRole('heading', { name: '申请调解' }).waitFor();
+    await page.getByRole('radio', { name: '邻里纠纷' }).check();
+    await page.getByText('相邻通行、排水、噪音').waitFor();
+    await page.getByRole('combobox', { name: '纠纷发生地' }).click();
+    for (const place of ['云南省', '大理白族自治州', '宾川县', '金牛镇']) {
+      await page.locator('.ant-cascader-menu-item', { hasText: place }).first().click();
+    }
+    await page.locator('.ant-cascader-menu').nth(4).locator('.ant-cascader-menu-item', { hasText: '圭山' }).first().click();
+    await page.keyboard.press('Escape');
+    await page.getByLabel('一句话说明纠纷').fill('邻居修房占了我家通道');
+    await page.getByLabel('事情经过').fill('今年十月邻居王大山翻修房屋，把围墙往我家这边砌出一米，挡住了进出的通道。');
+    await page.getByLabel('姓名或单位名称').fill(respondent.name);
+    await page.getByLabel('对方手机号').fill(respondent.phone);
+    await page.getByLabel('您的要求').fill('拆除占用通道的围墙，恢复原状');
+    await page.getByLabel('涉及金额（元，可不填）').fill('3000');
+    await checkPage(page, w, '04-file-dispute');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByRole('heading', { name: '邻居修房占了我家通道' }).waitFor();
+    caseUrl = new URL(page.url()).pathname;
+    expect(caseUrl).toMatch(/^\/cases\/.+/);
+    await page.getByText('等待对方同意调解').first().waitFor();
+    await checkPage(page, w, '05-case-after-filing');
+  });
+
+  it('the respondent reads the consequences and consents', async () => {
+    const { page, w } = ctx.respondent!;
+    await page.goto(server.base + '/cases');
+    await page.getByRole('link', { name: '邻居修房占了我家通道' }).click();
+    await page.getByText('是否同意调解', { exact: true }).waitFor();
+    await page.getByText('调解不能进行，本次申请结束').waitFor();
+    await checkPage(page, w, '06-respondent-consent');
+    await page.getByRole('button', { name: '同意调解' }).click();
+    await page.getByText('正在安排调解员').first().waitFor();
+    await page.getByText('为什么由这里调解').waitFor();
+  });
+
+  it('a stranger sees nothing of the case', async () => {
+    const s = await open('stranger', true);
+    await register(s.page, s.w, stranger);
+    strangerCodeAt = Date.now(); // after the code was requested
+    await s.page.getByText('还没有纠纷').waitFor();
+    await s.page.goto(server.base + caseUrl);
+    await s.page.getByText('没有找到这个纠纷，或者您无权查看').waitFor();
+    await expect(s.page.getByText('邻居修房占了我家通道').count()).resolves.toBe(0);
+    await checkPage(s.page, s.w, '07-stranger-denied');
+  });
+
+  it('the proposed mediator accepts the case from the queue', async () => {
+    const a = ctx.applicant!.page;
+    await a.reload();
+    const mediatorName = (await a.locator('.ant-descriptions-item').filter({ hasText: '调解员' }).textContent()) ?? '';
+    const m = server.demo.find((d) => d.role === 'MEDIATOR' && mediatorName.includes(d.name));
+    expect(m, `mediator named on the case page: ${mediatorName}`).toBeTruthy();
+    const { page, w } = await open('mediator', false);
+    await page.goto(server.base + '/login');
+    await page.getByLabel('手机号').fill(m!.phone);
+    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '待办案件' }).waitFor();
+    const row = page.locator('tr', { hasText: '邻居修房占了我家通道' });
+    await row.waitFor();
+    await checkPage(page, w, '09-mediator-queue');
+    await row.getByRole('button', { name: /接受案件/ }).click();
+    await row.getByText('调解中').waitFor();
+    await row.getByRole('link', { name: '邻居修房占了我家通道' }).click();
+    await page.getByRole('heading', { name: '邻居修房占了我家通道' }).waitFor();
+  });
+
+  it('the mediator holds a session: live messages both ways, minutes confirmed by both parties', async () => {
+    const { page, w } = ctx.mediator!;
+    const startsAt = new Date(Date.now() + 10 * 60_000);
+    const local = new Date(startsAt.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    await page.getByLabel('时间').click();
+    await page.getByLabel('时间').fill(local);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('地点').fill('圭山村委会调解室');
+    await page.getByRole('button', { name: '安排调解会' }).click();
+    await page.getByRole('region', { name: '调解室消息' }).waitFor();
+
+    const a = ctx.applicant!.page;
+    await a.reload();
+    await a.getByRole('region', { name: '调解室消息' }).waitFor();
+    await page.getByLabel('输入消息').fill('请双方说明围墙的位置');
+    await page.getByRole('button', { name: '发送' }).click();
+    await a.getByText('请双方说明围墙的位置').waitFor();
+    await a.getByLabel('输入消息').fill('围墙往我家这边多砌了一米');
+    await a.getByRole('button', { name: '发送' }).click();
+    await page.getByText('围墙往我家这边多砌了一米').waitFor();
+
+    await page.getByLabel('笔录内容').fill('双方到场。申请人称围墙越界一米，被申请人同意拆除越界部分。');
+    await page.getByRole('button', { name: '保存笔录' }).click();
+    await page.getByText('第 1 版').waitFor();
+    await checkPage(page, w, '10-mediator-session');
+
+    for (const who of ['applicant', 'respondent']) {
+      const p = ctx[who]!.page;
+      await p.reload();
+      await p.getByText('被申请人同意拆除越界部分').waitFor();
+      await p.getByRole('button', { name: '笔录无误，确认' }).click();
+      await p.getByText(/您已确认|各方已确认/).first().waitFor();
+    }
+    await checkPage(a, ctx.applicant!.w, '11-party-session');
+    await page.reload();
+    await page.getByText('各方已确认，已锁定').waitFor();
+  });
+
+  it('the mediator drafts the agreement and everyone signs with the password', async () => {
+    const { page } = ctx.mediator!;
+    await page.getByLabel('纠纷事实').fill('被申请人翻修房屋时围墙越过界线约一米，占用申请人通道。');
+    await page.getByLabel('争议事项').fill('越界围墙是否拆除。');
+    await page.getByLabel('协议条款').fill('被申请人于2026年12月20日前拆除越界围墙，恢复通道原状。');
+    await page.getByLabel('履行期限').click();
+    await page.getByLabel('履行期限').fill('2026-12-20');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('履行方式').fill('被申请人自行拆除，申请人到场确认');
+    await page.getByRole('button', { name: '生成协议' }).click();
+    await page.getByText('调解协议（签字中）').waitFor();
+
+    for (const who of ['applicant', 'respondent']) {
+      const { page: p, w } = ctx[who]!;
+      await p.reload();
+      await p.getByRole('article', { name: '调解协议正文' }).waitFor();
+      if (who === 'applicant') await checkPage(p, w, '12-agreement-to-sign');
+      await p.getByRole('button', { name: '签署协议' }).click();
+      await p.getByLabel('登录密码').fill(PASSWORD);
+      await p.getByRole('button', { name: '确认签字' }).click();
+      await p.getByText('您已签字').waitFor();
+    }
+    await page.reload();
+    await page.getByRole('button', { name: '签署协议' }).click();
+    await page.getByLabel('登录密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '确认签字' }).click();
+    await page.getByText('调解协议（已生效）').waitFor();
+  });
+
+  it('the applicant downloads the signed PDF and both apply for judicial confirmation', async () => {
+    const { page, w } = ctx.applicant!;
+    await page.reload();
+    await page.getByText('调解成功，协议已生效').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载协议 PDF' }).click()]);
+    const pdf = readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(download.suggestedFilename()).toMatch(/^调解协议-.+\.pdf$/);
+    verificationCode = decodeURIComponent((await page.locator('a[href^="/verify/"]').getAttribute('href'))!.slice('/verify/'.length));
+
+    await page.getByRole('radio', { name: /宾川县人民法院/ }).check();
+    await checkPage(page, w, '13-apply-for-confirmation');
+    await page.getByRole('button', { name: '申请司法确认' }).click();
+    await page.getByText('等待对方共同申请').waitFor();
+
+    const b = ctx.respondent!.page;
+    await b.reload();
+    await b.getByRole('radio', { name: /宾川县人民法院/ }).check();
+    await b.getByRole('button', { name: '申请司法确认' }).click();
+    await b.getByText('已提交法院').waitFor();
+    await b.getByText('法院司法确认中').first().waitFor();
+  });
+
+  it('the public verification page shows the agreement to anyone', async () => {
+    const { page, w } = await open('public', true);
+    await page.goto(`${server.base}/verify/${verificationCode}`);
+    await page.getByText('该协议已生效').waitFor();
+    await page.getByText('金牛镇圭山村人民调解委员会').waitFor();
+    await checkPage(page, w, '14-verify');
+    await page.goto(`${server.base}/verify/NOPE-0000`);
+    await page.getByText('查无此协议').waitFor();
+  });
+
+  it('a forgotten password is reset with an SMS code', async () => {
+    const { page, w } = ctx.stranger!;
+    // One code per phone per minute: wait out the registration code's minute.
+    await new Promise((r) => setTimeout(r, Math.max(0, strangerCodeAt + 61_000 - Date.now())));
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.goto(server.base + '/reset');
+    await page.getByLabel('手机号').fill(stranger.phone);
+    const since = server.lines.length;
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByLabel('短信验证码').fill(await smsCode(server, stranger.phone, since));
+    await page.getByLabel('新密码').fill('Xinmima-2026-qiao');
+    await checkPage(page, w, '08-reset-password');
+    await page.getByRole('button', { name: '重设密码' }).click();
+    await page.getByRole('heading', { name: '登录解纷' }).waitFor();
+    await page.getByLabel('手机号').fill(stranger.phone);
+    await page.getByLabel('密码', { exact: true }).fill('Xinmima-2026-qiao');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '我的纠纷' }).waitFor();
+  });
+
+});

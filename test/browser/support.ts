@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The real server (npm start's entry) on a fresh embedded database, serving the built client. */
+export interface RunningServer {
+  base: string;
+  lines: string[];
+  demo: { phone: string; role: string; name: string }[];
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'jiefen-browser-'));
+  const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: join(dir, 'pglite'),
+      STORAGE_DIR: join(dir, 'files'),
+      WEB: process.env.BROWSER_WEB ?? 'dist',
+      SMS_PROVIDER: 'log',
+      LOG_LEVEL: 'info',
+      BCRYPT_COST: '4',
+      JOBS: 'false',
+  };
+  // Always the embedded database, whatever the caller's environment says.
+  delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let rest = '';
+  const onData = (chunk: Buffer) => {
+    rest += chunk.toString('utf8');
+    const parts = rest.split('\n');
+    rest = parts.pop()!;
+    lines.push(...parts);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const line = lines.find((l) => l.includes('Web client: http://localhost:'));
+      if (line) {
+        clearInterval(timer);
+        resolve(/http:\/\/localhost:(\d+)\//.exec(line)![0].replace('localhost', '127.0.0.1').replace(/\/$/, ''));
+      }
+    }, 200);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`server exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+  const demo = lines
+    .map((l) => /^\s+(1\d{10})\s+(\S+)\s+(\S+)/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ phone: m[1]!, role: m[2]!, name: m[3]! }));
+  return {
+    base,
+    lines,
+    demo,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The one-time code the `log` SMS provider wrote for this phone (masked in the log as 139****1234). */
+export async function smsCode(server: RunningServer, phone: string, since: number): Promise<string> {
+  const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+  for (let i = 0; i < 100; i++) {
+    for (const l of server.lines.slice(since)) {
+      if (!l.startsWith('{')) continue;
+      const o = JSON.parse(l) as { msg?: string; to?: string; code?: string };
+      if (o.msg === 'notification sent' && o.to === masked && o.code) return o.code;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code logged for ${masked}`);
+}
+
+export const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'jiefen-screenshots');
+
+/** A browser context whose every page is watched: console errors and requests to other origins. */
+export class Watched {
+  readonly problems: string[] = [];
+  constructor(readonly context: BrowserContext, readonly base: string) {}
+
+  static async open(browser: Browser, base: string, phone: boolean): Promise<Watched> {
+    const context = await browser.newContext({
+      viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 900 },
+      deviceScaleFactor: 1,
+      isMobile: phone,
+      hasTouch: phone,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(15_000);
+    const w = new Watched(context, base);
+    context.on('page', (p) => w.watch(p));
+    return w;
+  }
+
+  private watch(page: Page) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.problems.push(`console error on ${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => this.problems.push(`page error on ${page.url()}: ${e.message}`));
+    page.on('request', (r) => {
+      const url = r.url();
+      if (url.startsWith('data:') || url.startsWith('blob:')) return;
+      if (new URL(url).origin !== this.base) this.problems.push(`request to another origin: ${url}`);
+    });
+  }
+
+  async page(): Promise<Page> {
+    return this.context.newPage();
+  }
+}
+
+/**
+ * Checks the page as it stands: every control has an accessible name (axe-core's naming rules),
+ * no console error or foreign request so far; then writes a screenshot.
+ */
+export async function checkPage(page: Page, w: Watched, name: string): Promise<void> {
+  // Not 'networkidle': a page with a live room keeps its event stream open.
+  await page.waitForLoadState('load');
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  await page.waitForTimeout(300);
+  await page.addScriptTag({ content: AXE });
+  const violations = (await page.evaluate(`axe.run(document, { runOnly: { type: 'rule', values: [
+    'button-name', 'label', 'link-name', 'select-name', 'input-button-name', 'aria-input-field-name',
+    'aria-toggle-field-name', 'aria-command-name', 'image-alt', 'frame-title', 'html-has-lang', 'document-title'
+  ] } }).then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`)) as string[];
+  expect(violations, `accessibility on ${name}`).toEqual([]);
+  expect(w.problems, `console and origin on ${name}`).toEqual([]);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+}

@@ -1,0 +1,60 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { graphql, request, tokenStore, type ResultOf } from './graphql';
+
+export const ME = graphql(`
+  query Me { me { id name phone role organization { id name } } }
+`);
+const LOGOUT = graphql(`mutation Logout { logout(input: {}) { __typename } }`);
+export type Me = NonNullable<ResultOf<typeof ME>['me']>;
+
+interface SessionValue {
+  me: Me | null;
+  loading: boolean;
+  /** Stores a token from login/register and loads the user. */
+  signIn(token: string): Promise<Me | null>;
+  signOut(): void;
+}
+
+const Ctx = createContext<SessionValue>({ me: null, loading: true, signIn: async () => null, signOut() {} });
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+  const load = useCallback(async () => {
+    if (!tokenStore.get()) return null;
+    try {
+      return (await request(ME)).me ?? null;
+    } catch {
+      return null;
+    }
+  }, []);
+  useEffect(() => {
+    void load().then((m) => {
+      setMe(m);
+      setLoading(false);
+    });
+  }, [load]);
+  const value: SessionValue = {
+    me,
+    loading,
+    async signIn(token) {
+      tokenStore.set(token);
+      const m = await load();
+      setMe(m);
+      return m;
+    },
+    signOut() {
+      void request(LOGOUT).catch(() => undefined);
+      tokenStore.set(null);
+      setMe(null);
+    },
+  };
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export const useSession = () => useContext(Ctx);
+
+/** Where each role starts. */
+export function homeOf(role: string | undefined): string {
+  return role === 'PARTY' || !role ? '/cases' : '/workbench';
+}
