@@ -23,7 +23,13 @@ try {
 }
 const log = createLogger(config.logLevel);
 installProcessGuard(log);
-const { deps, handle, demoAccounts, timings } = await prepare(config, log);
+// A start that cannot complete (database, migrations, reference or demo data) stops the process
+// with a non-zero code: the process guard keeps serving requests, but there is nothing to serve yet.
+const { deps, handle, demoAccounts, timings } = await prepare(config, log).catch((err: unknown) => {
+  log.fatal({ err }, 'start-up failed');
+  console.error(`jiefen: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
 // Which key seals agreements and which gateway sends codes: printed once, so operators can check.
 log.info(
   {

@@ -118,19 +118,25 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
       }),
     );
   }
+  // Organisations in parallel, but one mediator at a time within each: every creation appends to the
+  // organisation's audit chain, and two appends at once would claim the same sequence number.
+  const byOrg = new Map<string, typeof MEDIATORS>();
+  for (const m of MEDIATORS) byOrg.set(m.org, [...(byOrg.get(m.org) ?? []), m]);
   await Promise.all(
-    MEDIATORS.map((m) => {
-      const org = orgs.get(m.org)!;
-      return createMediator(deps, actor, {
-        organizationId: org.id,
-        name: m.name,
-        phone: m.phone,
-        password: DEMO_PASSWORD,
-        channel: org.channel,
-        categories: m.categories ?? org.categories,
-        languages: m.languages,
-        title: m.title,
-      });
+    [...byOrg.values()].map(async (list) => {
+      for (const m of list) {
+        const org = orgs.get(m.org)!;
+        await createMediator(deps, actor, {
+          organizationId: org.id,
+          name: m.name,
+          phone: m.phone,
+          password: DEMO_PASSWORD,
+          channel: org.channel,
+          categories: m.categories ?? org.categories,
+          languages: m.languages,
+          title: m.title,
+        });
+      }
     }),
   );
   for (const m of MEDIATORS) accounts.push({ phone: m.phone, name: m.name, role: 'MEDIATOR', note: orgs.get(m.org)!.name });
