@@ -57,6 +57,8 @@ async function register(page: Page, w: Watched, who: { name: string; phone: stri
   await page.getByLabel('短信验证码').fill(await smsCode(server, who.phone, since));
   await page.getByLabel('身份证号').fill(who.idNumber);
   await page.getByLabel('住所（户籍地址）').fill('云南省大理白族自治州宾川县金牛镇圭山村');
+  await page.getByLabel('民族').fill('白族');
+  await page.getByLabel('职业').fill('农民');
   await page.getByLabel('设置密码').fill(PASSWORD);
   if (shot) await checkPage(page, w, shot);
   await page.getByRole('button', { name: '注册并登录' }).click();

@@ -182,8 +182,8 @@ export function RegisterPage() {
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: '1.3rem' }}>注册</h1>}>
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} role="alert" />}
-      <Form form={form} layout="vertical" onFinish={(v: { phone: string; code: string; name: string; password: string; idNumber?: string; address?: string }) => run(async () => {
-        const r = unwrap((await request(REGISTER, { input: { phone: v.phone, phoneCode: v.code, name: v.name, password: v.password, idNumber: v.idNumber || null, address: v.address || null } })).register);
+      <Form form={form} layout="vertical" onFinish={(v: { phone: string; code: string; name: string; password: string; idNumber?: string; address?: string; ethnicity?: string; occupation?: string }) => run(async () => {
+        const r = unwrap((await request(REGISTER, { input: { phone: v.phone, phoneCode: v.code, name: v.name, password: v.password, idNumber: v.idNumber || null, address: v.address || null, ethnicity: v.ethnicity || null, occupation: v.occupation || null } })).register);
         if (r.__typename === 'RegisterSuccess') {
           const me = await signIn(r.token);
           navigate(homeOf(me?.role));
@@ -208,6 +208,12 @@ export function RegisterPage() {
         </Form.Item>
         <Form.Item label="住所（户籍地址）" name="address">
           <Input autoComplete="street-address" />
+        </Form.Item>
+        <Form.Item label="民族" name="ethnicity" extra="如：汉族、白族、彝族。调解协议上要写明。">
+          <Input autoComplete="off" />
+        </Form.Item>
+        <Form.Item label="职业" name="occupation" extra="如：农民、个体经营。调解协议上要写明。">
+          <Input autoComplete="organization-title" />
         </Form.Item>
         <Form.Item label="设置密码" name="password" rules={[{ required: true, min: 8, message: '密码至少8位' }]} extra="签署调解协议时需要再次输入密码。">
           <Input.Password autoComplete="new-password" />
