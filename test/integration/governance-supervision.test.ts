@@ -57,7 +57,18 @@ describe('supervision (督办)', () => {
     expect((await ctx.gql(ISSUE, { input }, w.applicant.token)).data.issueSupervisionOrder.code).toBe('FORBIDDEN');
     expect((await ctx.gql(ISSUE, { input: { ...input, dueAt: '2026-11-01T10:00:00+08:00' } }, staff.townshipAdmin.token)).data.issueSupervisionOrder).toMatchObject({ __typename: 'ValidationError', fields: [{ field: 'dueAt' }] });
 
+    // Before any order the township does not see the village's case at all.
+    const CASE = `query($id: ID!) { case(id: $id) { id number status parties { role phone idNumber address } } }`;
+    expect((await ctx.gql(CASE, { id: c.id }, staff.townshipAdmin.token)).data.case).toBeNull();
+
     const issued = ok(await ctx.gql(ISSUE, { input }, staff.townshipAdmin.token)).order;
+    // Supervising it, the township reads the case record, with personal data masked and no domicile.
+    const seen = (await ctx.gql(CASE, { id: c.id }, staff.townshipAdmin.token)).data.case;
+    expect(seen).toMatchObject({ id: c.id, number: c.number, status: 'MEDIATING' });
+    for (const p of seen.parties) {
+      expect(p.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+      expect(p.address).toBeNull();
+    }
     expect(issued).toMatchObject({ status: 'OPEN', subjectType: 'CASE', receivingLevel: 'VILLAGE', issuingOrganization: { id: w.townshipOrg.globalId }, receivingOrganization: { id: w.villageOrg.globalId } });
     const received = (await ctx.gql(ORDERS, { s: ['OPEN'] }, staff.villageAdmin.token)).data.supervisionOrders;
     expect(received.map((o: any) => o.id)).toContain(issued.id);
@@ -144,5 +155,8 @@ describe('supervision (督办)', () => {
     expect((await proposeSupervision(ctx.deps)).failed).toBe(0);
     const queue = (await ctx.gql(QUEUE, {}, staff.townshipAdmin.token)).data.supervisionQueue;
     expect(queue.filter((p: any) => p.detail.startsWith(row!.number))).toEqual([{ reason: 'CASE_OVERDUE', detail: `${row!.number} 已超过本级办理期限` }]);
+    // The proposal opens the case record to the supervising township, and only to it.
+    const CASE = `query($id: ID!) { case(id: $id) { id status } }`;
+    expect((await ctx.gql(CASE, { id: c.id }, staff.townshipAdmin.token)).data.case).toMatchObject({ id: c.id, status: 'MEDIATING' });
   });
 });

@@ -1,12 +1,14 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
+import postgres from 'postgres';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { createApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { openDatabase, type DatabaseHandle } from '../../server/db';
-import type { Clock, Deps } from '../../server/domain/context';
+import { systemClock, type Clock, type Deps } from '../../server/domain/context';
+import { loadReferenceData } from '../../server/domain/regions/load-reference-data';
 import type { Express } from 'express';
 import { loadCalendar } from '../../server/domain/clock/calendar';
 import { refreshCalendar } from '../../server/domain/clock/calendar-store';
@@ -62,9 +64,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** Opens the run's test database (shared PostgreSQL database or a restored PGlite copy) and an app on it. */
-export async function createTestContext(opts: { config?: Record<string, string> } = {}): Promise<TestContext> {
-  const databaseUrl = inject('databaseUrl');
+export async function createTestContext(opts: { config?: Record<string, string>; ownDatabase?: boolean } = {}): Promise<TestContext> {
+  const shared = inject('databaseUrl');
   const dump = inject('pgliteDump');
+  // On PostgreSQL the run's database is shared by every file; a file that needs an empty database
+  // (the demo seed runs only without organisations) gets one of its own, migrated like the shared one.
+  const own = shared && opts.ownDatabase ? await createOwnDatabase(shared) : null;
+  const databaseUrl = own?.url ?? shared;
   const queries: string[] = [];
   const onQuery = (q: string) => {
     queries.push(q);
@@ -105,6 +111,26 @@ export async function createTestContext(opts: { config?: Record<string, string> 
     async close() {
       await close();
       await handle.close();
+      await own?.drop();
+    },
+  };
+}
+
+async function createOwnDatabase(sharedUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `jiefen_own_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(sharedUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(sharedUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2 });
+  await handle.migrate();
+  await loadReferenceData(handle.db, systemClock);
+  await handle.close();
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
     },
   };
 }

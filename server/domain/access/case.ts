@@ -1,5 +1,5 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
-import { caseCourtAccess, caseParties, cases, mediators } from '../../../schema';
+import { caseCourtAccess, caseParties, cases, mediators, supervisionOrders, supervisionProposals } from '../../../schema';
 import type { Executor } from '../../db';
 import type { Viewer } from '../context';
 import { NotFoundError } from '../errors';
@@ -10,7 +10,8 @@ export type PartyRow = typeof caseParties.$inferSelect;
 /**
  * The SQL condition for "this viewer may see this case" (SIM 2, INT 146: mediation is confidential):
  * its parties (by account or by phone, so people who register later see their case), whoever filed
- * it, its mediator, its organisation's admins, the courts it was sent to, and platform admins.
+ * it, its mediator, its organisation's admins, the admins of an organisation supervising it, the
+ * courts it was sent to, and platform admins.
  */
 export function visibleCases(viewer: Viewer | null): SQL {
   if (!viewer) return sql`false`;
@@ -34,6 +35,14 @@ export function visibleCases(viewer: Viewer | null): SQL {
   // been transferred away they lose it, and regain it if it comes back.
   if (viewer.role === 'ORG_ADMIN' && viewer.organizationId) {
     conditions.push(eq(cases.organizationId, viewer.organizationId));
+    // A supervising organisation (督办) sees the case record of a matter it supervises: one it issued
+    // or received an order on, or one proposed to its queue. The record only: mediation content
+    // (minutes, messages, evidence kept to the mediator, personal data in full) stays with the
+    // mediator side (see isMediatorSide and partyFieldAccess).
+    conditions.push(
+      sql`exists (select 1 from ${supervisionOrders} where ${supervisionOrders.caseId} = ${cases.id} and (${supervisionOrders.issuingOrganizationId} = ${viewer.organizationId} or ${supervisionOrders.receivingOrganizationId} = ${viewer.organizationId}))`,
+      sql`exists (select 1 from ${supervisionProposals} where ${supervisionProposals.caseId} = ${cases.id} and ${supervisionProposals.supervisingOrganizationId} = ${viewer.organizationId})`,
+    );
   }
   return or(...conditions)!;
 }

@@ -1,12 +1,14 @@
 import { count, eq } from 'drizzle-orm';
 import { organizations, users } from '../../../schema';
 import { hashPassword } from '../auth/passwords';
+import { idNumberColumns } from '../auth/users';
 import type { Actor, Deps } from '../context';
 import type { DisputeCategory, OrganizationKind } from '../enums';
 import { createMediator } from '../organizations/create-mediator';
 import { createOrganization, type OrganizationRow } from '../organizations/create-organization';
 import { createStaffAccount } from '../organizations/create-staff-account';
 import { seedGovernanceDemo } from './seed-governance';
+import { seedSettledCases } from './seed-settled-cases';
 
 export const DEMO_PASSWORD = 'Demo2026jf';
 export const DEMO_ADMIN_PHONE = '13800000000';
@@ -155,13 +157,17 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
   for (const s of staff) accounts.push({ phone: s.phone, name: s.name, role: s.role, note: orgs.get(s.org)!.name });
 
   const parties = [
-    { name: '李秀英', phone: '13800003001' },
-    { name: '杨建国', phone: '13800003002' },
+    { name: '李秀英', phone: '13800003001', gender: 'FEMALE', ethnicity: '白族', occupation: '农民', idNumber: '532924196803120026', birthDate: '1968-03-12' },
+    { name: '杨建国', phone: '13800003002', gender: 'MALE', ethnicity: '汉族', occupation: '农民', idNumber: '532924196507080111', birthDate: '1965-07-08' },
   ];
   const hash = await hashPassword(DEMO_PASSWORD, deps.config.bcryptCost);
   const now = deps.clock.now();
-  await deps.db.insert(users).values(parties.map((p) => ({ ...p, passwordHash: hash, role: 'PARTY' as const, phoneVerifiedAt: now, address: '云南省大理白族自治州宾川县金牛镇圭山村', createdAt: now, updatedAt: now })));
+  const partyRows = await deps.db
+    .insert(users)
+    .values(parties.map(({ idNumber, ...p }) => ({ ...p, ...idNumberColumns(deps.config.dataKey, idNumber), passwordHash: hash, role: 'PARTY' as const, phoneVerifiedAt: now, address: '云南省大理白族自治州宾川县金牛镇圭山村', createdAt: now, updatedAt: now })))
+    .returning();
   for (const p of parties) accounts.push({ phone: p.phone, name: p.name, role: 'PARTY', note: 'party' });
   await seedGovernanceDemo(deps, { guishan: staffRows[1]!, beihui: staffRows[2]!, changan: staffRows[3]! }, staffRows[0]!);
+  await seedSettledCases(deps, parties.map((p) => partyRows.find((r) => r.phone === p.phone)!), DEMO_PASSWORD);
   return accounts;
 }
