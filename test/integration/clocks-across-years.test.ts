@@ -5,9 +5,9 @@ import { deadlines, outbox } from '../../schema';
 import { processCaseDeadlines } from '../../server/domain/cases/process-deadlines';
 import { localDate } from '../../server/domain/clock/calendar';
 import type { HolidayCalendar } from '../../server/domain/clock/calendar';
-import { ACCEPT, fileAndConsent } from '../support/case-world';
+import { ACCEPT, everyoneIn, fileAndConsent, relogin } from '../support/case-world';
 import { ACCEPT_APP, caseNumberFor, courtClient, createConfirmationWorld, jointlyApply, RULE, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
-import { loginAs, PASSWORD } from '../support/factories';
+import { PASSWORD } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
 let ctx: TestContext;
@@ -21,13 +21,6 @@ beforeAll(async () => {
   court = await courtClient(ctx, w.admin.token, w.court);
 });
 afterAll(async () => ctx?.close());
-
-/** Login tokens last 7 days: after the clock moves, everyone logs in again. */
-async function relogin() {
-  for (const who of [w.applicant, w.respondent, ...w.villageMediators, w.townshipMediator, w.countyMediator, w.admin]) {
-    who.token = (await loginAs(ctx, who.phone)).token;
-  }
-}
 
 const ok = (res: { body: unknown; data: any }, field: string) => {
   const r = res.data?.[field];
@@ -86,7 +79,7 @@ const days = (n: number) => localDate(new Date(ctx.clock.now().getTime() + n * 8
 describe.each(['2026-12-05T02:00:00Z', '2026-12-28T02:00:00Z', '2027-03-01T02:00:00Z', '2028-02-01T02:00:00Z'])('with the clock at %s', (at) => {
   it('settles a case and the court confirms it, every deadline with its basis', async () => {
     ctx.clock.set(at);
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const { caseId, mediator } = await inMediation();
     const drafted = ok(
       await ctx.gql(
@@ -143,7 +136,7 @@ describe.each(['2026-12-05T02:00:00Z', '2026-12-28T02:00:00Z', '2027-03-01T02:00
 
   it('a failed case is transferred to litigation and docketed', async () => {
     ctx.clock.set(new Date(new Date(at).getTime() + 3600_000));
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const { caseId, mediator } = await inMediation();
     ok(await ctx.gql(TERMINATE, { input: { caseId, ground: 'POSITIONS_TOO_FAR_APART', note: '分歧过大' } }, mediator.token), 'terminateMediation');
     const t = ok(await ctx.gql(TRANSFER, { input: { caseId, courtId: w.court.globalId } }, w.applicant.token), 'transferToLitigation').transfer;
@@ -160,7 +153,7 @@ describe.each(['2026-12-05T02:00:00Z', '2026-12-28T02:00:00Z', '2027-03-01T02:00
 describe('the deadline job handles each case on its own', () => {
   it('a case whose computation fails is logged and retried; the others are processed', async () => {
     ctx.clock.set('2027-05-10T02:00:00Z');
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const a = await fileAndConsent(ctx, w);
     const b = await fileAndConsent(ctx, w);
     // Three working days pass without the mediator confirming either assignment.
@@ -198,7 +191,7 @@ describe('publishing a notice that differs from the provisional days', () => {
 
   it('moves duties to the official result and parties’ windows only later, with events and notices', async () => {
     ctx.clock.set(T0);
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const before = (await ctx.gql(ARRANGEMENT, { year: 2033 })).data.holidayArrangements[0];
     expect(before.basis).toBe('PROVISIONAL');
     expect(before.publishedAt).toBeNull();

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organizations, outbox } from '../../schema';
 import { processCaseDeadlines } from '../../server/domain/cases/process-deadlines';
 import { localDate } from '../../server/domain/clock/calendar';
-import { ACCEPT, fileAndConsent, fileNeighborDispute } from '../support/case-world';
+import { ACCEPT, everyoneIn, fileAndConsent, fileNeighborDispute, relogin } from '../support/case-world';
 import { ACCEPT_APP, caseNumberFor, courtClient, createConfirmationWorld, EXTEND, failedCase, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
-import { createMediatorAccount, createOrg, loginAs, userWithRole } from '../support/factories';
+import { createMediatorAccount, createOrg, userWithRole } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
 let ctx: TestContext;
@@ -22,11 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx?.close());
 
-async function relogin() {
-  for (const who of [w.applicant, w.respondent, ...w.villageMediators, w.townshipMediator, w.countyMediator, w.admin]) {
-    who.token = (await loginAs(ctx, who.phone)).token;
-  }
-}
 const local = (iso: string | null) => (iso ? localDate(new Date(iso)) : null);
 const id = (globalId: string) => decodeGlobalID(globalId).id;
 const CASE = /* GraphQL */ `query ($id: ID!) { case(id: $id) { status dueAt overdue contactDueAt firstContactAt firstContactMethod mediatorChoiceDueAt mediator { id } events { type } } }`;
@@ -42,7 +37,7 @@ async function accepted() {
 describe('counting from the original last day (not from a day rolled past a holiday)', () => {
   it('a mediation extension runs on from the original 30th day', async () => {
     ctx.clock.set('2026-09-01T02:00:00Z');
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const { caseId, mediator, dueAt } = await accepted();
     // 30 days from 09-01 is 10-01, inside National Day: the limit rolls to Thursday 10-08.
     expect(local(dueAt)).toBe('2026-10-08');
@@ -67,7 +62,7 @@ describe('counting from the original last day (not from a day rolled past a holi
 
   it('a confirmation review extended by 10 days (JC2011 5): accepted 2026-09-16 gives 10-12, not 10-19', async () => {
     ctx.clock.set('2026-09-14T02:00:00Z');
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const { agreementId } = await settledCase(ctx, w);
     const app = await jointlyApply(ctx, w, agreementId, w.court);
     ctx.clock.set('2026-09-16T02:00:00Z');
@@ -82,7 +77,7 @@ describe('counting from the original last day (not from a day rolled past a holi
 describe('OMR 15: contact with the other side within 3 working days', () => {
   it('a staff member records the first contact; an uncontacted case is flagged and the county told', async () => {
     ctx.clock.set('2026-11-02T02:00:00Z'); // Monday
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const grid = await userWithRole(ctx, 'GRID_WORKER');
     const contacted = await fileNeighborDispute(ctx, w);
     const silent = await fileNeighborDispute(ctx, w);
@@ -99,7 +94,7 @@ describe('OMR 15: contact with the other side within 3 working days', () => {
     ctx.clock.set('2026-11-06T02:00:00Z');
     const run = await processCaseDeadlines(ctx.deps, { onlyCaseIds: [id(contacted.id), id(silent.id)] });
     expect(run).toMatchObject({ contactOverdue: 1, failed: 0 });
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const flagged = (await ctx.gql(CASE, { id: silent.id }, w.applicant.token)).data.case;
     expect(flagged.events.map((e: { type: string }) => e.type)).toContain('case.contact_overdue');
     const alerts = await ctx.deps.db.select().from(outbox).where(and(eq(outbox.topic, 'case.contact_overdue'), eq(outbox.caseId, id(silent.id))));
@@ -116,7 +111,7 @@ describe('OMR 10: the parties choose a mediator together within 2 working days',
   const CHOOSE = `mutation($input: ChooseMediatorInput!) { chooseMediator(input: $input) { __typename ... on ChooseMediatorSuccess { case { status mediator { id } mediatorChoiceDueAt } } ... on Error { code message } } }`;
   it('a joint choice within the window goes to that mediator; after it, the organisation’s proposal stands', async () => {
     ctx.clock.set('2026-11-09T02:00:00Z'); // Monday
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const c = await fileAndConsent(ctx, w);
     const state = (await ctx.gql(CASE, { id: c.id }, w.applicant.token)).data.case;
     expect(local(state.mediatorChoiceDueAt)).toBe('2026-11-11');
@@ -128,7 +123,7 @@ describe('OMR 10: the parties choose a mediator together within 2 working days',
 
     const late = await fileAndConsent(ctx, w);
     ctx.clock.set('2026-11-12T02:00:00Z');
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const refused = await ctx.gql(CHOOSE, { input: { caseId: late.id, mediatorId: other.mediatorGlobalId } }, w.applicant.token);
     expect(refused.data.chooseMediator.code).toBe('DEADLINE_PASSED');
     const run = await processCaseDeadlines(ctx.deps, { onlyCaseIds: [id(late.id)] });
@@ -142,7 +137,7 @@ describe('OMR 10: the parties choose a mediator together within 2 working days',
 describe('OMR 24, 26: the 30-day mediation limit', () => {
   it('reminds 5 days and 1 day before; at expiry the case is overdue until extended or terminated', async () => {
     ctx.clock.set('2026-11-16T02:00:00Z'); // Monday; + 30 = Wednesday 12-16
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const { caseId, mediator, dueAt } = await accepted();
     expect(local(dueAt)).toBe('2026-12-16');
     const cid = id(caseId);
@@ -163,7 +158,7 @@ describe('OMR 24, 26: the 30-day mediation limit', () => {
     ctx.clock.set('2026-12-17T02:00:00Z');
     expect((await processCaseDeadlines(ctx.deps, { onlyCaseIds: [cid] })).expired).toBe(1);
     expect((await processCaseDeadlines(ctx.deps, { onlyCaseIds: [cid] })).expired).toBe(0);
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const c = (await ctx.gql(CASE, { id: caseId }, w.applicant.token)).data.case;
     expect(c.overdue).toBe(true);
     expect(c.events.map((e: { type: string }) => e.type)).toContain('case.mediation_limit_expired');
@@ -181,7 +176,7 @@ describe('OMR 24, 26: the 30-day mediation limit', () => {
 describe('OMR 24: mediation entrusted after filing (委托)', () => {
   it('a docketed case entrusted in the simplified procedure has 7 days, in the ordinary 15', async () => {
     ctx.clock.set('2026-11-23T02:00:00Z'); // Monday
-    await relogin();
+    await relogin(ctx, ...everyoneIn(w));
     const invited = await createOrg(ctx, w.admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: w.county.code, categories: ['NEIGHBOR'], name: `特邀调解委员会${Date.now() % 100000}` });
     await ctx.deps.db.update(organizations).set({ invitingCourtId: w.court.id }).where(eq(organizations.id, invited.id));
     const mediator = await createMediatorAccount(ctx, w.admin.token, invited, { categories: ['NEIGHBOR'] });

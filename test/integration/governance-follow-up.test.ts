@@ -4,8 +4,8 @@ import { outbox } from '../../schema';
 import { remindFollowUps } from '../../server/domain/follow-up/remind-follow-ups';
 import { localId } from '../../server/graphql/ids';
 import { DRAFT, PARTIES, draftInput, signAs } from '../support/agreements';
-import { caseInMediation, createCaseWorld, type CaseWorld } from '../support/case-world';
-import { loginAs, registerParty } from '../support/factories';
+import { caseInMediation, createCaseWorld, relogin, type CaseWorld } from '../support/case-world';
+import { registerParty } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 import { governanceStaff, ok, secondVillage } from '../support/governance';
 
@@ -43,14 +43,6 @@ const RATE = /* GraphQL */ `
 `;
 const FOLLOW_UPS = `query($id: ID!) { case(id: $id) { status followUps { id kind termNo dueAt dueRule status assigneeId } } }`;
 const RATINGS = `query($id: ID!) { case(id: $id) { ratings { score source partyId } } }`;
-
-async function relogin() {
-  for (const k of Object.keys(staff) as (keyof typeof staff)[]) staff[k] = await loginAs(ctx, staff[k].phone);
-  village2.gridWorker = await loginAs(ctx, village2.gridWorker.phone);
-  mediator = { ...mediator, ...(await loginAs(ctx, mediator.phone)) };
-  w.applicant = { ...w.applicant, ...(await loginAs(ctx, w.applicant.phone)) };
-  w.respondent = { ...w.respondent, ...(await loginAs(ctx, w.respondent.phone)) };
-}
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -90,7 +82,7 @@ describe('follow-up (回访) of an effective agreement', () => {
 
   it('reminds the assignee once when a follow-up comes due', async () => {
     ctx.clock.set('2026-12-04T01:00:00Z');
-    await relogin();
+    await relogin(ctx, ...Object.values(staff), village2.gridWorker, mediator, w.applicant, w.respondent);
     const first = await remindFollowUps(ctx.deps);
     expect(first.failed).toBe(0);
     const rows = await ctx.deps.db.select().from(outbox).where(and(eq(outbox.topic, 'follow_up.due'), eq(outbox.caseId, localId(caseId, 'Case', 'id'))));

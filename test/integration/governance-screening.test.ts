@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disputeLeads, events, screeningReports } from '../../schema';
 import { markOverdueScreeningReports } from '../../server/domain/screening/mark-overdue-reports';
 import { localId } from '../../server/graphql/ids';
-import { createCaseWorld, type CaseWorld } from '../support/case-world';
-import { loginAs } from '../support/factories';
+import { createCaseWorld, relogin, type CaseWorld } from '../support/case-world';
 import { createTestContext, makeIdNumber, uniquePhone, type TestContext } from '../support/harness';
 import { CONVERT, LEAD_OUTCOME, RECORD_LEAD, SUBMIT_REPORT, governanceStaff, ok, secondVillage } from '../support/governance';
 
@@ -23,11 +22,6 @@ beforeAll(async () => {
 afterAll(async () => ctx?.close());
 
 /** Sessions expire: after moving the clock by days, everyone logs in again. */
-async function relogin() {
-  for (const k of Object.keys(staff) as (keyof typeof staff)[]) staff[k] = await loginAs(ctx, staff[k].phone);
-  village2.gridWorker = await loginAs(ctx, village2.gridWorker.phone);
-}
-
 async function recordLead(token: string, extra: Record<string, unknown> = {}) {
   return ok(
     await ctx.gql(
@@ -128,13 +122,13 @@ describe('weekly screening reports', () => {
     const REPORTS = `query($r: String!, $w: String) { screeningReports(regionCode: $r, week: $w) { regionCode week status late nothingFound } }`;
     // W48 ends Sunday 11-29; its report is due by the end of Monday 11-30 (China time).
     ctx.clock.set('2026-11-30T15:59:00Z');
-    await relogin();
+    await relogin(ctx, ...Object.values(staff), village2.gridWorker);
     await markOverdueScreeningReports(ctx.deps);
     let listed = (await ctx.gql(REPORTS, { r: w.township.code, w: '2026-W48' }, staff.townshipAdmin.token)).data.screeningReports;
     expect(listed.find((r: any) => r.regionCode === village2.code)).toBeUndefined();
 
     ctx.clock.set('2026-12-01T02:00:00Z');
-    await relogin();
+    await relogin(ctx, ...Object.values(staff), village2.gridWorker);
     const run = await markOverdueScreeningReports(ctx.deps);
     expect(run.failed).toBe(0);
     listed = (await ctx.gql(REPORTS, { r: w.township.code, w: '2026-W48' }, staff.townshipAdmin.token)).data.screeningReports;

@@ -4,8 +4,7 @@ import { cases, events, supervisionOrders } from '../../schema';
 import { escalateSupervisionOrders } from '../../server/domain/supervision/escalate-supervision-orders';
 import { proposeSupervision } from '../../server/domain/supervision/propose-supervision';
 import { localId } from '../../server/graphql/ids';
-import { caseInMediation, createCaseWorld, type CaseWorld } from '../support/case-world';
-import { loginAs } from '../support/factories';
+import { caseInMediation, createCaseWorld, relogin, type CaseWorld } from '../support/case-world';
 import { createTestContext, uniquePhone, type TestContext } from '../support/harness';
 import { RECORD_LEAD, governanceStaff, ok } from '../support/governance';
 
@@ -34,10 +33,6 @@ const RESPOND = /* GraphQL */ `
   }
 `;
 const ORDERS = `query($s: [SupervisionOrderStatus!]) { supervisionOrders(status: $s, received: true) { id status reason dueAt issuingOrganization { id } escalatedFrom { id } case { id } lead { id } } }`;
-
-async function relogin() {
-  for (const k of Object.keys(staff) as (keyof typeof staff)[]) staff[k] = await loginAs(ctx, staff[k].phone);
-}
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -118,7 +113,7 @@ describe('supervision (督办)', () => {
     expect((await ctx.deps.db.select().from(supervisionOrders).where(eq(supervisionOrders.id, orderId)))[0]!.status).toBe('OPEN');
 
     ctx.clock.set('2026-11-26T02:00:00Z');
-    await relogin();
+    await relogin(ctx, ...Object.values(staff));
     const esc = await escalateSupervisionOrders(ctx.deps);
     expect(esc.failed).toBe(0);
     const [old] = await ctx.deps.db.select().from(supervisionOrders).where(eq(supervisionOrders.id, orderId));
@@ -151,7 +146,7 @@ describe('supervision (督办)', () => {
     expect((await ctx.gql(QUEUE, {}, staff.townshipAdmin.token)).data.supervisionQueue.filter((p: any) => p.detail.startsWith(row!.number))).toEqual([]);
     // One minute past the village's time limit.
     ctx.clock.set(new Date(row!.levelDueAt!.getTime() + 60_000));
-    await relogin();
+    await relogin(ctx, ...Object.values(staff));
     expect((await proposeSupervision(ctx.deps)).failed).toBe(0);
     const queue = (await ctx.gql(QUEUE, {}, staff.townshipAdmin.token)).data.supervisionQueue;
     expect(queue.filter((p: any) => p.detail.startsWith(row!.number))).toEqual([{ reason: 'CASE_OVERDUE', detail: `${row!.number} 已超过本级办理期限` }]);

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../server/db';
 import type { TestContext } from './harness';
 import { uniquePhone } from './harness';
-import { adminOf, createMediatorAccount, createOrg, registerParty, type Login, type OrgRef } from './factories';
+import { adminOf, createMediatorAccount, createOrg, loginAs, registerParty, type Login, type OrgRef } from './factories';
 
 export interface CaseWorld {
   admin: Login;
@@ -129,4 +129,14 @@ export async function caseInMediation(ctx: TestContext, w: CaseWorld) {
   const res = await ctx.gql(ACCEPT, { input: { caseId: c.id } }, mediator.token);
   if (res.data?.acceptAssignment?.__typename !== 'AcceptAssignmentSuccess') throw new Error(`accept failed: ${JSON.stringify(res.body)}`);
   return { case: { ...c, ...res.data.acceptAssignment.case }, mediator };
+}
+
+/** Login tokens last 7 days: after a test moves the clock, the people it names log in again (in place). */
+export async function relogin(ctx: TestContext, ...people: Pick<Login, 'phone' | 'token'>[]): Promise<void> {
+  for (const who of people) who.token = (await loginAs(ctx, who.phone)).token;
+}
+
+/** Everyone a case world holds: its parties, mediators and admin. */
+export function everyoneIn(w: CaseWorld): Login[] {
+  return [w.applicant, w.respondent, ...w.villageMediators, w.townshipMediator, w.countyMediator, w.admin];
 }

@@ -172,18 +172,7 @@ export async function processCaseDeadlines(deps: Deps, opts: { batch?: number; o
             .returning();
           if (!marked) throw new ConflictError();
           const [c] = await tx.select().from(cases).where(eq(cases.id, d.caseId));
-          const recipients = [...(await partyPhones(tx, d.caseId)), ...(await mediatorPhone(tx, c!.mediatorId))];
-          await enqueue(
-            tx,
-            deps.clock,
-            recipients.map((phone) => ({
-              kind: 'NOTIFICATION' as const,
-              topic: 'mediation.limit_approaching',
-              recipient: phone,
-              caseId: d.caseId,
-              payload: { caseNumber: c!.number, dueAt: d.dueAt.toISOString(), remaining: reminder.label },
-            })),
-          );
+          await notifyCasePeople(tx, deps.clock, c!, 'mediation.limit_approaching', { caseNumber: c!.number, dueAt: d.dueAt.toISOString(), remaining: reminder.label });
         }),
     );
   }
@@ -214,21 +203,24 @@ export async function processCaseDeadlines(deps: Deps, opts: { batch?: number; o
           type: 'case.mediation_limit_expired',
           data: { dueAt: d.dueAt.toISOString(), rule: limit.rule, statutory: limit.statutory, needs: ['EXTENSION_WITH_EVERY_PARTY_CONSENT', 'TERMINATION_TIME_EXPIRED'] },
         });
-        const recipients = [...(await partyPhones(tx, d.caseId)), ...(await mediatorPhone(tx, c!.mediatorId))];
-        await enqueue(
-          tx,
-          deps.clock,
-          recipients.map((phone) => ({
-            kind: 'NOTIFICATION' as const,
-            topic: 'mediation.limit_expired',
-            recipient: phone,
-            caseId: d.caseId,
-            payload: { caseNumber: c!.number, dueAt: d.dueAt.toISOString(), next: '经全体当事人同意延长调解期限，或以期限届满（TIME_EXPIRED）终止调解' },
-          })),
-        );
+        await notifyCasePeople(tx, deps.clock, c!, 'mediation.limit_expired', {
+          caseNumber: c!.number,
+          dueAt: d.dueAt.toISOString(),
+          next: '经全体当事人同意延长调解期限，或以期限届满（TIME_EXPIRED）终止调解',
+        });
       }),
   );
   return result;
+}
+
+/** One SMS notice to each party of a case and to its mediator, in the caller's transaction. */
+async function notifyCasePeople(tx: Parameters<typeof partyPhones>[0], clock: Deps['clock'], c: CaseRow, topic: string, payload: Record<string, unknown>) {
+  const recipients = [...(await partyPhones(tx, c.id)), ...(await mediatorPhone(tx, c.mediatorId))];
+  await enqueue(
+    tx,
+    clock,
+    recipients.map((phone) => ({ kind: 'NOTIFICATION' as const, topic, recipient: phone, caseId: c.id, payload })),
+  );
 }
 
 async function mediatorPhone(db: Parameters<typeof partyPhones>[0], mediatorId: string | null): Promise<string[]> {
