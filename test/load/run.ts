@@ -1,0 +1,403 @@
+/**
+ * `npm run load`: a bounded load test of the compiled server on PostgreSQL, on loopback only.
+ *
+ * 1. Builds the server, creates a database of its own, starts `node dist/server/main.js` on it with
+ *    the demo data, adds parties and cases in mediation with scheduled sessions.
+ * 2. Mixed run (LOAD_SECONDS, default 40): parties reading their case page (the web client's query),
+ *    mediators reading their queue, filings, and messages into live rooms with subscribers attached;
+ *    50 concurrent clients in all.
+ * 3. Fan-out run (FANOUT_SECONDS, default 15): 2,000 open live-room subscriptions (SSE) on the one
+ *    instance, a message posted into every room each second, latency from post to receipt.
+ *
+ * Prints per operation p50/p95/p99 latency, throughput and errors, the server's RSS after each
+ * run, and whether the goals hold (0 errors, read p95 < 150 ms, RSS <= 300 MB, fan-out p95 <= 200 ms).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import bcrypt from 'bcrypt';
+import postgres from 'postgres';
+
+const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
+const FANOUT_SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
+const SUBSCRIPTIONS = Number(process.env.FANOUT_SUBSCRIPTIONS ?? 2000);
+const CASES = 20;
+const PASSWORD = 'Load2026test';
+const DEMO_PASSWORD = 'Demo2026jf';
+const VILLAGE = '532924101201';
+const MEDIATOR_PHONES: Record<string, string> = { 杨正华: '13800001001', 李阿妹: '13800001002' };
+
+const CASE_PAGE = readFileSync('web/src/case-query.ts', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
+const QUEUE = /* GraphQL */ `query Queue { cases(first: 100) { edges { node { id number title status category level riskLevel overdue dueAt createdAt } } } }`;
+const FILE = /* GraphQL */ `mutation ($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
+const POST = /* GraphQL */ `mutation ($input: PostSessionMessageInput!) { postSessionMessage(input: $input) { __typename ... on PostSessionMessageSuccess { roomMessage { seq } } ... on Error { code message } } }`;
+const ROOM = /* GraphQL */ `subscription ($sessionId: ID!) { sessionRoom(sessionId: $sessionId) { seq kind body } }`;
+
+let server: ChildProcess | null = null;
+let serverOutput = '';
+let dropDatabase: (() => Promise<void>) | null = null;
+let base = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function gql<T = any>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+/** The first field of a mutation's result, which must be a success. */
+async function mutate(query: string, input: Record<string, unknown>, token: string): Promise<any> {
+  const data = await gql(query, { input }, token);
+  const r = Object.values(data as object)[0] as { __typename: string };
+  if (!r.__typename.endsWith('Success')) throw new Error(`mutation failed: ${JSON.stringify(r)}`);
+  return r;
+}
+
+async function login(phone: string, password: string): Promise<string> {
+  const r = await mutate(`mutation($input: LoginInput!) { login(input: $input) { __typename ... on LoginSuccess { token } ... on Error { code message } } }`, { phone, password }, '');
+  return r.token;
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Math.round(Number(line.replace(/\D+/g, '')) / 1024);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Figures {
+  operation: string;
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+async function startServer(): Promise<void> {
+  console.log('building the server…');
+  const built = spawnSync(process.execPath, ['server/build.mjs'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('build failed');
+  const name = `jiefen_load_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  };
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['dist/server/main.js'], {
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'true', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (b) => (serverOutput += b));
+  server.stderr!.on('data', (b) => (serverOutput += b));
+  const deadline = Date.now() + 120_000;
+  while (!serverOutput.includes('jiefen 解纷 is running')) {
+    if (server.exitCode !== null) throw new Error(`server exited:\n${serverOutput}`);
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${serverOutput}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Parties of the demo village, straight into the database: the load is the point here, not registration.
+  const db = postgres(url.toString(), { max: 2, onnotice: () => {} });
+  const hash = await bcrypt.hash(PASSWORD, 4);
+  const rows = Array.from({ length: CASES * 2 }, (_, i) => ({
+    phone: `177${String(10_000_000 + i).slice(-8)}`,
+    name: `负载测试${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4e50 + i)}`,
+    password_hash: hash,
+    role: 'PARTY',
+    phone_verified_at: new Date(),
+    address: '云南省大理白族自治州宾川县金牛镇圭山村',
+    ethnicity: '汉族',
+    occupation: '农民',
+    created_at: new Date(),
+    updated_at: new Date(),
+  }));
+  await db`insert into users ${db(rows)}`;
+  await db.end();
+  parties = rows.map((r) => ({ phone: r.phone, name: r.name, token: '' }));
+}
+
+let parties: { phone: string; name: string; token: string }[] = [];
+const mediatorTokens = new Map<string, string>();
+const cases: { id: string; applicantToken: string; mediatorToken: string; sessionId: string }[] = [];
+
+async function prepareCases(): Promise<void> {
+  for (const p of parties) p.token = await login(p.phone, PASSWORD);
+  for (const [name, phone] of Object.entries(MEDIATOR_PHONES)) mediatorTokens.set(name, await login(phone, DEMO_PASSWORD));
+  for (let i = 0; i < CASES; i++) {
+    const applicant = parties[i]!;
+    const respondent = parties[i + CASES]!;
+    const filed = await mutate(FILE, fileInput(respondent.name, respondent.phone), applicant.token);
+    const consented = await mutate(
+      `mutation($input: RespondToMediationInput!) { respondToMediation(input: $input) { __typename ... on RespondToMediationSuccess { case { mediator { name } } } ... on Error { code message } } }`,
+      { caseId: filed.case.id, accept: true },
+      respondent.token,
+    );
+    const mediatorToken = mediatorTokens.get(consented.case.mediator.name)!;
+    await mutate(`mutation($input: AcceptAssignmentInput!) { acceptAssignment(input: $input) { __typename ... on Error { code message } } }`, { caseId: filed.case.id }, mediatorToken);
+    const scheduled = await mutate(
+      `mutation($input: ScheduleSessionInput!) { scheduleSession(input: $input) { __typename ... on ScheduleSessionSuccess { session { id } } ... on Error { code message } } }`,
+      { caseId: filed.case.id, mode: 'ON_SITE', place: '圭山村村民委员会调解室', startsAt: new Date(Date.now() + 3 * 3_600_000).toISOString() },
+      mediatorToken,
+    );
+    cases.push({ id: filed.case.id, applicantToken: applicant.token, mediatorToken, sessionId: scheduled.session.id });
+  }
+}
+
+let filed = 0;
+function fileInput(name: string, phone: string) {
+  filed++;
+  return {
+    category: 'NEIGHBOR',
+    title: `宅基地滴水纠纷${filed}`,
+    description: '被申请人新建房屋屋檐滴水落入申请人院内，多次协商未果，请求调解。',
+    regionCode: VILLAGE,
+    respondents: [{ name, phone, address: '同村' }],
+    claims: '请求被申请人改建排水设施',
+    amount: '3000.00',
+  };
+}
+
+const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
+/** A response counts as an error unless every top-level field came back, and mutations succeeded. */
+const okBody = (body: string) => {
+  try {
+    const parsed = JSON.parse(body) as { data?: Record<string, { __typename?: string } | null>; errors?: unknown };
+    if (parsed.errors || !parsed.data) return false;
+    return Object.values(parsed.data).every((v) => v !== null && (v.__typename === undefined || v.__typename.endsWith('Success')));
+  } catch {
+    return false;
+  }
+};
+
+/** One operation under autocannon, with latencies kept per response for exact percentiles. */
+function runOperation(operation: string, connections: number, seconds: number, makeBody: () => { body: string; token: string }, overallRate?: number): Promise<Figures> {
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${base}/graphql`,
+        connections,
+        duration: seconds,
+        ...(overallRate ? { overallRate } : {}),
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              const { body, token } = makeBody();
+              return { ...req, body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } };
+            },
+          },
+        ],
+        verifyBody: okBody,
+      } as autocannon.Options,
+      (err, result) => {
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        latencies.sort((a, b) => a - b);
+        resolve({
+          operation,
+          requests: result.requests.total,
+          perSecond: Math.round((result.requests.total / seconds) * 10) / 10,
+          p50: percentile(latencies, 50),
+          p95: percentile(latencies, 95),
+          p99: percentile(latencies, 99),
+          errors: result.errors + result.timeouts + result.non2xx + (result.mismatches ?? 0),
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  });
+}
+
+/** An SSE subscription to a room that reports each message's body with the time it arrived. */
+async function subscribe(token: string, sessionId: string, onMessage: (body: string, at: number) => void, signal: AbortSignal): Promise<void> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: ROOM, variables: { sessionId } }),
+    signal,
+  });
+  if (!res.ok || !res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(`subscription refused: ${res.status}`);
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let at: number;
+        while ((at = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+          if (!data) continue;
+          const payload = JSON.parse(data) as { data?: { sessionRoom?: { body?: string } } };
+          const body = payload.data?.sessionRoom?.body;
+          if (body) onMessage(body, performance.now());
+        }
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+}
+
+async function mixedRun(): Promise<{ figures: Figures[]; rss: number }> {
+  // Subscribers attached to every room while messages go in: two per room.
+  const abort = new AbortController();
+  let received = 0;
+  for (const c of cases) for (let k = 0; k < 2; k++) await subscribe(c.applicantToken, c.sessionId, () => received++, abort.signal);
+  let n = 0;
+  const figures = await Promise.all([
+    runOperation('party reads case page', 25, MIXED_SECONDS, () => {
+      const c = pick(cases);
+      return { body: JSON.stringify({ query: CASE_PAGE, variables: { id: c.id } }), token: c.applicantToken };
+    }),
+    runOperation('mediator reads queue', 15, MIXED_SECONDS, () => ({ body: JSON.stringify({ query: QUEUE, variables: {} }), token: pick([...mediatorTokens.values()]) })),
+    runOperation(
+      'party files a dispute',
+      5,
+      MIXED_SECONDS,
+      () => {
+        const applicant = pick(parties.slice(0, CASES));
+        const phone = `176${String(10_000_000 + n++).slice(-8)}`;
+        return { body: JSON.stringify({ query: FILE, variables: { input: fileInput('王某某', phone) } }), token: applicant.token };
+      },
+      5,
+    ),
+    runOperation(
+      'mediator posts into a live room',
+      5,
+      MIXED_SECONDS,
+      () => {
+        const c = pick(cases);
+        return { body: JSON.stringify({ query: POST, variables: { input: { sessionId: c.sessionId, body: `调解员发言 ${n++}` } } }), token: c.mediatorToken };
+      },
+      20,
+    ),
+  ]);
+  abort.abort();
+  console.log(`  (${received} room messages reached the ${cases.length * 2} attached subscribers)`);
+  return { figures, rss: rssMb(server!.pid!) };
+}
+
+async function fanOutRun(): Promise<{ received: number; expected: number; p50: number; p95: number; p99: number; rss: number; posts: number; postErrors: number }> {
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const perRoom = Math.ceil(SUBSCRIPTIONS / cases.length);
+  const opened = Date.now();
+  const jobs: Promise<void>[] = [];
+  for (let s = 0; s < SUBSCRIPTIONS; s++) {
+    const c = cases[s % cases.length]!;
+    jobs.push(
+      subscribe(
+        c.applicantToken,
+        c.sessionId,
+        (body, at) => {
+          const t = sentAt.get(body);
+          if (t !== undefined) latencies.push(at - t);
+        },
+        abort.signal,
+      ),
+    );
+    if (jobs.length % 200 === 0) await Promise.all(jobs.splice(0));
+  }
+  await Promise.all(jobs);
+  console.log(`  ${SUBSCRIPTIONS} subscriptions open (${perRoom} per room, ${cases.length} rooms) in ${Date.now() - opened} ms`);
+  let posts = 0;
+  let postErrors = 0;
+  const until = Date.now() + FANOUT_SECONDS * 1000;
+  while (Date.now() < until) {
+    const tick = Date.now();
+    await Promise.all(
+      cases.map(async (c, i) => {
+        const body = `fan-out ${i} ${posts++} ${tick}`;
+        sentAt.set(body, performance.now());
+        try {
+          await mutate(POST, { sessionId: c.sessionId, body }, c.mediatorToken);
+        } catch {
+          postErrors++;
+        }
+      }),
+    );
+    await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
+  }
+  // Let the last messages arrive.
+  await new Promise((r) => setTimeout(r, 2000));
+  const rss = rssMb(server!.pid!);
+  abort.abort();
+  latencies.sort((a, b) => a - b);
+  return { received: latencies.length, expected: (posts - postErrors) * perRoom, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rss, posts, postErrors };
+}
+
+const ms = (v: number) => (Number.isNaN(v) ? '—' : `${Math.round(v)} ms`);
+
+async function main() {
+  await startServer();
+  console.log('preparing parties, cases in mediation and their sessions…');
+  await prepareCases();
+  console.log(`\n== mixed run: ${MIXED_SECONDS} s, 50 concurrent clients ==`);
+  const mixed = await mixedRun();
+  console.log('| operation | requests | per second | p50 | p95 | p99 | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const f of mixed.figures) console.log(`| ${f.operation} | ${f.requests} | ${f.perSecond} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${f.errors} |`);
+  console.log(`server RSS after the mixed run: ${mixed.rss} MB`);
+
+  console.log(`\n== fan-out run: ${SUBSCRIPTIONS} live-room subscriptions, ${FANOUT_SECONDS} s ==`);
+  const fan = await fanOutRun();
+  console.log(`posts ${fan.posts} (errors ${fan.postErrors}); receipts ${fan.received} of ${fan.expected} expected`);
+  console.log(`post-to-receipt latency: p50 ${ms(fan.p50)}, p95 ${ms(fan.p95)}, p99 ${ms(fan.p99)}`);
+  console.log(`server RSS with the subscriptions open: ${fan.rss} MB`);
+
+  const reads = mixed.figures.filter((f) => f.operation.includes('reads'));
+  const goals = [
+    ['0 errors', mixed.figures.every((f) => f.errors === 0) && fan.postErrors === 0 && fan.received === fan.expected],
+    ['read p95 < 150 ms at 50 clients', reads.every((f) => f.p95 < 150)],
+    ['RSS <= 300 MB', Math.max(mixed.rss, fan.rss) <= 300],
+    ['fan-out p95 <= 200 ms', fan.p95 <= 200],
+  ] as const;
+  console.log('\n== goals ==');
+  for (const [goal, met] of goals) console.log(`${met ? 'met    ' : 'NOT met'}  ${goal}`);
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    if (serverOutput) console.error(`server output:\n${serverOutput.slice(-4000)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server!.once('exit', r));
+    }
+    await dropDatabase?.();
+  });
