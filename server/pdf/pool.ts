@@ -25,7 +25,15 @@ interface Pending {
 interface PoolWorker {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Ends the worker once it has been idle for the pool's idle time. */
+  idleTimer: NodeJS.Timeout | null;
 }
+
+/**
+ * A worker holds its own heap with the parsed CJK fonts (about 200 MB): after this long without work
+ * it ends, and the next agreement starts a new one (a few hundred milliseconds).
+ */
+const IDLE_MS = 60_000;
 
 /** Bundled server (dist/): the compiled worker beside it; otherwise the TypeScript source through tsx. */
 function workerEntry(): string | URL {
@@ -38,7 +46,10 @@ export class PdfPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 1;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly idleMs = IDLE_MS,
+  ) {}
 
   render(doc: AgreementDocument, template?: AgreementTemplate): Promise<Uint8Array> {
     return this.submit({ kind: 'render', doc, template });
@@ -51,6 +62,7 @@ export class PdfPool {
   /** Stops every worker; tasks still running fail. */
   async close(): Promise<void> {
     const all = this.workers.splice(0);
+    for (const w of all) if (w.idleTimer) clearTimeout(w.idleTimer);
     await Promise.all(all.map((w) => w.worker.terminate()));
   }
 
@@ -58,6 +70,8 @@ export class PdfPool {
     const id = this.nextId++;
     const target = this.pick();
     return new Promise<Uint8Array>((resolve, reject) => {
+      if (target.idleTimer) clearTimeout(target.idleTimer);
+      target.idleTimer = null;
       target.pending.set(id, { resolve, reject });
       // A worker with work keeps the process alive until it answers; an idle one does not.
       target.worker.ref();
@@ -77,18 +91,23 @@ export class PdfPool {
     const worker = new Worker(workerEntry());
     // An idle pool must not keep the process alive.
     worker.unref();
-    const self: PoolWorker = { worker, pending: new Map() };
+    const self: PoolWorker = { worker, pending: new Map(), idleTimer: null };
     worker.on('message', (result: PdfTaskResult) => {
       const p = self.pending.get(result.id);
       if (!p) return;
       self.pending.delete(result.id);
-      if (self.pending.size === 0) worker.unref();
+      if (self.pending.size === 0) {
+        worker.unref();
+        self.idleTimer = setTimeout(() => this.retire(self), this.idleMs);
+        self.idleTimer.unref();
+      }
       if (result.ok) p.resolve(result.bytes);
       else p.reject(Object.assign(new Error(result.message), { name: result.name }));
     });
     const fail = (err: Error) => {
       const i = this.workers.indexOf(self);
       if (i >= 0) this.workers.splice(i, 1);
+      if (self.idleTimer) clearTimeout(self.idleTimer);
       for (const p of self.pending.values()) p.reject(err);
       self.pending.clear();
     };
@@ -96,6 +115,20 @@ export class PdfPool {
     worker.on('exit', (code) => fail(new Error(`PDF worker stopped (exit code ${code})`)));
     this.workers.push(self);
     return self;
+  }
+
+  /** Ends an idle worker; one that took work meanwhile stays. */
+  private retire(w: PoolWorker): void {
+    w.idleTimer = null;
+    if (w.pending.size > 0) return;
+    const i = this.workers.indexOf(w);
+    if (i >= 0) this.workers.splice(i, 1);
+    void w.worker.terminate();
+  }
+
+  /** How many workers are running now. */
+  get running(): number {
+    return this.workers.length;
   }
 }
 

@@ -46,3 +46,22 @@ describe('PDF worker pool', () => {
     expect(Math.max(...lags)).toBeLessThan(Math.max(100, renderMs * 0.5));
   }, TIMEOUT);
 });
+
+describe('idle PDF workers', () => {
+  it('end after the idle time, and the next agreement starts a new one', async () => {
+    const short = new PdfPool(1, 300);
+    try {
+      expect(short.running).toBe(0);
+      const first = await short.render(compactAgreement());
+      expect(short.running).toBe(1);
+      await new Promise((r) => setTimeout(r, 1000));
+      // Its heap with the parsed fonts is given back.
+      expect(short.running).toBe(0);
+      const again = await short.render(compactAgreement());
+      expect(short.running).toBe(1);
+      expect(Buffer.from(again).equals(Buffer.from(first))).toBe(true);
+    } finally {
+      await short.close();
+    }
+  }, TIMEOUT);
+});
