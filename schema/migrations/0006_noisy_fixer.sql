@@ -102,4 +102,6 @@ CREATE INDEX "subsidy_statement_lines_statement_idx" ON "subsidy_statement_lines
 CREATE UNIQUE INDEX "subsidy_statement_lines_payment_key" ON "subsidy_statement_lines" USING btree ("case_id") WHERE "subsidy_statement_lines"."kind" = 'PAYMENT' and "subsidy_statement_lines"."live";--> statement-breakpoint
 CREATE UNIQUE INDEX "subsidy_statement_lines_clawback_key" ON "subsidy_statement_lines" USING btree ("case_id") WHERE "subsidy_statement_lines"."kind" = 'CLAWBACK' and "subsidy_statement_lines"."live";--> statement-breakpoint
 CREATE UNIQUE INDEX "subsidy_statements_live_key" ON "subsidy_statements" USING btree ("region_code","month") WHERE "subsidy_statements"."status" <> 'SUPERSEDED';--> statement-breakpoint
-CREATE INDEX "subsidy_statements_county_idx" ON "subsidy_statements" USING btree ("county_code","month");
+CREATE INDEX "subsidy_statements_county_idx" ON "subsidy_statements" USING btree ("county_code","month");--> statement-breakpoint
+CREATE INDEX "cases_mediator_queue_idx" ON "cases" USING btree ("mediator_id","risk_rank","created_at","id");--> statement-breakpoint
+CREATE INDEX "cases_county_status_idx" ON "cases" USING btree ("county_code","status","risk_rank","created_at","id");
