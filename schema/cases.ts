@@ -107,6 +107,9 @@ export const cases = pgTable(
     index('cases_mediator_idx').on(t.mediatorId),
     index('cases_county_idx').on(t.countyCode),
     index('cases_due_idx').on(t.dueAt),
+    // A mediator's queue and a county's list by status read one page in index order, whatever the table's size.
+    index('cases_mediator_queue_idx').on(t.mediatorId, t.riskRank, t.createdAt, t.id),
+    index('cases_county_status_idx').on(t.countyCode, t.status, t.riskRank, t.createdAt, t.id),
   ],
 );
 

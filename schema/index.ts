@@ -12,3 +12,4 @@ export * from './screening';
 export * from './follow-ups';
 export * from './supervision';
 export * from './statistics';
+export * from './subsidies';

@@ -17,6 +17,7 @@ import './follow-up';
 import './rating';
 import './supervision-order';
 import './statistics';
+import './subsidy';
 
 /** The executable schema; importing this module registers every type file. */
 export const schema = builder.toSchema();

@@ -1,4 +1,7 @@
 import ExcelJS from 'exceljs';
+import { PDFDocument } from 'pdf-lib';
+import { CATEGORY_LABELS, type DisputeCategory } from '../../server/domain/enums';
+import { poppler, run, Scratch, squeeze } from '../support/poppler';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -316,6 +319,28 @@ describe('the monthly report', () => {
     const familyRow = figures.getRows(3, figures.rowCount - 2)!.find((r) => r.getCell(1).value === '家庭纠纷')!;
     expect(familyRow.getCell(6).value).toBe(family.settled);
     expect(book.getWorksheet('高风险未结事项')!.getCell('A1').value).toBe('案号');
+  });
+
+  it('is also a PDF in the agreements’ type with the same figures and a bar per category', async () => {
+    const res = await request(ctx.app).get(`/reports/monthly?region=${w.county.code}&month=2026-10&format=pdf`).set('authorization', `Bearer ${w.admin.token}`).buffer(true)
+      .parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))); });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const bytes = res.body as Buffer;
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    expect(doc.getTitle()).toBe(`${w.county.name}矛盾纠纷化解月报`);
+    const october = await stats({ regionCode: w.county.code, from: '2026-10-01', to: '2026-10-31', groupBy: ['CATEGORY'] });
+    if (!poppler) return;
+    const scratch = new Scratch('monthly-');
+    try {
+      const text = squeeze(run('pdftotext', [scratch.save(bytes), '-']));
+      expect(text).toContain(`本月受理纠纷${october.total.filed}件，调解成功${october.total.settled}件，调解不成${october.total.failed}件`);
+      for (const r of october.rows) expect(text).toContain(CATEGORY_LABELS[r.key.category as DisputeCategory]);
+    } finally {
+      scratch.cleanup();
+    }
+    const bad = await request(ctx.app).get(`/reports/monthly?region=${w.county.code}&month=2026-10&format=doc`).set('authorization', `Bearer ${w.admin.token}`);
+    expect(bad.status).toBe(400);
   });
 
   it('names a bad month and refuses a party', async () => {

@@ -11,3 +11,4 @@ export * from './user';
 export * from './application';
 export * from './statutory';
 export * from './evidence';
+export * from './subsidy';

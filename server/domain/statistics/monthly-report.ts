@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { regions } from '../../../schema';
+import { renderMonthlyReportPdf, type MonthlyReportRow } from '../../pdf/render-monthly-report';
 import { queryRows } from '../../db';
 import type { Actor, Deps } from '../context';
 import { CATEGORY_LABELS, type DisputeCategory } from '../enums';
@@ -36,8 +38,8 @@ const COLUMNS: [string, (r: StatisticsRow) => string | number | null][] = [
   ['排查线索', (r) => r.leads],
 ];
 
-/** 月报 of a division as an XLSX workbook: figures per category, and the open high-risk matters. */
-export async function monthlyReportXlsx(deps: Deps, actor: Actor, regionCode: string, month: string): Promise<Buffer> {
+/** The figures per category and the open high-risk matters of a division's month, within the viewer's scope. */
+async function monthlyReportData(deps: Deps, actor: Actor, regionCode: string, month: string) {
   const m = MONTH_RE.exec(month);
   if (!m) throw ValidationError.field('month', 'must be YYYY-MM');
   const from = `${month}-01`;
@@ -54,6 +56,49 @@ export async function monthlyReportXlsx(deps: Deps, actor: Actor, regionCode: st
           and c.status not in ('SETTLED', 'CONFIRMED', 'CLOSED', 'WITHDRAWN', 'REFUSED', 'LITIGATION', 'FAILED')
         order by c.created_at limit 5000`,
   );
+  return { stats, highRisk };
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  SUBMITTED: '已提交',
+  AWAITING_RESPONDENT: '待被申请人同意',
+  ASSIGNING: '待分派',
+  MEDIATING: '调解中',
+  AGREEMENT_SIGNING: '协议签署中',
+  CONFIRMATION_PENDING: '司法确认中',
+  CONFIRMATION_REJECTED: '确认被驳回',
+};
+
+const reportRow = (label: string, r: StatisticsRow): MonthlyReportRow => ({
+  label,
+  filed: r.filed,
+  settled: r.settled,
+  failed: r.failed,
+  successRate: r.successRate,
+  villageShare: r.villageShare,
+  overdueNow: r.overdueNow,
+  confirmed: r.confirmed,
+  followUpsDone: r.followUpsDone,
+});
+
+/** 月报 of a division as PDF in the agreements' type, with a bar chart per category. */
+export async function monthlyReportPdf(deps: Deps, actor: Actor, regionCode: string, month: string): Promise<Uint8Array> {
+  const { stats, highRisk } = await monthlyReportData(deps, actor, regionCode, month);
+  const [region] = await deps.db.select({ name: regions.name }).from(regions).where(eq(regions.code, regionCode));
+  return renderMonthlyReportPdf({
+    regionCode,
+    regionName: region?.name ?? regionCode,
+    month,
+    generatedAt: deps.clock.now(),
+    rows: stats.rows.map((r) => reportRow(CATEGORY_LABELS[r.key.category as DisputeCategory] ?? String(r.key.category), r)),
+    total: reportRow('合计', stats.total),
+    highRisk: highRisk.map((r) => ({ number: r.number, title: r.title, category: CATEGORY_LABELS[r.category], status: STATUS_LABELS[r.status] ?? r.status, createdOn: r.created_at })),
+  });
+}
+
+/** 月报 of a division as an XLSX workbook: figures per category, and the open high-risk matters. */
+export async function monthlyReportXlsx(deps: Deps, actor: Actor, regionCode: string, month: string): Promise<Buffer> {
+  const { stats, highRisk } = await monthlyReportData(deps, actor, regionCode, month);
   const book = new ExcelJS.Workbook();
   book.created = deps.clock.now();
   const figures = book.addWorksheet('统计数据');
