@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, caseParties, cases, events } from '../../schema';
 import { verifyEventChain, type EventRow } from '../domain/audit/record-event';
-import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, type CaseRow, type PartyRow } from '../domain/access';
+import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
 import { adjustRisk } from '../domain/cases/adjust-risk';
 import { declineAssignment } from '../domain/cases/decline-assignment';
@@ -231,7 +231,11 @@ CaseRef.implement({
       type: CaseEventRef,
       description: 'The audit timeline, oldest first.',
       load: (caseIds: string[], ctx: GraphQLContext) =>
-        ctx.deps.db.select().from(events).where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds))).orderBy(asc(events.seq)),
+        ctx.deps.db
+          .select()
+          .from(events)
+          .where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds), withinCourtWindow(ctx.viewer, events.subjectId, events.at)))
+          .orderBy(asc(events.seq)),
       group: (e) => e.subjectId,
       resolve: (c) => c.id,
     }),

@@ -1,4 +1,5 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { caseCourtAccess, caseParties, cases, mediators } from '../../../schema';
 import type { Executor } from '../../db';
 import type { Viewer } from '../context';
@@ -36,6 +37,17 @@ export function visibleCases(viewer: Viewer | null): SQL {
     conditions.push(eq(cases.organizationId, viewer.organizationId));
   }
   return or(...conditions)!;
+}
+
+/**
+ * For a court client, the rows of a case recorded after the matter left the court (its application
+ * not accepted or withdrawn, its transfer acknowledged): the court keeps what it was sent and sees
+ * nothing new. `caseId` and `at` are the row's case and the instant it was recorded. True for
+ * everyone else (their own rules apply).
+ */
+export function withinCourtWindow(viewer: Viewer | null, caseId: SQL | AnyPgColumn, at: SQL | AnyPgColumn): SQL {
+  if (viewer?.kind !== 'apiClient') return sql`true`;
+  return sql`not exists (select 1 from ${caseCourtAccess} where ${caseCourtAccess.caseId} = ${caseId} and ${caseCourtAccess.courtId} = ${viewer.organizationId} and ${caseCourtAccess.contentUntil} is not null and ${at} > ${caseCourtAccess.contentUntil})`;
 }
 
 /** Loads a case the viewer may see; anything else is NotFoundError, never a different answer. */
