@@ -11,7 +11,7 @@ import { recordEvent } from '../../server/domain/audit/record-event';
 import { DRAFT, SIGN, draftInput } from '../support/agreements';
 import { ACCEPT, FILE, RESPOND, caseInMediation, fileAndConsent, fileNeighborDispute } from '../support/case-world';
 import { APPLY, DECLINE_APP, courtClient, createConfirmationWorld, failedCase, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
-import { PASSWORD, createOrg, phoneCodeFor, registerParty } from '../support/factories';
+import { PASSWORD, phoneCodeFor, registerParty } from '../support/factories';
 import { createTestContext, uniquePhone, type TestContext } from '../support/harness';
 import { poppler, run, squeeze } from '../support/poppler';
 
