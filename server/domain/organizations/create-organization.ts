@@ -34,7 +34,8 @@ export interface CreateOrganizationInput {
 }
 
 const inputSchema = z.object({
-  name: z.string().trim().min(2, 'is too short').max(100),
+  // Printed on its agreements and seal: refused when the fonts cannot draw it.
+  name: printable(z.string().trim().min(2, 'is too short').max(100)),
   kind: z.enum(ORGANIZATION_KINDS),
   regionCode: z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code'),
   categories: z.array(z.enum(DISPUTE_CATEGORIES)).max(DISPUTE_CATEGORIES.length).nullish(),
