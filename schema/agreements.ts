@@ -75,6 +75,8 @@ export const agreementSignatures = pgTable(
     /** PARTY or MEDIATOR */
     role: text('role').notNull(),
     name: text('name').notNull(),
+    /** The agent with special authority who signed for the party (INT 351); null when the party signed. */
+    agentName: text('agent_name'),
     signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),

@@ -245,6 +245,11 @@ export const caseCourtAccess = pgTable(
       .references(() => organizations.id),
     reason: text('reason').notNull(),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+    /**
+     * Set when the matter leaves the court (application not accepted or withdrawn, transfer
+     * acknowledged): the court keeps what it was sent, and nothing recorded later reaches it.
+     */
+    contentUntil: timestamp('content_until', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.courtId], name: 'case_court_access_pkey' })],
 );

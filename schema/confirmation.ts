@@ -12,6 +12,8 @@ export interface ConfirmationApplicant {
   name: string;
   role: string;
   appliedAt: string;
+  /** The agent with special authority who applied for the party (INT 351); absent when the party applied. */
+  agentName?: string;
 }
 
 /** The materials of INT 354, frozen when a party applies so the court sees what was sent. */

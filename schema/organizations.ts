@@ -28,7 +28,7 @@ export const organizations = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
-    /** 简称 used in its case numbers (宾川县金牛镇人民调解委员会 -> 金牛): derived from the name when created, editable by admins. */
+    /** 简称 used in its case numbers (宾川县金牛镇人民调解委员会 -> 金牛): derived from the name when created unless given; unique. */
     shortName: text('short_name'),
     kind: organizationKind('kind').notNull(),
     channel: mediationChannel('channel').notNull(),
@@ -56,6 +56,8 @@ export const organizations = pgTable(
     index('organizations_region_idx').on(t.regionCode),
     uniqueIndex('organizations_court_code_key').on(t.courtCode).where(sql`${t.courtCode} is not null`),
     uniqueIndex('organizations_name_region_key').on(t.name, t.regionCode),
+    // A case number (（2026）金牛调字第N号) identifies one organisation.
+    uniqueIndex('organizations_short_name_key').on(t.shortName).where(sql`${t.shortName} is not null`),
   ],
 );
 

@@ -36,6 +36,7 @@ const AgreementSignatureRef = builder.objectRef<SignatureRow>('AgreementSignatur
     role: t.field({ type: SignerRoleEnum, resolve: (s) => s.role as 'PARTY' | 'MEDIATOR' }),
     name: t.exposeString('name'),
     partyId: t.exposeID('partyId', { nullable: true, description: 'The CaseParty id; null for the mediator.' }),
+    agentName: t.exposeString('agentName', { nullable: true, description: 'The agent with special authority who signed for the party (INT 351); null when the party signed.' }),
     signedAt: t.field({ type: 'DateTime', resolve: (s) => s.signedAt }),
     shownSha256: t.exposeString('shownSha256', { description: 'SHA-256 of the PDF bytes the signer was shown.' }),
   }),

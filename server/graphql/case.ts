@@ -1,13 +1,14 @@
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, caseParties, cases, events } from '../../schema';
 import { verifyEventChain, type EventRow } from '../domain/audit/record-event';
-import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, type CaseRow, type PartyRow } from '../domain/access';
+import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
 import { adjustRisk } from '../domain/cases/adjust-risk';
 import { declineAssignment } from '../domain/cases/decline-assignment';
 import { fileDispute } from '../domain/cases/file-dispute';
 import { respondToMediation } from '../domain/cases/respond-to-mediation';
 import { CONTACT_METHODS, recordRespondentContact } from '../domain/cases/record-respondent-contact';
+import { appointAgent } from '../domain/cases/appoint-agent';
 import { chooseMediator } from '../domain/cases/choose-mediator';
 import { setDiversionRules, type DiversionRuleRow } from '../domain/cases/set-diversion-rule';
 import { CASE_STATUSES } from '../domain/cases/state-machine';
@@ -231,7 +232,11 @@ CaseRef.implement({
       type: CaseEventRef,
       description: 'The audit timeline, oldest first.',
       load: (caseIds: string[], ctx: GraphQLContext) =>
-        ctx.deps.db.select().from(events).where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds))).orderBy(asc(events.seq)),
+        ctx.deps.db
+          .select()
+          .from(events)
+          .where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds), withinCourtWindow(ctx.viewer, events.subjectId, events.at)))
+          .orderBy(asc(events.seq)),
       group: (e) => e.subjectId,
       resolve: (c) => c.id,
     }),
@@ -436,6 +441,17 @@ const SetRulesSuccess = builder.objectRef<{ rules: DiversionRuleRow[] }>('SetDiv
 
 const caseId = (id: string | number) => localId(String(id), 'Case', 'caseId');
 
+const AppointAgentInput = builder.inputType('AppointAgentInput', {
+  fields: (t) => ({
+    caseId: t.id({ required: true }),
+    partyId: t.id({ description: 'The CaseParty the agent acts for; needed only when the viewer is more than one party.' }),
+    name: t.string({ required: true }),
+    phone: t.string({ required: true, description: 'The agent acts on the platform through an account holding this phone.' }),
+    authority: t.string({ required: true, description: 'The scope, as in the power of attorney.' }),
+    specialAuthority: t.boolean({ required: true, description: '特别授权: may sign the agreement and apply for judicial confirmation for the party (INT 351).' }),
+  }),
+});
+
 builder.mutationFields((t) => ({
   fileDispute: t.field({
     type: caseSuccess('FileDisputeSuccess'),
@@ -460,6 +476,23 @@ builder.mutationFields((t) => ({
         caseId: caseId(input.caseId),
         preferredMediatorId: optionalLocalId(input.preferredMediatorId ? String(input.preferredMediatorId) : null, 'Mediator', 'preferredMediatorId'),
       }),
+    }),
+  }),
+  appointAgent: t.field({
+    type: caseSuccess('AppointAgentSuccess'),
+    errors: { union: { name: 'AppointAgentResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: AppointAgentInput, required: true }) },
+    description: 'A party (applicant or respondent) appoints an agent with general or special authority (CPL 61-62, INT 351).',
+    resolve: async (_p, { input }, ctx) => ({
+      case: (
+        await appointAgent(ctx.deps, ctx.actor, {
+          ...input,
+          caseId: caseId(input.caseId),
+          // CaseParty ids are exposed raw (the domain checks the shape).
+          partyId: input.partyId ? String(input.partyId) : null,
+        })
+      ).case,
     }),
   }),
   recordRespondentContact: t.field({

@@ -71,6 +71,7 @@ OrganizationRef.implement({
     }),
     categories: t.field({ type: [DisputeCategoryEnum], resolve: (o) => o.categories }),
     courtCode: t.exposeString('courtCode', { nullable: true }),
+    shortName: t.exposeString('shortName', { nullable: true, description: '简称 in its case numbers: 宾川县金牛镇人民调解委员会 -> 金牛 (（2026）金牛调字第N号).' }),
     creditCode: t.exposeString('creditCode', { nullable: true }),
     chargesFee: t.exposeBoolean('chargesFee', { description: 'Whether mediation here may charge a fee.' }),
     profile: t.exposeString('profile', { nullable: true }),
@@ -227,6 +228,7 @@ const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
     scope: t.string(),
     address: t.string(),
     phone: t.string(),
+    shortName: t.string({ description: '简称 in its case numbers (（2026）金牛调字第N号); derived from the name when omitted; unique.' }),
   }),
 });
 const CreateOrganizationSuccess = builder.objectRef<{ organization: OrganizationRow }>('CreateOrganizationSuccess').implement({

@@ -12,7 +12,7 @@ import {
   undisputedFactConfirmations,
   undisputedFacts,
 } from '../../schema';
-import { visibleCases, type CaseRow } from '../domain/cases/case-access';
+import { visibleCases, withinCourtWindow, type CaseRow } from '../domain/cases/case-access';
 import { addUndisputedFact, type UndisputedFactRow } from '../domain/sessions/add-undisputed-fact';
 import { cancelSession } from '../domain/sessions/cancel-session';
 import { confirmMinutes } from '../domain/sessions/confirm-minutes';
@@ -126,7 +126,7 @@ export const SessionRef = builder.loadableNodeRef('Session', {
       .select({ session: mediationSessions })
       .from(mediationSessions)
       .innerJoin(cases, eq(cases.id, mediationSessions.caseId))
-      .where(and(inArray(mediationSessions.id, ids), visibleCases(ctx.viewer)));
+      .where(and(inArray(mediationSessions.id, ids), visibleCases(ctx.viewer), withinCourtWindow(ctx.viewer, mediationSessions.caseId, mediationSessions.createdAt)));
     const byId = new Map(rows.map((r) => [r.session.id, r.session]));
     return ids.map((id) => byId.get(id) ?? null) as SessionRow[];
   },
@@ -280,7 +280,11 @@ builder.objectFields(CaseRef, (t) => ({
   sessions: t.loadableGroup({
     type: SessionRef,
     load: (caseIds: string[], ctx: GraphQLContext) =>
-      ctx.deps.db.select().from(mediationSessions).where(inArray(mediationSessions.caseId, caseIds)).orderBy(asc(mediationSessions.startsAt)),
+      ctx.deps.db
+        .select()
+        .from(mediationSessions)
+        .where(and(inArray(mediationSessions.caseId, caseIds), withinCourtWindow(ctx.viewer, mediationSessions.caseId, mediationSessions.createdAt)))
+        .orderBy(asc(mediationSessions.startsAt)),
     // The loader returns rows, never bare ids (the node ref's shape admits both).
     group: (r) => (r as SessionRow).caseId,
     resolve: (c: CaseRow) => c.id,

@@ -630,7 +630,9 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
       const lineY = top - sigLH + 6;
       w.page.drawLine({ start: { x: lineX, y: lineY }, end: { x: lineX + lineW, y: lineY }, thickness: 0.5, color: RULE });
       if (sig.signedAt) {
-        w.page.drawText(sig.name, { x: lineX + 4, y: lineY + 3, size: 12, font: fonts.bold, color: INK });
+        // An agent with special authority signs in their own name, marked as signing for the party.
+        const signed = sig.agent ? `${sig.agent}（代）` : sig.name;
+        w.page.drawText(signed, { x: lineX + 4, y: lineY + 3, size: 12, font: fonts.bold, color: INK });
         const when = `${L.signedAt} ${sig.signedAt}`;
         w.page.drawText(when, { x: lineX + lineW - w.width(when, small) - 2, y: lineY + 3, size: SMALL, font: fonts.regular, color: GREY });
       }

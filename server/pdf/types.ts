@@ -30,6 +30,8 @@ export interface AgreementSignature {
   name: string;
   /** Display text, e.g. 2026-11-23 10:12; absent while unsigned. */
   signedAt?: string;
+  /** The agent with special authority who signed for the party (INT 351). */
+  agent?: string;
 }
 
 export interface AgreementDocument {

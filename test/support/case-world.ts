@@ -83,7 +83,7 @@ export const ACCEPT = /* GraphQL */ `
   mutation ($input: AcceptAssignmentInput!) {
     acceptAssignment(input: $input) {
       __typename
-      ... on AcceptAssignmentSuccess { case { id status dueAt mediator { id } } }
+      ... on AcceptAssignmentSuccess { case { id number status dueAt mediator { id } } }
       ... on Error { code message }
     }
   }

@@ -1,8 +1,10 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { caseCourtAccess, caseParties, cases, mediators, supervisionOrders, supervisionProposals } from '../../../schema';
+import type { PartyAgent } from '../../../schema/cases';
 import type { Executor } from '../../db';
 import type { Viewer } from '../context';
-import { NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../errors';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type PartyRow = typeof caseParties.$inferSelect;
@@ -20,7 +22,11 @@ export function visibleCases(viewer: Viewer | null): SQL {
   }
   if (viewer.role === 'PLATFORM_ADMIN') return sql`true`;
   const asParty = sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and (${caseParties.userId} = ${viewer.userId} or ${caseParties.phone} = ${viewer.verifiedPhone}))`;
-  const conditions: SQL[] = [asParty, eq(cases.filedByUserId, viewer.userId)];
+  // A party's agent (代理人), recognised by the phone they proved, sees the case they act in.
+  const asAgent = viewer.verifiedPhone
+    ? sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and ${caseParties.agents} @> ${JSON.stringify([{ phone: viewer.verifiedPhone }])}::jsonb)`
+    : sql`false`;
+  const conditions: SQL[] = [asParty, asAgent, eq(cases.filedByUserId, viewer.userId)];
   if (viewer.role === 'MEDIATOR') {
     const myMediator = sql`(select ${mediators.id} from ${mediators} where ${mediators.userId} = ${viewer.userId})`;
     conditions.push(sql`${cases.mediatorId} = ${myMediator}`);
@@ -47,6 +53,17 @@ export function visibleCases(viewer: Viewer | null): SQL {
   return or(...conditions)!;
 }
 
+/**
+ * For a court client, the rows of a case recorded after the matter left the court (its application
+ * not accepted or withdrawn, its transfer acknowledged): the court keeps what it was sent and sees
+ * nothing new. `caseId` and `at` are the row's case and the instant it was recorded. True for
+ * everyone else (their own rules apply).
+ */
+export function withinCourtWindow(viewer: Viewer | null, caseId: SQL | AnyPgColumn, at: SQL | AnyPgColumn): SQL {
+  if (viewer?.kind !== 'apiClient') return sql`true`;
+  return sql`not exists (select 1 from ${caseCourtAccess} where ${caseCourtAccess.caseId} = ${caseId} and ${caseCourtAccess.courtId} = ${viewer.organizationId} and ${caseCourtAccess.contentUntil} is not null and ${at} > ${caseCourtAccess.contentUntil})`;
+}
+
 /** Loads a case the viewer may see; anything else is NotFoundError, never a different answer. */
 export async function loadVisibleCase(db: Executor, viewer: Viewer | null, caseId: string): Promise<CaseRow> {
   const [row] = await db
@@ -66,6 +83,28 @@ export async function loadParties(db: Executor, caseId: string): Promise<PartyRo
 export function partiesOfViewer(parties: PartyRow[], viewer: Viewer | null): PartyRow[] {
   if (viewer?.kind !== 'user') return [];
   return parties.filter((p) => p.userId === viewer.userId || (viewer.verifiedPhone !== null && p.phone === viewer.verifiedPhone));
+}
+
+/** The parties for whom the viewer acts as agent (matched by the phone they proved), with that agent entry. */
+export function partiesRepresentedBy(parties: PartyRow[], viewer: Viewer | null): { party: PartyRow; agent: PartyAgent }[] {
+  if (viewer?.kind !== 'user' || !viewer.verifiedPhone) return [];
+  return parties.flatMap((p) => p.agents.filter((a) => a.phone === viewer.verifiedPhone).map((agent) => ({ party: p, agent })));
+}
+
+/**
+ * Whom the viewer may act for in a party's act that needs special authority (signing the agreement,
+ * applying for judicial confirmation, INT 351): the parties they are, or else the parties whose
+ * agent with special authority they are. An agent with general authority only is refused.
+ */
+export function actingFor(parties: PartyRow[], viewer: Viewer | null, act: string): { party: PartyRow; agent: PartyAgent | null }[] {
+  const own = partiesOfViewer(parties, viewer);
+  if (own.length > 0) return own.map((party) => ({ party, agent: null }));
+  const represented = partiesRepresentedBy(parties, viewer);
+  const special = represented.filter((r) => r.agent.special === true);
+  if (represented.length > 0 && special.length === 0) {
+    throw new ForbiddenError(`An agent with general authority may not ${act} for the party; it needs special authority (特别授权, INT 351).`);
+  }
+  return special;
 }
 
 /** The mediator row of a user, if they are one. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { evidence, storedFiles, users } from '../../../schema';
 import type { Executor } from '../../db';
-import { loadVisibleCase, mediatorOfUser, type CaseRow } from './case';
+import { loadVisibleCase, mediatorOfUser, withinCourtWindow, type CaseRow } from './case';
 import { hasContentGrant } from './standing';
 import type { Viewer } from '../context';
 import { NotFoundError } from '../errors';
@@ -40,6 +40,8 @@ export function visibleEvidence(viewer: Viewer | null, mediatorSide: boolean): S
   // Platform admins do not read mediation content by default: only through a content grant.
   if (viewer?.kind === 'user' && viewer.role === 'PLATFORM_ADMIN') return sql`false`;
   const shared = and(eq(evidence.visibility, 'SHARED'), isNull(evidence.withdrawnAt))!;
+  // A court sees nothing uploaded after the matter left it.
+  if (viewer?.kind === 'apiClient') return and(shared, withinCourtWindow(viewer, evidence.caseId, evidence.createdAt))!;
   if (viewer?.kind !== 'user') return shared;
   return or(shared, eq(evidence.uploadedBy, viewer.userId))!;
 }

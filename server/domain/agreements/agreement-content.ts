@@ -131,7 +131,13 @@ export function buildParties(
     const user = accounts.get(p.id);
     const domicile = user?.address ?? p.address ?? '';
     const phone = p.phone || user?.phone || '';
-    const agents = p.agents.map((a) => ({ name: a.name, authority: a.special ? `特别授权：${a.authority}（可代为签署调解协议、申请司法确认）` : a.authority }));
+    // 特别授权 is said once, and what it allows (INT 351) unless the power of attorney already says so.
+    const agents = p.agents.map((a) => {
+      if (!a.special) return { name: a.name, authority: a.authority };
+      const scope = a.authority.replace(/^特别授权[：:]?/, '');
+      const says = scope.includes('签署') && scope.includes('司法确认');
+      return { name: a.name, authority: `特别授权：${scope}${says ? '' : '（可代为签署调解协议、申请司法确认）'}` };
+    });
     // 电子送达地址 only for a party who designated one and consented to electronic service.
     const serviceAddress = user?.serviceConsentAt && user.serviceAddress ? user.serviceAddress : p.serviceConsentAt && p.serviceAddress ? p.serviceAddress : undefined;
     if (!domicile.trim()) missing.push({ field: `parties.${n}.address`, message: `${who} must add their domicile (住所) to their profile` });

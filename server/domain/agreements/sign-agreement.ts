@@ -9,7 +9,7 @@ import { verifyPassword } from '../auth/passwords';
 import { accountKeys, throttledCheck } from '../auth/password-throttle';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
-import { loadParties, loadVisibleCase, mediatorOfUser, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
+import { actingFor, loadParties, loadVisibleCase, mediatorOfUser, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
 import { computeDeadline, type ComputedDeadline } from '../clock/deadline';
 import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
 import type { Actor, Deps, UserViewer } from '../context';
@@ -37,6 +37,8 @@ const ATTEMPTS = 4;
 interface Signer {
   role: 'PARTY' | 'MEDIATOR';
   partyId: string | null;
+  /** The agent with special authority signing for the party (INT 351); null when the party signs. */
+  agentName: string | null;
 }
 
 /**
@@ -74,11 +76,12 @@ export async function signAgreement(deps: Deps, actor: Actor, input: SignAgreeme
 const ALREADY_SIGNED = 'You have already signed this agreement.';
 
 async function signerOf(deps: Deps, viewer: UserViewer, theCase: CaseRow, parties: PartyRow[]): Promise<Signer> {
-  const mine = partiesOfViewer(parties, viewer);
-  if (mine.length > 0) return { role: 'PARTY', partyId: mine[0]!.id };
   const me = viewer.role === 'MEDIATOR' ? await mediatorOfUser(deps.db, viewer.userId) : null;
-  if (me && theCase.mediatorId === me.id) return { role: 'MEDIATOR', partyId: null };
-  throw new ForbiddenError('Only the parties and the case’s mediator sign its agreement.');
+  if (me && theCase.mediatorId === me.id && partiesOfViewer(parties, viewer).length === 0) return { role: 'MEDIATOR', partyId: null, agentName: null };
+  // A party signs for themself; an agent with special authority may sign for the party (INT 351).
+  const acting = actingFor(parties, viewer, 'sign the agreement');
+  if (acting.length > 0) return { role: 'PARTY', partyId: acting[0]!.party.id, agentName: acting[0]!.agent?.name ?? null };
+  throw new ForbiddenError('Only the parties, their agents with special authority and the case’s mediator sign its agreement.');
 }
 
 async function attemptSignature(
@@ -98,6 +101,8 @@ async function attemptSignature(
   if (theCase!.status !== 'AGREEMENT_SIGNING') throw new InvalidTransitionError(theCase!.status, 'SIGN_AGREEMENT');
   const existing = await signaturesOf(deps.db, agreement.id);
   if (existing.some((s) => s.userId === viewer.userId && s.role === signer.role)) throw new ConflictError(ALREADY_SIGNED);
+  // One signature per party, whether the party or their agent gave it.
+  if (signer.partyId && existing.some((s) => s.role === 'PARTY' && s.partyId === signer.partyId)) throw new ConflictError(ALREADY_SIGNED);
 
   const now = deps.clock.now();
   const content = contentOf(agreement);
@@ -108,6 +113,7 @@ async function attemptSignature(
     userId: viewer.userId,
     role: signer.role,
     name: signer.role === 'PARTY' ? (content.parties.find((p) => p.partyId === signer.partyId)?.name ?? viewer.name) : (content.mediators[0] ?? viewer.name),
+    agentName: signer.agentName,
     signedAt: now,
     ip: actor.ip,
     userAgent: actor.userAgent?.slice(0, 500) ?? null,
@@ -126,7 +132,7 @@ async function attemptSignature(
     const signatures: AgreementSignature[] = [
       ...content.parties.flatMap((p) => {
         const s = all.find((x) => x.role === 'PARTY' && x.partyId === p.partyId);
-        return s ? [{ role: 'PARTY' as const, name: p.name, signedAt: chinaTime(s.signedAt) }] : [];
+        return s ? [{ role: 'PARTY' as const, name: p.name, signedAt: chinaTime(s.signedAt), ...(s.agentName ? { agent: s.agentName } : {}) }] : [];
       }),
       ...all.filter((s) => s.role === 'MEDIATOR').map((s) => ({ role: 'MEDIATOR' as const, name: s.name, signedAt: chinaTime(s.signedAt) })),
     ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isMainlandMobile, normalizePhone, parseResidentId } from '../validation';
+import { printable } from '../validation/printable';
 
 /** A mainland mobile number, normalised (spaces and +86 removed). */
 export const phoneSchema = z
@@ -7,7 +8,8 @@ export const phoneSchema = z
   .transform((s) => normalizePhone(s))
   .refine((s) => isMainlandMobile(s), 'must be a mainland mobile number (11 digits starting with 1)');
 
-export const nameSchema = z.string().trim().min(1, 'is required').max(100, 'is too long');
+/** A person's or organisation's name, printed on agreements: refused when the fonts cannot draw it. */
+export const nameSchema = printable(z.string().trim().min(1, 'is required').max(100, 'is too long'));
 
 /** Resident ID number checked against GB 11643 (check digit and birth date) as of `today`. */
 export function idNumberSchema(today: Date) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { printable } from '../validation/printable';
 
 /** The 56 ethnic groups recognised in China (GB/T 3304), as printed on identity documents. */
 export const ETHNICITIES = [
@@ -21,7 +22,7 @@ export const ethnicitySchema = z
   .transform((s) => (s.endsWith('族') ? s : `${s}族`))
   .refine((s) => (ETHNICITIES as readonly string[]).includes(s), 'must be one of the 56 ethnic groups (e.g. 汉族, 彝族, 白族)');
 
-export const occupationSchema = z.string().trim().min(2, 'is too short (e.g. 农民, 个体工商户, 教师)').max(50, 'is too long');
+export const occupationSchema = printable(z.string().trim().min(2, 'is too short (e.g. 农民, 个体工商户, 教师)').max(50, 'is too long'));
 
 /** Channels through which a consent to electronic service is recorded. */
 export type ServiceConsentChannel = 'REGISTRATION' | 'PROFILE' | 'FILING';

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { addressSchema } from '../validation/printable';
 import { caseParties, identityVerifications, users } from '../../../schema';
 import type { Actor, Deps } from '../context';
 import { ValidationError } from '../errors';
@@ -45,7 +46,7 @@ export async function register(
       password: passwordSchema,
       name: nameSchema,
       idNumber: idNumberSchema(deps.clock.now()).nullish(),
-      address: z.string().trim().min(2).max(300).nullish(),
+      address: addressSchema.nullish(),
       gender: genderSchema.nullish(),
       ethnicity: ethnicitySchema.nullish(),
       occupation: occupationSchema.nullish(),

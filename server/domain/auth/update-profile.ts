@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { addressSchema } from '../validation/printable';
 import { users } from '../../../schema';
 import { recordEvent } from '../audit/record-event';
 import type { Actor, Deps } from '../context';
@@ -10,7 +11,7 @@ import { ethnicitySchema, genderSchema, occupationSchema, serviceAddressSchema }
 import type { UserRow } from './users';
 
 const inputSchema = z.object({
-  address: z.string().trim().min(2).max(300).nullish(),
+  address: addressSchema.nullish(),
   gender: genderSchema.nullish(),
   ethnicity: ethnicitySchema.nullish(),
   occupation: occupationSchema.nullish(),

@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { caseAssignments } from '../../../schema';
+import { caseAssignments, organizations } from '../../../schema';
+import { localDate } from '../clock/calendar';
+import { isNumberOf, nextOrganizationCaseNumber } from './numbering';
 import { requireRole } from '../auth/policy';
 import { computeDeadline } from '../clock/deadline';
 import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
@@ -39,9 +41,24 @@ export async function acceptAssignment(deps: Deps, actor: Actor, input: { caseId
       .where(and(eq(caseAssignments.id, assignment.id), eq(caseAssignments.status, 'PENDING')))
       .returning();
     if (!taken) throw new ConflictError('Another mediator took this case first.');
-    const accepted = await applyTransition(tx, deps.clock, actor, current, 'ACCEPT_ASSIGNMENT', { mediatorId: me.id, acceptedAt: now, dueAt, dueRule: limit.rule, mediatorChoiceDueAt: null }, {
+    // The organisation that takes the case numbers it as its own (（2026）金牛调字第N号), once: a case
+    // that comes back to it keeps that number; one taken up by another organisation gets that one's.
+    const [org] = await tx.select({ shortName: organizations.shortName }).from(organizations).where(eq(organizations.id, taken.organizationId));
+    const renumber = !org?.shortName || !isNumberOf(current.number, org.shortName);
+    const number = renumber ? await nextOrganizationCaseNumber(tx, taken.organizationId, Number(localDate(now).slice(0, 4))) : current.number;
+    const numbering = renumber ? { number, filingNumber: current.filingNumber ?? current.number } : {};
+    const accepted = await applyTransition(tx, deps.clock, actor, current, 'ACCEPT_ASSIGNMENT', { mediatorId: me.id, acceptedAt: now, dueAt, dueRule: limit.rule, mediatorChoiceDueAt: null, ...numbering }, {
       type: 'case.assignment_accepted',
-      data: { assignmentId: assignment.id, mediatorId: me.id, mediatorName: viewer.name, mediationDueAt: dueAt.toISOString(), dueBasis: due.basis },
+      data: {
+        assignmentId: assignment.id,
+        mediatorId: me.id,
+        mediatorName: viewer.name,
+        mediationDueAt: dueAt.toISOString(),
+        dueBasis: due.basis,
+        organizationId: taken.organizationId,
+        number,
+        ...(renumber ? { previousNumber: current.number } : {}),
+      },
     });
     await closeDeadlines(tx, deps.clock, { caseId: current.id, kinds: ['ASSIGNMENT_RESPONSE', 'MEDIATOR_CHOICE'] });
     await recordDeadline(tx, deps.clock, { caseId: current.id, kind: 'MEDIATION_LIMIT', targetId: current.id, computed: due, source: limit.rule });

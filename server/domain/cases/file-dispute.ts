@@ -1,6 +1,7 @@
 import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { addressSchema, printable } from '../validation/printable';
 import { caseParties, cases, mediators, regions, users } from '../../../schema';
 import { recordEvent } from '../audit/record-event';
 import { idNumberSchema, nameSchema, phoneSchema } from '../auth/fields';
@@ -43,7 +44,7 @@ const NOT_MEDIABLE: { pattern: RegExp; reason: string }[] = [
 const agentSchema = z.object({
   name: nameSchema,
   phone: phoneSchema.nullish(),
-  authority: z.string().trim().min(2, 'describe the scope of authority (一般授权 / 特别授权: …)').max(500),
+  authority: printable(z.string().trim().min(2, 'describe the scope of authority (一般授权 / 特别授权: …)').max(500)),
   /** 特别授权 (INT 351): the agent may sign the agreement and apply for confirmation for the party. */
   specialAuthority: z.boolean().nullish(),
 });
@@ -57,7 +58,7 @@ const partySchema = (today: Date) =>
     kind: z.enum(['PERSON', 'ORGANIZATION']).nullish(),
     idNumber: idNumberSchema(today).nullish(),
     creditCode: z.string().trim().toUpperCase().nullish(),
-    address: z.string().trim().min(2).max(300).nullish(),
+    address: addressSchema.nullish(),
     /** The domicile's division code, when known: the court of the domicile follows from it (CPL 205). */
     domicileRegionCode: divisionCode.nullish(),
     gender: genderSchema.nullish(),

@@ -4,7 +4,7 @@ import { agreements, confirmationApplications } from '../../../schema';
 import type { ConfirmationApplicant } from '../../../schema/confirmation';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
-import { loadParties, loadVisibleCase, partiesOfViewer } from '../cases/case-access';
+import { actingFor, loadParties, loadVisibleCase } from '../cases/case-access';
 import { addCalendarDays, localDate } from '../clock/calendar';
 import { computeDeadline } from '../clock/deadline';
 import { closeDeadlines, recordDeadline } from '../clock/deadline-records';
@@ -41,8 +41,9 @@ export async function applyForJudicialConfirmation(
     throw new NotFoundError('Agreement');
   });
   const parties = await loadParties(deps.db, current.id);
-  const mine = partiesOfViewer(parties, viewer);
-  if (mine.length === 0) throw new ForbiddenError('Only the parties may apply for judicial confirmation (CPL 205).');
+  // A party applies for themself; an agent with special authority may apply for the party (INT 351).
+  const acting = actingFor(parties, viewer, 'apply for judicial confirmation');
+  if (acting.length === 0) throw new ForbiddenError('Only the parties and their agents with special authority may apply for judicial confirmation (CPL 205, INT 351).');
   if (agreement.status !== 'EFFECTIVE' || !agreement.effectiveAt) {
     throw new InvalidTransitionError(agreement.status, 'APPLY_FOR_CONFIRMATION', 'Only an effective agreement can be confirmed.');
   }
@@ -57,8 +58,14 @@ export async function applyForJudicialConfirmation(
     const names = eligible.map((e) => e.court.name).join('、') || '（无）';
     throw ValidationError.field('courtId', `is not a court this agreement may be confirmed by; eligible: ${names}`);
   }
-  const materials = await buildMaterials(deps.db, current, parties, agreement, { dataKey: deps.config.dataKey });
-  const applied: ConfirmationApplicant[] = mine.map((p) => ({ partyId: p.id, userId: viewer.userId, name: p.name, role: p.role, appliedAt: now.toISOString() }));
+  const applied: ConfirmationApplicant[] = acting.map(({ party: p, agent }) => ({
+    partyId: p.id,
+    userId: viewer.userId,
+    name: p.name,
+    role: p.role,
+    appliedAt: now.toISOString(),
+    ...(agent ? { agentName: agent.name } : {}),
+  }));
 
   try {
     return await deps.db.transaction(async (tx) => {
@@ -77,6 +84,9 @@ export async function applyForJudicialConfirmation(
       const fresh = applied.filter((a) => !before.some((b) => b.partyId === a.partyId));
       if (open && fresh.length === 0) throw new InvalidTransitionError(open.status, 'APPLY_FOR_CONFIRMATION', 'You have already applied.');
       const applicants = [...before, ...fresh];
+      // The materials show, per party, the agent with special authority who applied for it.
+      const appliedByAgent = new Map(applicants.flatMap((a) => (a.agentName ? [[a.partyId, a.agentName] as const] : [])));
+      const materials = await buildMaterials(tx, current, parties, agreement, { dataKey: deps.config.dataKey, appliedByAgent });
       const complete = parties.every((p) => applicants.some((a) => a.partyId === p.id));
       const acceptance = complete ? computeDeadline(deps.calendar, { rule: 'CALENDAR_DAYS', amount: ACCEPTANCE_DAYS, startAt: now }) : null;
       const submission = acceptance
@@ -108,6 +118,7 @@ export async function applyForJudicialConfirmation(
         courtName: court.court.name,
         courtReasons: court.reasons,
         partyIds: fresh.map((a) => a.partyId),
+        ...(fresh.some((a) => a.agentName) ? { appliedByAgent: fresh.map((a) => a.agentName ?? null) } : {}),
         applicant: viewer.name,
       };
       if (!complete) {

@@ -40,5 +40,20 @@ export async function enqueueCourtWebhook(
 
 /** Lets a court see a case it was sent (SIM 2, INT 146: the file is open to the court it went to). */
 export async function grantCourtAccess(tx: Executor, clock: Clock, caseId: string, courtId: string, reason: string): Promise<void> {
-  await tx.insert(caseCourtAccess).values({ caseId, courtId, reason, grantedAt: clock.now() }).onConflictDoNothing();
+  // A court the matter comes back to (a new application, an entrusted case) sees the file again.
+  await tx
+    .insert(caseCourtAccess)
+    .values({ caseId, courtId, reason, grantedAt: clock.now() })
+    .onConflictDoUpdate({ target: [caseCourtAccess.caseId, caseCourtAccess.courtId], set: { reason, grantedAt: clock.now(), contentUntil: null } });
+}
+
+/**
+ * The matter has left the court (application not accepted or withdrawn, transfer acknowledged): it
+ * keeps what it was sent, and nothing recorded from now on reaches it (SIM 2, INT 146).
+ */
+export async function closeCourtAccess(tx: Executor, clock: Clock, caseId: string, courtId: string): Promise<void> {
+  await tx
+    .update(caseCourtAccess)
+    .set({ contentUntil: clock.now() })
+    .where(and(eq(caseCourtAccess.caseId, caseId), eq(caseCourtAccess.courtId, courtId), isNull(caseCourtAccess.contentUntil)));
 }

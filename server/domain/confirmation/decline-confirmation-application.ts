@@ -5,6 +5,7 @@ import { loadParties } from '../cases/case-access';
 import type { Actor, Deps } from '../context';
 import { InvalidTransitionError } from '../errors';
 import { parseInput } from '../validate';
+import { closeCourtAccess } from './court-webhooks';
 import { NOT_ACCEPTED_GROUNDS, caseOfApplication, loadApplicationForCourt, notifyParties, updateApplication, type ApplicationRow } from './application-access';
 
 const inputSchema = z.object({
@@ -28,6 +29,8 @@ export async function declineConfirmationApplication(deps: Deps, actor: Actor, i
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const row = await updateApplication(tx, deps.clock, current, { status: 'NOT_ACCEPTED', notAcceptedGround: data.ground, decisionNote: data.note ?? null, decidedAt: now });
+    // The application has left the court: it keeps what it was sent and sees nothing new.
+    await closeCourtAccess(tx, deps.clock, current.caseId, current.courtId);
     await applyTransition(tx, deps.clock, actor, c, 'END_CONFIRMATION_WITHOUT_RULING', { dueAt: null, dueRule: null }, {
       type: 'confirmation.not_accepted',
       data: { applicationId: current.id, ground: data.ground, note: data.note ?? null },

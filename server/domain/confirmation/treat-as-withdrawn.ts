@@ -5,6 +5,7 @@ import { loadParties } from '../cases/case-access';
 import type { Actor, Deps } from '../context';
 import { InvalidTransitionError } from '../errors';
 import { parseInput } from '../validate';
+import { closeCourtAccess } from './court-webhooks';
 import { caseOfApplication, loadApplicationForCourt, notifyParties, openSupplementRequest, updateApplication, type ApplicationRow } from './application-access';
 
 /**
@@ -25,6 +26,8 @@ export async function treatAsWithdrawn(deps: Deps, actor: Actor, input: { applic
   const parties = await loadParties(deps.db, c.id);
   return deps.db.transaction(async (tx) => {
     const row = await updateApplication(tx, deps.clock, current, { status: 'WITHDRAWN', withdrawnAt: now, withdrawalReason: 'INT 357: 未在期限内补充材料，按撤回申请处理', decidedAt: now, decisionNote: data.note ?? null });
+    // The application has left the court: it keeps what it was sent and sees nothing new.
+    await closeCourtAccess(tx, deps.clock, current.caseId, current.courtId);
     await applyTransition(tx, deps.clock, actor, c, 'END_CONFIRMATION_WITHOUT_RULING', { dueAt: null, dueRule: null }, {
       type: 'confirmation.treated_as_withdrawn',
       data: { applicationId: current.id, supplementId: open.id, supplementDueAt: open.dueAt.toISOString(), note: data.note ?? null },

@@ -5,7 +5,7 @@ import type { Actor, Deps } from '../context';
 import { InvalidTransitionError } from '../errors';
 import { parseInput } from '../validate';
 import { OPEN_CONFIRMATION_STATUSES, loadApplicationForParty, notifyParties, updateApplication, type ApplicationRow, type ConfirmationStatus } from './application-access';
-import { enqueueCourtWebhook, globalIdOf } from './court-webhooks';
+import { closeCourtAccess, enqueueCourtWebhook, globalIdOf } from './court-webhooks';
 
 /**
  * A party withdraws the application before the ruling (either party may: the application is
@@ -25,6 +25,8 @@ export async function withdrawConfirmationApplication(
   const beforeCourt = current.status !== 'AWAITING_CO_APPLICANT';
   return deps.db.transaction(async (tx) => {
     const row = await updateApplication(tx, deps.clock, current, { status: 'WITHDRAWN', withdrawnAt: now, withdrawalReason: data.reason ?? null });
+    // The application has left the court: it keeps what it was sent and sees nothing new.
+    await closeCourtAccess(tx, deps.clock, current.caseId, current.courtId);
     const event = { type: 'confirmation.withdrawn', data: { applicationId: current.id, partyIds: mine.map((p) => p.id), by: viewer.name, reason: data.reason ?? null } };
     if (beforeCourt) {
       await applyTransition(tx, deps.clock, actor, c, 'END_CONFIRMATION_WITHOUT_RULING', { dueAt: null, dueRule: null }, event);

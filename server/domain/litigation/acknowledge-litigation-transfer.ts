@@ -8,6 +8,7 @@ import { normalizeCaseNumber, validateRulingNumber } from '../courts/court-code'
 import { uniqueViolation } from '../db-errors';
 import { ConflictError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validate';
+import { closeCourtAccess } from '../confirmation/court-webhooks';
 import type { TransferRow } from './transfer-to-litigation';
 
 /** A transfer as its court's API client sees it: only its own court's; anything else is not found. */
@@ -50,6 +51,8 @@ export async function acknowledgeLitigationTransfer(deps: Deps, actor: Actor, in
         type: 'litigation.acknowledged',
         data: { transferId: current.id, docketNumber, filedLate: late },
       });
+      // Docketed: the court has what the transfer carried; what the platform records later stays here.
+      await closeCourtAccess(tx, deps.clock, c.id, current.courtId);
       return row;
     });
   } catch (err) {

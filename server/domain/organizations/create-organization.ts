@@ -10,6 +10,9 @@ import { CASE_LEVELS, CHANNEL_OF_KIND, DISPUTE_CATEGORIES, ORGANIZATION_KINDS, t
 import { ValidationError } from '../errors';
 import { creditCodeError } from '../validation';
 import { parseInput } from '../validate';
+import { freeShortName } from '../cases/numbering';
+import { printable } from '../validation/printable';
+
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -26,10 +29,13 @@ export interface CreateOrganizationInput {
   scope?: string | null;
   address?: string | null;
   phone?: string | null;
+  /** 简称 used in its case numbers (（2026）金牛调字第N号); derived from the name when absent. */
+  shortName?: string | null;
 }
 
 const inputSchema = z.object({
-  name: z.string().trim().min(2, 'is too short').max(100),
+  // Printed on its agreements and seal: refused when the fonts cannot draw it.
+  name: printable(z.string().trim().min(2, 'is too short').max(100)),
   kind: z.enum(ORGANIZATION_KINDS),
   regionCode: z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code'),
   categories: z.array(z.enum(DISPUTE_CATEGORIES)).max(DISPUTE_CATEGORIES.length).nullish(),
@@ -41,6 +47,14 @@ const inputSchema = z.object({
   scope: z.string().max(1000).nullish(),
   address: z.string().max(300).nullish(),
   phone: z.string().max(30).nullish(),
+  shortName: printable(
+    z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(12, 'is too long for a case number (at most 12 characters)')
+      .regex(/^[\p{Script=Han}A-Za-z0-9]+$/u, 'may hold only Chinese characters, letters and digits'),
+  ).nullish(),
 });
 
 const LEVEL_OF_REGION: Record<string, CaseLevel | undefined> = {
@@ -81,12 +95,18 @@ export async function createOrganization(deps: Deps, actor: Actor, input: Create
     const [court] = await deps.db.select().from(organizations).where(eq(organizations.id, data.invitingCourtId));
     if (!court || court.kind !== 'COURT') throw ValidationError.field('invitingCourtId', 'is not a court');
   }
+  if (data.shortName) {
+    const [taken] = await deps.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.shortName, data.shortName));
+    if (taken) throw ValidationError.field('shortName', 'is used by another organisation; a case number must identify one committee');
+  }
+  const shortName = data.shortName ?? (await freeShortName(deps.db, data.name, region.code));
   try {
     return await deps.db.transaction(async (tx) => {
       const [org] = await tx
         .insert(organizations)
         .values({
           name: data.name,
+          shortName,
           kind: data.kind,
           channel: CHANNEL_OF_KIND[data.kind],
           regionCode: region.code,
@@ -107,13 +127,14 @@ export async function createOrganization(deps: Deps, actor: Actor, input: Create
         subjectType: 'organization',
         subjectId: org!.id,
         type: 'organization.created',
-        data: { name: org!.name, kind: org!.kind, regionCode: org!.regionCode },
+        data: { name: org!.name, shortName: org!.shortName, kind: org!.kind, regionCode: org!.regionCode },
       });
       return org!;
     });
   } catch (err) {
     const constraint = uniqueViolation(err);
     if (constraint === 'organizations_court_code_key') throw ValidationError.field('courtCode', 'is already used by another court');
+    if (constraint === 'organizations_short_name_key') throw ValidationError.field('shortName', 'is used by another organisation; a case number must identify one committee');
     if (constraint === 'organizations_name_region_key') throw ValidationError.field('name', 'already exists in this region');
     throw err;
   }
