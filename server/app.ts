@@ -5,7 +5,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ping } from './db';
 import { authenticate } from './domain/auth/sessions';
 import type { Deps } from './domain/context';
@@ -45,12 +46,19 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
 
-  // Per-court-client request budget (court API hygiene); in process, keyed by client id.
-  const limiters = new Map<number, RateLimiterMemory>();
+  // Per-court-client request budget (court API hygiene), keyed by client id. With REDIS_URL the
+  // counters live in Redis, so the budget holds across every instance; otherwise in process. Should
+  // Redis be unreachable, each instance falls back to its own memory counter rather than refusing.
+  const redis = deps.config.redisUrl ? new Redis(deps.config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  redis?.on('error', (err) => deps.log.warn({ err }, 'rate limit store unavailable'));
+  const limiters = new Map<number, RateLimiterAbstract>();
   const limiterFor = (perMinute: number) => {
     let l = limiters.get(perMinute);
     if (!l) {
-      l = new RateLimiterMemory({ points: perMinute, duration: 60 });
+      const memory = new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix: `court-api:${perMinute}` });
+      l = redis
+        ? new RateLimiterRedis({ storeClient: redis, points: perMinute, duration: 60, keyPrefix: `jiefen:court-api:${perMinute}`, insuranceLimiter: memory })
+        : memory;
       limiters.set(perMinute, l);
     }
     return l;
@@ -96,7 +104,8 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
         try {
           await limiterFor(client.rateLimitPerMinute).consume(client.clientId);
         } catch (rejection) {
-          const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000;
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          const ms = rejection.msBeforeNext;
           res.setHeader('Retry-After', String(Math.ceil(ms / 1000)));
           res.status(429).json({
             errors: [{ message: 'Rate limit exceeded.', extensions: { code: 'RATE_LIMITED', requestId: req.requestId } }],
@@ -194,6 +203,7 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
     app,
     async close() {
       await options.web?.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -60,6 +60,10 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   /** The web client at /: vite (development, compiled on request), dist (the `npm run build` bundle) or off. */
   WEB: z.enum(['vite', 'dist', 'off']).optional(),
+  /** 实名: the service that checks a name against an ID number: none (nothing is checked) or http. */
+  IDENTITY_SERVICE: z.enum(['none', 'http']).optional(),
+  IDENTITY_HTTP_URL: z.string().url().optional(),
+  IDENTITY_HTTP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where one-time codes and notifications go: log (not in production), http, aliyun, tencent. */
   SMS_PROVIDER: z.enum(['log', 'http', 'aliyun', 'tencent']).optional(),
   SMS_HTTP_URL: z.string().url().optional(),
@@ -127,6 +131,8 @@ export interface Config {
   web: 'vite' | 'dist' | 'off';
   jobs: boolean;
   redisUrl: string | undefined;
+  /** 实名: the identity service registration asks to check a name against an ID number. */
+  identity: { provider: 'none' | 'http'; httpUrl?: string; httpSecret?: string };
   storageDir: string;
   evidenceMaxBytes: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
@@ -165,6 +171,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const smsProvider = e.SMS_PROVIDER ?? (production ? undefined : 'log');
   if (!smsProvider) problems.push('SMS_PROVIDER: required when NODE_ENV=production (http, aliyun or tencent)');
+  if (e.IDENTITY_SERVICE === 'http') {
+    for (const name of ['IDENTITY_HTTP_URL', 'IDENTITY_HTTP_SECRET'] as const) if (!e[name]) problems.push(`${name}: required when IDENTITY_SERVICE=http`);
+  }
   if (production && smsProvider === 'log') problems.push('SMS_PROVIDER: log is refused when NODE_ENV=production');
   for (const name of smsProvider ? SMS_REQUIRED[smsProvider]! : []) {
     if (!e[name]) problems.push(`${name}: required when SMS_PROVIDER=${smsProvider}`);
@@ -204,6 +213,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     web: e.WEB ?? (production ? 'dist' : 'vite'),
     jobs: e.JOBS,
     redisUrl: e.REDIS_URL,
+    identity: { provider: e.IDENTITY_SERVICE ?? 'none', httpUrl: e.IDENTITY_HTTP_URL, httpSecret: e.IDENTITY_HTTP_SECRET },
     storageDir: e.STORAGE_DIR,
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS?.split(',').map((c) => c.trim()) ?? [],

@@ -35,6 +35,8 @@ log.info(
   {
     signing: config.signing ? 'certificate (SIGNING_P12_BASE64)' : config.signingSelfSigned ? 'self-signed key kept in the database (SIGNING_SELF_SIGNED)' : 'development self-signed key per process',
     sms: config.sms.provider,
+    identityService: config.identity.provider,
+    courtRateLimits: config.redisUrl ? 'redis (shared by every instance)' : 'memory (per instance)',
     corsOrigins: config.corsOrigins,
   },
   'signing and SMS configuration',

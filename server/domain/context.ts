@@ -1,3 +1,4 @@
+import type { IdentityService } from './identity/identity-service';
 import type { Resolver } from './outbox/webhook-url-policy';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -23,6 +24,8 @@ export interface Deps {
   notifier: NotificationSender;
   calendar: HolidayCalendar;
   storage: FileStorage;
+  /** 实名: checks a name against an ID number; from the configuration when absent (tests pass a fake). */
+  identityService?: IdentityService;
   /** Host-name resolution for webhook targets; the system's DNS when absent (tests pass a table). */
   resolveHost?: Resolver;
 }

@@ -66,7 +66,7 @@ export async function partyAccessFor(ctx: GraphQLContext, p: PartyRow) {
   return partyFieldAccess(await standingOn(ctx, await caseOfParty(ctx, p)), p);
 }
 
-const CasePartyRef = builder.objectRef<PartyRow>('CaseParty').implement({
+export const CasePartyRef = builder.objectRef<PartyRow>('CaseParty').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     role: t.field({ type: PartyRoleEnum, resolve: (p) => p.role as 'APPLICANT' | 'RESPONDENT' }),

@@ -5,6 +5,7 @@ import './user';
 import './organization';
 import './case';
 import './session';
+import './identity';
 import './agreement';
 import './evidence';
 import './confirmation';

@@ -16,6 +16,7 @@ import { updateProfile } from '../domain/auth/update-profile';
 import { USER_ROLES } from '../domain/enums';
 import { maskPhone } from '../domain/validation';
 import { builder } from './builder';
+import { IDENTITY_METHODS } from '../domain/identity/identity-service';
 import type { GraphQLContext } from './context';
 import { OrganizationRef } from './organization';
 
@@ -31,6 +32,11 @@ export const UserRef = builder.loadableNodeRef('User', {
   },
 });
 
+export const IdentityMethodEnum = builder.enumType('IdentityMethod', {
+  description: '实名: PHONE (an SMS code), ID_SERVICE (name and ID number checked by an identity service), IN_PERSON (a mediator saw a document).',
+  values: IDENTITY_METHODS,
+});
+
 UserRef.implement({
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -43,6 +49,17 @@ UserRef.implement({
       nullable: true,
       description: 'Resident ID number: in full for its owner, masked for everyone else (access policy).',
       resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), revealIdNumber(ctx.deps.config.dataKey, u), u.idNumberMasked),
+    }),
+    identityMethod: t.field({
+      type: IdentityMethodEnum,
+      nullable: true,
+      description: '实名: how the identity was verified (the strongest way); to whom the access policy shows personal data in full.',
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), u.identityMethod, null),
+    }),
+    identityVerifiedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (u, _a, ctx) => readField(userPersonalAccess(ctx.viewer, u), u.identityVerifiedAt, null),
     }),
     gender: t.exposeString('gender', { nullable: true }),
     ethnicity: t.exposeString('ethnicity', { nullable: true, description: '民族, e.g. 彝族.' }),

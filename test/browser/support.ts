@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,8 +19,25 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The identity gateway (实名) stands in for the outside world as the log SMS provider does: it
+ * confirms every name and ID number, so parties registered in the browser may sign agreements.
+ */
+async function startIdentityGateway(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ match: true }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/verify`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 export async function startServer(): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'jiefen-browser-'));
+  const gateway = await startIdentityGateway();
   const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'development',
@@ -31,6 +50,9 @@ export async function startServer(): Promise<RunningServer> {
       LOG_LEVEL: 'info',
       BCRYPT_COST: '4',
       JOBS: 'false',
+      IDENTITY_SERVICE: 'http',
+      IDENTITY_HTTP_URL: gateway.url,
+      IDENTITY_HTTP_SECRET: 'browser-identity-gateway',
   };
   // Always the embedded database, whatever the caller's environment says.
   delete env.DATABASE_URL;
@@ -72,6 +94,7 @@ export async function startServer(): Promise<RunningServer> {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      await gateway.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -14,6 +14,7 @@ import { loadCalendar } from '../../server/domain/clock/calendar';
 import { refreshCalendar } from '../../server/domain/clock/calendar-store';
 import { createMemorySender, type MemorySender } from '../../server/domain/notify/sender';
 import { createMemoryStorage } from '../../server/storage/storage';
+import type { IdentityService } from '../../server/domain/identity/identity-service';
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -64,7 +65,14 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** Opens the run's test database (shared PostgreSQL database or a restored PGlite copy) and an app on it. */
-export async function createTestContext(opts: { config?: Record<string, string>; ownDatabase?: boolean } = {}): Promise<TestContext> {
+/**
+ * The identity service stands in for the outside world like the SMS sender: it confirms every
+ * name and ID number, so a party registered with an ID number is verified (实名) as the drafting
+ * rule requires. Pass `identityService: null` to use the configured one (IDENTITY_SERVICE).
+ */
+export const confirmingIdentityService: IdentityService = { name: 'test-confirms-all', check: async () => ({ passed: true, detail: null }) };
+
+export async function createTestContext(opts: { config?: Record<string, string>; identityService?: IdentityService | null; ownDatabase?: boolean } = {}): Promise<TestContext> {
   const shared = inject('databaseUrl');
   const dump = inject('pgliteDump');
   // On PostgreSQL the run's database is shared by every file; a file that needs an empty database
@@ -92,6 +100,7 @@ export async function createTestContext(opts: { config?: Record<string, string>;
     calendar,
     storage: createMemoryStorage(),
     resolveHost: testResolver,
+    ...(opts.identityService === null ? {} : { identityService: opts.identityService ?? confirmingIdentityService }),
   };
   const { app, close } = createApp(deps);
   return {

@@ -66,7 +66,8 @@ export async function loadCaseForFollowUp(db: Executor, viewer: UserViewer, scop
 export function visibleRatings(viewer: Viewer | null): SQL {
   if (viewer?.kind !== 'user') return sql`false`;
   if (viewer.role === 'PLATFORM_ADMIN') return sql`true`;
-  const own = sql`exists (select 1 from case_parties p where p.id = ${mediationRatings.partyId} and (p.user_id = ${viewer.userId} or p.phone = ${viewer.phone}))`;
+  // Only a phone its owner proved is matched to a party (as in visibleCases).
+  const own = sql`exists (select 1 from case_parties p where p.id = ${mediationRatings.partyId} and (p.user_id = ${viewer.userId} or p.phone = ${viewer.verifiedPhone}))`;
   const staff: SQL[] = [];
   if (viewer.role === 'MEDIATOR') {
     staff.push(sql`${mediationRatings.mediatorId} = (select ${mediators.id} from ${mediators} where ${mediators.userId} = ${viewer.userId})`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { REAL_NAME_METHODS, type IdentityMethod } from '../identity/identity-service';
 import { chineseDate } from '../../pdf/render-agreement';
 import type { AgreementDocument, AgreementPartyView, AgreementSignature, AgreementTemplateId } from '../../pdf/types';
 import { decrypt } from '../auth/crypto';
@@ -161,6 +162,15 @@ export function buildParties(
     const idNumberEnc = user?.idNumberEnc ?? p.idNumberEnc ?? undefined;
     if (!idNumberEnc) {
       missing.push({ field: `parties.${n}.idNumber`, message: `${who} must add their resident ID number (公民身份号码) to their profile` });
+    }
+    // 实名: a natural person signs an agreement only once verified by the identity service or in person.
+    if (!user || !REAL_NAME_METHODS.includes(user.identityMethod as IdentityMethod)) {
+      missing.push({
+        field: `parties.${n}.identity`,
+        message: user
+          ? `${who} is not yet verified (实名): the mediator checks their identity document in person (verifyIdentityInPerson), or the identity service confirms their ID number`
+          : `${who} has no account yet: they register with the phone on the case, then are verified (实名) in person or by the identity service`,
+      });
     }
     const birthDate = user?.birthDate ?? undefined;
     const rawGender = user?.gender ?? p.gender;

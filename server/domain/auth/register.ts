@@ -14,6 +14,7 @@ import { checkPhoneCode, spendPhoneCode } from './phone-codes';
 import { createSession } from './sessions';
 import { findUserByPhone, idNumberColumns, type UserRow } from './users';
 import { keyedDigest } from './crypto';
+import { identityServiceOf } from '../identity/verify-identity-in-person';
 
 export interface RegisterInput {
   phone: string;
@@ -66,6 +67,9 @@ export async function register(
     const [holder] = await deps.db.select({ id: users.id }).from(users).where(eq(users.idNumberDigest, digest)).limit(1);
     if (holder) idNumber = null;
   }
+  // 实名: ask the identity service (if one is configured) before the transaction, never inside it.
+  const service = identityServiceOf(deps);
+  const checked = idNumber ? await service.check({ name: data.name, idNumber: idNumber.value }) : null;
   const passwordHash = await hashPassword(data.password, deps.config.bcryptCost);
   try {
     return await deps.db.transaction(async (tx) => {
@@ -75,7 +79,7 @@ export async function register(
         .values({
           phone: data.phone,
           phoneVerifiedAt: now,
-          identityMethod: 'PHONE',
+          identityMethod: checked?.passed ? 'ID_SERVICE' : 'PHONE',
           identityVerifiedAt: now,
           passwordHash,
           name: data.name,
@@ -102,6 +106,9 @@ export async function register(
         verifiedBy: 'sms-code',
         createdAt: now,
       });
+      if (checked) {
+        await tx.insert(identityVerifications).values({ userId: user!.id, method: 'ID_SERVICE', passed: checked.passed, verifiedBy: service.name, detail: checked.detail, createdAt: now });
+      }
       // Bind the cases that name this (now proven) phone.
       await tx.update(caseParties).set({ userId: user!.id }).where(and(eq(caseParties.phone, data.phone), isNull(caseParties.userId)));
       await recordEvent(tx, deps.clock, { ...actor, viewer: null }, {

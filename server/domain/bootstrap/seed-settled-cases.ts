@@ -8,6 +8,7 @@ import { respondToMediation } from '../cases/respond-to-mediation';
 import { addDaysToDate, localDate } from '../clock/calendar';
 import type { Deps } from '../context';
 import { recordFollowUp } from '../follow-up/record-follow-up';
+import { verifyIdentityInPerson } from '../identity/verify-identity-in-person';
 import { actorOf } from './seed-governance';
 
 type UserRow = typeof users.$inferSelect;
@@ -108,6 +109,8 @@ export async function seedSettledCases(deps: Deps, parties: UserRow[], password:
     await acceptAssignment(past, mediator, { caseId: filed.id });
     const caseParty = await deps.db.select().from(caseParties).where(eq(caseParties.caseId, filed.id)).orderBy(asc(caseParties.position));
     const respondentParty = caseParty.find((p) => p.role === 'RESPONDENT')!;
+    // 实名: the mediator checks each party's resident identity card at the first meeting.
+    for (const p of caseParty) await verifyIdentityInPerson(past, mediator, { partyId: p.id, documentType: 'RESIDENT_ID_CARD' });
     const today = localDate(past.clock.now());
     const agreement = await draftAgreement(past, mediator, {
       caseId: filed.id,
