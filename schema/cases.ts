@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CASE_STATUSES } from '../server/domain/cases/state-machine';
+import { CASE_STATUSES, type AssignmentStatus } from '../server/domain/cases/state-machine';
 import { users } from './accounts';
 import { caseLevel, disputeCategory, mediationChannel } from './enums';
 import { mediators, organizations } from './organizations';
@@ -179,8 +179,8 @@ export const caseAssignments = pgTable(
     reason: text('reason').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     dueRule: text('due_rule').notNull(),
-    /** PENDING, ACCEPTED, DECLINED, EXPIRED, SUPERSEDED. */
-    status: text('status').notNull(),
+    /** PENDING until decided: ACCEPTED, DECLINED, EXPIRED, SUPERSEDED, or WITHDRAWN with the case. */
+    status: text('status').$type<AssignmentStatus>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     createdBy: uuid('created_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),

@@ -36,7 +36,12 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
     loadDataDir = await readTemplate(template.path);
     lap('template');
   }
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, loadDataDir });
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    loadDataDir,
+    onReadRetried: (err) => log.warn({ err }, 'database connection reset under a read: sent again on a fresh connection'),
+  });
   lap('open');
   await handle.migrate();
   lap('migrate');

@@ -50,6 +50,8 @@ const envSchema = z.object({
     .optional(),
   /** How long a claimed outbox row stays with the worker that claimed it before another may retry it. */
   OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** Stored bytes no file row references (interrupted or raced requests) are removed after this long. */
+  ORPHAN_FILE_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 365).default(24),
   LIVEKIT_URL: z.string().optional(),
   LIVEKIT_API_KEY: z.string().optional(),
   LIVEKIT_API_SECRET: z.string().optional(),
@@ -134,6 +136,8 @@ export interface Config {
   /** 实名: the identity service registration asks to check a name against an ID number. */
   identity: { provider: 'none' | 'http'; httpUrl?: string; httpSecret?: string };
   storageDir: string;
+  /** Age after which stored bytes that no file row references are removed. */
+  orphanFileRetentionMs: number;
   evidenceMaxBytes: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
   /** CIDRs where webhook targets may be although internal; plain http is allowed there in production. */
@@ -218,6 +222,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS?.split(',').map((c) => c.trim()) ?? [],
     outboxClaimMs: e.OUTBOX_CLAIM_SECONDS * 1000,
+    orphanFileRetentionMs: e.ORPHAN_FILE_RETENTION_HOURS * 3600_000,
     livekit:
       e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
         ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }

@@ -56,6 +56,71 @@ function preparedStatements<T extends PgClient>(sql: T): T {
   return sql;
 }
 
+/** postgres.js and server codes for a connection the database (or the network) cut under a query. */
+const RESET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  /** admin_shutdown: pg_terminate_backend, a fast shutdown, a failover */
+  '57P01',
+  /** crash_shutdown */
+  '57P02',
+]);
+
+const RETRY_PAUSE_MS = 50;
+/**
+ * One reset is answered by one retry; postgres.js reports a terminated connection twice (its pipelined
+ * queries see CONNECTION_CLOSED, then the server's 57P01 arrives on the query sent next), hence two.
+ */
+const RESET_RETRIES = 2;
+
+/** Whether an error means the connection was reset, not that the query itself failed. */
+export function connectionWasReset(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RESET_CODES.has(code);
+}
+
+/** A statement that only reads: safe to send again when its connection was reset under it. */
+function isIdempotentRead(query: string): boolean {
+  return /^\s*select\b/i.test(query) && !/\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.test(query) && !/\b(nextval|setval|pg_advisory_lock|pg_advisory_xact_lock)\s*\(/i.test(query);
+}
+
+/**
+ * Retries once, on a fresh connection, a read outside any transaction whose connection the database
+ * reset (a terminated backend, a restart): without it one reset gives a false 503 on /readyz and
+ * failed requests that would have succeeded a moment later. Writes and anything inside a
+ * transaction are never sent twice: the caller learns that they failed.
+ */
+function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => void): T {
+  const unsafe = sql.unsafe.bind(sql);
+  sql.unsafe = ((query: string, params?: unknown[], options?: Record<string, unknown>) => {
+    if (!isIdempotentRead(query)) return unsafe(query, params as never, options);
+    const run = (mode: 'rows' | 'values'): Promise<unknown> => {
+      const attempt = () => {
+        const q = unsafe(query, params as never, options);
+        return Promise.resolve(mode === 'values' ? q.values() : q);
+      };
+      const retry = async (err: unknown, left: number): Promise<unknown> => {
+        if (!connectionWasReset(err) || left === 0) throw err;
+        onRetry(err);
+        // A reset rarely comes alone (a terminated server, a restart): a short pause lets the pool
+        // see its other dead connections close, so the retry gets a fresh one.
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+        return attempt().catch((again: unknown) => retry(again, left - 1));
+      };
+      return attempt().catch((err: unknown) => retry(err, RESET_RETRIES));
+    };
+    // drizzle awaits the query or asks for `.values()`; the query runs only then, once per attempt.
+    return {
+      then: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => run('rows').then(ok, fail),
+      catch: (fail?: (e: unknown) => unknown) => run('rows').catch(fail),
+      values: () => run('values'),
+    };
+  }) as unknown as T['unsafe'];
+  return sql;
+}
+
 /** Arbitrary constant identifying the migration lock among advisory locks. */
 const MIGRATION_LOCK_KEY = 7_302_615_001;
 
@@ -68,17 +133,24 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** Called with each SQL statement (tests count statements per page). */
   onQuery?: (query: string) => void;
+  /** PostgreSQL only: names the connections in pg_stat_activity. */
+  applicationName?: string;
+  /** PostgreSQL only: told of each read sent again after a connection reset. */
+  onReadRetried?: (err: unknown) => void;
 }
 
 /** Opens the embedded database or PostgreSQL behind one drizzle API. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
-    const client = preparedStatements(
-      postgres(opts.databaseUrl, {
-        max: opts.maxConnections ?? 10,
-        onnotice: () => {},
-        connection: { application_name: 'jiefen' },
-      }),
+    const client = retryResetReads(
+      preparedStatements(
+        postgres(opts.databaseUrl, {
+          max: opts.maxConnections ?? 10,
+          onnotice: () => {},
+          connection: { application_name: opts.applicationName ?? 'jiefen' },
+        }),
+      ),
+      opts.onReadRetried ?? (() => {}),
     );
     const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;
     const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;

@@ -18,7 +18,15 @@ export interface RoomEvent {
   createdAt: string;
 }
 
-type Topics = { sessionRoom: [sessionId: string, event: RoomEvent] };
+/** A user's login sessions were revoked (logout, password change or reset): live streams re-check theirs. */
+export interface SessionsRevokedEvent {
+  userId: string;
+}
+
+type Topics = {
+  sessionRoom: [sessionId: string, event: RoomEvent];
+  sessionsRevoked: [userId: string, event: SessionsRevokedEvent];
+};
 export type RoomPubSub = PubSub<Topics>;
 
 /** A new pub/sub: in process without Redis; through Redis, so events cross instances, with it. */
@@ -65,4 +73,12 @@ export function toRoomEvent(row: MessageRow): RoomEvent {
 /** Publishes a stored (committed) message to the session's live subscribers. */
 export function publishRoomMessage(config: Pick<Config, 'redisUrl'>, row: MessageRow): void {
   roomPubSub(config).publish('sessionRoom', row.sessionId, toRoomEvent(row));
+}
+
+/**
+ * Tells every instance's live streams of `userId` that some of the user's sessions were revoked
+ * (after commit); each stream then checks its own session and closes if it no longer stands.
+ */
+export function publishSessionsRevoked(config: Pick<Config, 'redisUrl'>, userId: string): void {
+  roomPubSub(config).publish('sessionsRevoked', userId, { userId });
 }

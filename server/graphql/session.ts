@@ -40,6 +40,8 @@ import { terminateMediation, TERMINATION_GROUNDS } from '../domain/sessions/term
 import { updateMinutes } from '../domain/sessions/update-minutes';
 import { updatePresence } from '../domain/sessions/update-presence';
 import type { Database } from '../db';
+import { sessionIsLive } from '../domain/auth/sessions';
+import { requireUser } from '../domain/auth/policy';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -536,12 +538,50 @@ builder.mutationFields((t) => ({
 
 // ---- the live room ---------------------------------------------------------------------------
 
+/** What keeps a live stream tied to the login that opened it. */
+interface StreamGuard {
+  /** Settles when a revocation signal arrives and the stream's login no longer stands. */
+  revoked: Promise<void>;
+  /** Whether the stream's login still stands (not logged out, revoked or expired). */
+  stillLive(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const REVOKED: unique symbol = Symbol('revoked');
+
+/**
+ * Listens for revocations of the viewer's sessions (published on logout, password change and reset,
+ * through Redis when several instances run) and re-checks the stream's own session on each.
+ */
+function guardSession(ctx: GraphQLContext, userId: string, sessionId: string): StreamGuard {
+  const stillLive = () => sessionIsLive(ctx.deps, sessionId).catch(() => false);
+  const signals = roomPubSub(ctx.deps.config).subscribe('sessionsRevoked', userId)[Symbol.asyncIterator]();
+  const revoked = (async () => {
+    for (;;) {
+      const signal = await signals.next();
+      // Stopped with the stream: never settles, the stream has ended anyway.
+      if (signal.done) return new Promise<void>(() => {});
+      if (!(await stillLive())) return;
+    }
+  })();
+  return { revoked, stillLive, stop: async () => void (await signals.return?.()) };
+}
+
 /**
  * Replays stored messages after the cursor, then follows the live feed. The feed is listened to
  * before the replay is read, so nothing falls between the two; duplicates are skipped by sequence,
- * and a gap (messages published out of commit order) is filled from the database.
+ * and a gap (messages published out of commit order) is filled from the database. The stream ends
+ * as soon as its login is logged out or revoked, and never delivers a message after that: the
+ * session is checked again before each live message, in case a revocation signal was missed.
  */
-async function* roomStream(db: Database, id: string, after: number, live: AsyncIterator<RoomEvent>, pending: Promise<IteratorResult<RoomEvent>>) {
+async function* roomStream(
+  db: Database,
+  id: string,
+  after: number,
+  live: AsyncIterator<RoomEvent>,
+  pending: Promise<IteratorResult<RoomEvent>>,
+  guard: StreamGuard,
+) {
   let last = after;
   const catchUp = async function* () {
     for (;;) {
@@ -553,14 +593,18 @@ async function* roomStream(db: Database, id: string, after: number, live: AsyncI
       if (rows.length < 1000) return;
     }
   };
+  const revoked = guard.revoked.then((): typeof REVOKED => REVOKED);
   try {
+    // A logout between the request's authentication and the signal subscription is caught here.
+    if (!(await guard.stillLive())) return;
     yield* catchUp();
     for (;;) {
-      const next = await pending;
-      if (next.done) return;
+      const next = await Promise.race([pending, revoked]);
+      if (next === REVOKED || next.done) return;
       pending = live.next();
       const event = next.value;
       if (event.seq <= last) continue;
+      if (!(await guard.stillLive())) return;
       if (event.seq > last + 1) {
         yield* catchUp();
         continue;
@@ -569,7 +613,7 @@ async function* roomStream(db: Database, id: string, after: number, live: AsyncI
       yield event;
     }
   } finally {
-    await live.return?.();
+    await Promise.all([live.return?.(), guard.stop()]);
   }
 }
 
@@ -582,9 +626,11 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const id = sessionId(args.sessionId);
       await participantStanding(ctx.deps, ctx.actor, id);
+      const viewer = requireUser(ctx.actor);
+      const guard = guardSession(ctx, viewer.userId, viewer.sessionId);
       const live = roomPubSub(ctx.deps.config).subscribe('sessionRoom', id)[Symbol.asyncIterator]();
       const pending = live.next();
-      return roomStream(ctx.deps.db, id, Math.max(args.after ?? 0, 0), live, pending);
+      return roomStream(ctx.deps.db, id, Math.max(args.after ?? 0, 0), live, pending, guard);
     },
     resolve: (event: RoomEvent) => event,
   }),

@@ -19,6 +19,7 @@ import { builder } from './builder';
 import { IDENTITY_METHODS } from '../domain/identity/identity-service';
 import type { GraphQLContext } from './context';
 import { OrganizationRef } from './organization';
+import { publishSessionsRevoked } from './pubsub';
 
 export const UserRoleEnum = builder.enumType('UserRole', { values: USER_ROLES });
 export const GenderEnum = builder.enumType('Gender', { values: GENDERS });
@@ -177,7 +178,12 @@ builder.mutationField('logout', (t) =>
     type: LogoutSuccess,
     errors: { union: { name: 'LogoutResult' } },
     args: { input: t.arg({ type: LogoutInput, required: true }) },
-    resolve: async (_p, { input }, ctx) => ({ revokedSessions: await logout(ctx.deps, ctx.actor, input) }),
+    resolve: async (_p, { input }, ctx) => {
+      const revokedSessions = await logout(ctx.deps, ctx.actor, input);
+      // Live streams opened with a revoked token close (on every instance).
+      if (ctx.viewer?.kind === 'user') publishSessionsRevoked(ctx.deps.config, ctx.viewer.userId);
+      return { revokedSessions };
+    },
   }),
 );
 
@@ -186,7 +192,11 @@ builder.mutationField('changePassword', (t) =>
     type: ChangePasswordSuccess,
     errors: { union: { name: 'ChangePasswordResult' } },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
-    resolve: async (_p, { input }, ctx) => ({ user: await changePassword(ctx.deps, ctx.actor, input) }),
+    resolve: async (_p, { input }, ctx) => {
+      const user = await changePassword(ctx.deps, ctx.actor, input);
+      publishSessionsRevoked(ctx.deps.config, user.id);
+      return { user };
+    },
   }),
 );
 
@@ -242,7 +252,11 @@ builder.mutationField('resetPassword', (t) =>
     type: ResetPasswordSuccess,
     errors: { union: { name: 'ResetPasswordResult' } },
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
-    resolve: async (_p, { input }, ctx) => ({ user: await resetPassword(ctx.deps, ctx.actor, input) }),
+    resolve: async (_p, { input }, ctx) => {
+      const user = await resetPassword(ctx.deps, ctx.actor, input);
+      publishSessionsRevoked(ctx.deps.config, user.id);
+      return { user };
+    },
   }),
 );
 

@@ -5,6 +5,7 @@ import { createCalendarJob } from './calendar';
 import { deliverOutbox } from './deliver-outbox';
 import { runGovernance } from './governance';
 import { createScheduler, type Job } from './scheduler';
+import { createOrphanFilesJob } from './sweep-orphan-files';
 
 /** The background jobs every instance runs; leases make sure only one instance acts on each. */
 export function createJobs(): Job[] {
@@ -15,6 +16,7 @@ export function createJobs(): Job[] {
     { name: 'case-deadlines', run: (deps) => processCaseDeadlines(deps) },
     { name: 'calendar', run: createCalendarJob() },
     { name: 'governance', run: (deps) => runGovernance(deps) },
+    { name: 'orphan-files', run: createOrphanFilesJob() },
   ];
 }
 

@@ -2,7 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseInMediation, createCaseWorld, type CaseWorld } from '../support/case-world';
-import { registerParty, type Login } from '../support/factories';
+import { eq } from 'drizzle-orm';
+import request from 'supertest';
+import { createApp } from '../../server/app';
+import { sessions } from '../../schema';
+import { sha256Hex } from '../../server/domain/auth/crypto';
+import { loginAs, registerParty, type Login } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
 let ctx: TestContext;
@@ -46,9 +51,9 @@ class SseSubscription {
   private readonly abort = new AbortController();
   private waiters: (() => void)[] = [];
 
-  static async open(token: string, variables: Record<string, unknown>): Promise<SseSubscription> {
+  static async open(token: string, variables: Record<string, unknown>, at = base): Promise<SseSubscription> {
     const sub = new SseSubscription();
-    const res = await fetch(`${base}/graphql`, {
+    const res = await fetch(`${at}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: ROOM, variables }),
@@ -209,6 +214,82 @@ describe('the live room over SSE', () => {
     expect(res.data.scheduleSession).toMatchObject({ code: 'VALIDATION_FAILED' });
     const insecure = await ctx.gql(SCHEDULE, { input: { caseId: c.id, startsAt, mode: 'VIDEO', meetingUrl: 'http://meet.example.test/x' } }, mediator.token);
     expect(insecure.data.scheduleSession.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+const LOGOUT = /* GraphQL */ `mutation ($input: LogoutInput!) { logout(input: $input) { __typename ... on LogoutSuccess { revokedSessions } } }`;
+
+/** A case in mediation with a scheduled video session; returns the session's id and the mediator. */
+async function videoSession() {
+  const { case: c, mediator } = await caseInMediation(ctx, w);
+  const startsAt = new Date(ctx.clock.now().getTime() + 3600_000).toISOString();
+  const scheduled = await ctx.gql(SCHEDULE, { input: { caseId: c.id, startsAt, mode: 'VIDEO', meetingUrl: 'https://meet.example.test/room-2' } }, mediator.token);
+  return { sessionId: scheduled.data.scheduleSession.session.id as string, mediator };
+}
+
+describe('a stream outlives no login', () => {
+  it('ends when its token is logged out, and the next message does not reach it', async () => {
+    const { sessionId, mediator } = await videoSession();
+    const login = await loginAs(ctx, w.applicant.phone);
+    const sub = await SseSubscription.open(login.token, { sessionId });
+    await new Promise((r) => setTimeout(r, 300));
+    await ctx.gql(POST, { input: { sessionId, body: '开始。' } }, mediator.token);
+    await sub.waitFor((s) => s.messages.length === 1);
+
+    const out = await ctx.gql(LOGOUT, { input: {} }, login.token);
+    expect(out.data.logout.revokedSessions).toBe(1);
+    // The revocation signal closes the stream by itself, before anything else is published.
+    await sub.waitFor((s) => s.ended, 5000);
+    await ctx.gql(POST, { input: { sessionId, body: '登出后的消息。' } }, mediator.token);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sub.messages.map((m) => m.body)).toEqual(['开始。']);
+    // The other logins of the same person are untouched.
+    const other = await SseSubscription.open(w.applicant.token, { sessionId });
+    await other.waitFor((s) => s.messages.length === 2);
+    other.close();
+  });
+
+  it('delivers nothing after a revocation that sent no signal: the session is checked before each message', async () => {
+    const { sessionId, mediator } = await videoSession();
+    const login = await loginAs(ctx, w.respondent.phone);
+    const sub = await SseSubscription.open(login.token, { sessionId });
+    await new Promise((r) => setTimeout(r, 300));
+    await ctx.gql(POST, { input: { sessionId, body: '第一条。' } }, mediator.token);
+    await sub.waitFor((s) => s.messages.length === 1);
+    // Revoked behind the API's back (as an operator would): no signal is published.
+    await ctx.deps.db.update(sessions).set({ revokedAt: ctx.clock.now() }).where(eq(sessions.tokenHash, sha256Hex(login.token)));
+    await ctx.gql(POST, { input: { sessionId, body: '撤销后的消息。' } }, mediator.token);
+    await sub.waitFor((s) => s.ended, 5000);
+    expect(sub.messages.map((m) => m.body)).toEqual(['第一条。']);
+  });
+
+  it('ends on one instance when the token is logged out through another (the signal travels through Redis)', async () => {
+    const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    // Two app instances on the same database, each with its own Redis connections.
+    const a = createApp({ ...ctx.deps, config: { ...ctx.deps.config, redisUrl: redis } });
+    const b = createApp({ ...ctx.deps, config: { ...ctx.deps.config, redisUrl: `${redis}/0` } });
+    const gqlB = async (query: string, variables: Record<string, unknown>, token: string) =>
+      (await request(b.app).post('/graphql').set('authorization', `Bearer ${token}`).send({ query, variables })).body;
+    const serverA = a.app.listen(0);
+    try {
+      await new Promise<void>((resolve) => serverA.once('listening', () => resolve()));
+      const baseA = `http://127.0.0.1:${(serverA.address() as AddressInfo).port}`;
+      const { sessionId, mediator } = await videoSession();
+      const login = await loginAs(ctx, w.applicant.phone);
+      const sub = await SseSubscription.open(login.token, { sessionId }, baseA);
+      await new Promise((r) => setTimeout(r, 500)); // the Redis SUBSCRIBE is asynchronous
+      const out = await gqlB(LOGOUT, { input: {} }, login.token);
+      expect(out.data.logout.revokedSessions).toBe(1);
+      await sub.waitFor((s) => s.ended, 5000);
+      await gqlB(POST, { input: { sessionId, body: '另一实例上的消息。' } }, mediator.token);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sub.messages).toEqual([]);
+    } finally {
+      serverA.closeAllConnections?.();
+      await new Promise<void>((resolve) => serverA.close(() => resolve()));
+      await a.close();
+      await b.close();
+    }
   });
 });
 

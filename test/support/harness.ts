@@ -98,7 +98,7 @@ export async function createTestContext(opts: { config?: Record<string, string>;
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     notifier,
     calendar,
-    storage: createMemoryStorage(),
+    storage: createMemoryStorage(clock),
     resolveHost: testResolver,
     ...(opts.identityService === null ? {} : { identityService: opts.identityService ?? confirmingIdentityService }),
   };

@@ -90,3 +90,13 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
     },
   };
 }
+
+/** Whether a login session still stands: not revoked (logout, password change or reset) and not expired. */
+export async function sessionIsLive(deps: Pick<Deps, 'db' | 'clock'>, sessionId: string): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
+    .limit(1);
+  return row !== undefined;
+}

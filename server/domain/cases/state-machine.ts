@@ -104,5 +104,12 @@ export function canTransition(status: CaseStatus, action: CaseAction): boolean {
   return TRANSITIONS[status][action] !== undefined;
 }
 
+/**
+ * 派单 outcomes: a hand-off stays PENDING until the mediator accepts or declines it, its time runs out,
+ * a newer hand-off supersedes it, or the case is withdrawn while it waits (it never outlives the case).
+ */
+export const ASSIGNMENT_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'SUPERSEDED', 'WITHDRAWN'] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
 /** Statuses in which a mediator is working the case (counted against capacity). */
 export const ACTIVE_STATUSES: CaseStatus[] = ['ASSIGNING', 'MEDIATING', 'AGREEMENT_SIGNING'];

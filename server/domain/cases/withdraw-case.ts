@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { caseAssignments } from '../../../schema';
 import { requireUser } from '../auth/policy';
 import type { Actor, Deps } from '../context';
 import { NotFoundError } from '../errors';
@@ -14,10 +16,19 @@ export async function withdrawCase(deps: Deps, actor: Actor, input: { caseId: st
   const parties = await loadParties(deps.db, current.id);
   const isApplicant = partiesOfViewer(parties, viewer).some((p) => p.role === 'APPLICANT');
   if (!isApplicant && current.filedByUserId !== viewer.userId) throw new NotFoundError('Case');
-  return deps.db.transaction((tx) =>
-    applyTransition(tx, deps.clock, actor, current, 'WITHDRAW', { dueAt: null, dueRule: null, closedAt: deps.clock.now() }, {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    // A hand-off waiting for a mediator ends with the case, in the same transaction: no mediator may
+    // take up (or be counted against) a withdrawn case. The conditional update below rolls it back
+    // if someone else moved the case first.
+    const ended = await tx
+      .update(caseAssignments)
+      .set({ status: 'WITHDRAWN', decidedAt: now, decidedBy: viewer.userId, decisionReason: '当事人撤回调解申请' })
+      .where(and(eq(caseAssignments.caseId, current.id), eq(caseAssignments.status, 'PENDING')))
+      .returning({ id: caseAssignments.id });
+    return applyTransition(tx, deps.clock, actor, current, 'WITHDRAW', { dueAt: null, dueRule: null, closedAt: now }, {
       type: 'case.withdrawn',
-      data: { reason: data.reason ?? null },
-    }),
-  );
+      data: { reason: data.reason ?? null, ...(ended.length > 0 ? { assignmentIds: ended.map((a) => a.id) } : {}) },
+    });
+  });
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { agreements, confirmationApplications } from '../../../schema';
+import { agreements, cases, confirmationApplications } from '../../../schema';
 import type { ConfirmationApplicant } from '../../../schema/confirmation';
 import { requireUser } from '../auth/policy';
 import { applyTransition, touchCase } from '../cases/apply-transition';
@@ -69,6 +69,12 @@ export async function applyForJudicialConfirmation(
 
   try {
     return await deps.db.transaction(async (tx) => {
+      // Two parties applying at the same moment: the case row is held first, so the second waits for
+      // the first to commit and then joins its application (instead of a failed unique insert or a
+      // stale version). The case is read again under the lock: the conditional update below needs
+      // the version the first applicant left.
+      const [locked] = await tx.select().from(cases).where(eq(cases.id, current.id)).for('update');
+      if (!locked || locked.status !== 'SETTLED') throw new InvalidTransitionError(locked?.status ?? current.status, 'SUBMIT_CONFIRMATION');
       const [open] = await tx
         .select()
         .from(confirmationApplications)
@@ -122,7 +128,7 @@ export async function applyForJudicialConfirmation(
         applicant: viewer.name,
       };
       if (!complete) {
-        await touchCase(tx, deps.clock, actor, current, {}, { type: 'confirmation.applied', data: { ...eventData, waitingFor: parties.length - applicants.length } });
+        await touchCase(tx, deps.clock, actor, locked, {}, { type: 'confirmation.applied', data: { ...eventData, waitingFor: parties.length - applicants.length } });
         const others = parties.filter((p) => !applicants.some((a) => a.partyId === p.id));
         await notifyParties(tx, deps.clock, others, 'confirmation.co_applicant_needed', current.id, {
           caseNumber: current.number,
@@ -135,7 +141,7 @@ export async function applyForJudicialConfirmation(
         tx,
         deps.clock,
         actor,
-        current,
+        locked,
         'SUBMIT_CONFIRMATION',
         { dueAt: application.acceptanceDueAt, dueRule: 'JC2011 4: 人民法院收到申请后3日内决定是否受理' },
         { type: 'confirmation.submitted', data: { ...eventData, materials: { agreementSha256: materials.agreement.sha256, evidence: materials.evidence.length, minutes: materials.minutes.length } } },
@@ -162,6 +168,7 @@ export async function applyForJudicialConfirmation(
       return application;
     });
   } catch (err) {
+    // Not reached while the case row is held first; kept so a missed path still answers with a typed error.
     if (uniqueViolation(err) === 'confirmation_applications_open_key') throw new ConflictError('The other party started the application at the same moment; try again.');
     throw err;
   }

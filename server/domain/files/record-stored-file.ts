@@ -7,7 +7,7 @@ export type StoredFileRow = typeof storedFiles.$inferSelect;
 export async function recordStoredFile(
   tx: Executor,
   stored: { key: string; sha256: string; size: number },
-  meta: { contentType: string; fileName: string; caseId: string; createdAt: Date; createdBy: string | null },
+  meta: { contentType: string; fileName: string; caseId: string | null; createdAt: Date; createdBy: string | null },
 ): Promise<StoredFileRow> {
   const [file] = await tx
     .insert(storedFiles)
