@@ -10,7 +10,8 @@ import { loadCalendar } from './domain/clock/calendar';
 import { calendarCoverage, refreshCalendar } from './domain/clock/calendar-store';
 import { recomputeProvisionalDeadlines } from './domain/clock/recompute-deadlines';
 import { createSmsSender } from './domain/notify/sms-provider';
-import { createLocalStorage } from './storage/storage';
+import { parseStorageUrl } from './storage/storage-url';
+import { createLocalStorage, type FileStorage } from './storage/storage';
 
 export interface Started {
   deps: Deps;
@@ -45,7 +46,7 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   lap('open');
   await handle.migrate();
   lap('migrate');
-  const deps: Deps = { db: handle.db, clock, config, log, notifier: createSmsSender(config, log, clock), calendar: loadCalendar(), storage: createLocalStorage(config.storageDir) };
+  const deps: Deps = { db: handle.db, clock, config, log, notifier: createSmsSender(config, log, clock), calendar: loadCalendar(), storage: await openStorage(config, log) };
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');
@@ -66,4 +67,16 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   const demoAccounts = config.seedDemo ? await seedDemo(deps) : null;
   lap('seed');
   return { deps, handle, demoAccounts, timings };
+}
+
+/** Object storage when STORAGE_URL is set (the SDK is loaded only then), otherwise the local folder. */
+async function openStorage(config: Config, log: Logger): Promise<FileStorage> {
+  if (!config.storageUrl) {
+    log.info({ dir: config.storageDir }, 'files stored on local disk');
+    return createLocalStorage(config.storageDir);
+  }
+  const location = parseStorageUrl(config.storageUrl);
+  const { createS3Storage } = await import('./storage/s3');
+  log.info({ endpoint: location.endpoint, bucket: location.bucket, prefix: location.prefix }, 'files stored in object storage');
+  return createS3Storage(location);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseStorageUrl } from './storage/storage-url';
 import { parseCidr } from './domain/outbox/webhook-url-policy';
 
 /** Raised at start when the environment is wrong; lists every bad variable at once. */
@@ -41,6 +42,18 @@ const envSchema = z.object({
   JOBS: bool.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   STORAGE_DIR: z.string().min(1).default('.data/files'),
+  /** S3-compatible object storage for files, shared by every instance; STORAGE_DIR is used without it. */
+  STORAGE_URL: z
+    .string()
+    .refine((v) => {
+      try {
+        parseStorageUrl(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be s3://KEY_ID:SECRET@host/bucket[/prefix]?region=… (or s3+http:// on a private network)')
+    .optional(),
   /** Largest evidence upload in bytes (default 20 MiB). */
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   /** Comma-separated CIDRs where webhook receivers may sit although private (court networks). */
@@ -136,6 +149,8 @@ export interface Config {
   /** 实名: the identity service registration asks to check a name against an ID number. */
   identity: { provider: 'none' | 'http'; httpUrl?: string; httpSecret?: string };
   storageDir: string;
+  /** Object storage (STORAGE_URL), when set; files then go there instead of STORAGE_DIR. */
+  storageUrl: string | undefined;
   /** Age after which stored bytes that no file row references are removed. */
   orphanFileRetentionMs: number;
   evidenceMaxBytes: number;
@@ -219,6 +234,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     identity: { provider: e.IDENTITY_SERVICE ?? 'none', httpUrl: e.IDENTITY_HTTP_URL, httpSecret: e.IDENTITY_HTTP_SECRET },
     storageDir: e.STORAGE_DIR,
+    storageUrl: e.STORAGE_URL,
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS?.split(',').map((c) => c.trim()) ?? [],
     outboxClaimMs: e.OUTBOX_CLAIM_SECONDS * 1000,
