@@ -109,6 +109,7 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
       from agreements a where a.verification_code like 'S${tag}%'`);
   log('agreements and follow-ups');
   // Rules in every county and a paid statement per township and month, paying the followed-up settled cases.
+  // Statements and their lines are written month by month, a statement's lines together, as drafting does.
   const [admin] = await sql<{ id: string }[]>`select user_id::text as id from seed_orgs limit 1`;
   await sql.unsafe(`
     insert into subsidy_rule_sets (county_code, version, effective_from, amounts_fen, file_requirements, created_at, created_by)
@@ -126,13 +127,15 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
     insert into subsidy_statements (region_code, county_code, month, status, total_fen, exclusions, created_at, created_by, updated_at)
       select township, county_code, month, 'PAID', 0, '[]'::jsonb, '${now}', '${admin!.id}'::uuid, '${now}'
       from seed_paid group by township, county_code, month
+      order by month, township
       on conflict do nothing`);
   await sql.unsafe(`
     insert into subsidy_statement_lines (statement_id, case_id, case_number, person_user_id, person_name, person_role, kind, grade, rule_set_id, amount_fen)
       select s.id, p.case_id, p.number, p.user_id, u.name, 'MEDIATOR', 'PAYMENT', p.grade, r.id,
              ((r.amounts_fen ->> p.grade)::int)
       from seed_paid p join subsidy_statements s on s.region_code = p.township and s.month = p.month and s.status = 'PAID'
-      join subsidy_rule_sets r on r.county_code = p.county_code and r.version = 1 join users u on u.id = p.user_id`);
+      join subsidy_rule_sets r on r.county_code = p.county_code and r.version = 1 join users u on u.id = p.user_id
+      order by s.month, s.region_code, p.number`);
   await sql.unsafe(`
     update subsidy_statements s set total_fen = t.sum from (select statement_id, sum(amount_fen) as sum from subsidy_statement_lines group by statement_id) t
       where t.statement_id = s.id and s.total_fen = 0`);

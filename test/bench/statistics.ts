@@ -4,6 +4,8 @@
  * seed:scale and each operation is timed (median of BENCH_RUNS warm runs). The ratio is the time at
  * each size against the smallest size measured in the same run; the goal is within 2× and under 300 ms.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_SIZES=10000,1000000 npx tsx test/bench/statistics.ts
+ * or, on databases filled once with `npm run seed:scale` and kept:
+ *   BENCH_DATABASES=postgres://…/small,postgres://…/large npx tsx test/bench/statistics.ts
  */
 import { desc, eq, and, inArray } from 'drizzle-orm';
 import { pino } from 'pino';
@@ -41,21 +43,28 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
 
 type Results = Map<string, number>;
 
-async function measure(size: number): Promise<Results> {
+/** BENCH_DATABASES=url,url… measures databases already filled by seed:scale (migrated, kept) instead of seeding. */
+const EXISTING = process.env.BENCH_DATABASES?.split(',').filter(Boolean) ?? [];
+
+async function measure(size: number, existing?: string): Promise<Results> {
   const name = `jiefen_bench_stats_${size}_${Date.now()}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const url = new URL(existing ?? base);
+  if (!existing) {
+    await admin.unsafe(`create database ${name}`);
+    url.pathname = `/${name}`;
+  }
   const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 4 });
   const results: Results = new Map();
   try {
     await handle.migrate();
-    await loadReferenceData(handle.db, clock);
-    const seeder = postgres(url.toString(), { max: 1, onnotice: () => {} });
-    const seeded = await seedScale(seeder, { cases: size, now: NOW });
-    await seeder.end();
-    console.log(`  ${size} cases seeded in ${seeded.seconds.toFixed(1)} s`);
+    if (!existing) {
+      await loadReferenceData(handle.db, clock);
+      const seeder = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      const seeded = await seedScale(seeder, { cases: size, now: NOW });
+      await seeder.end();
+      console.log(`  ${size} cases seeded in ${seeded.seconds.toFixed(1)} s`);
+    }
     const deps: Deps = {
       db: handle.db, clock, config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), log: pino({ level: 'silent' }),
       notifier: createMemorySender(), calendar: loadCalendar(), storage: createMemoryStorage(),
@@ -82,16 +91,26 @@ async function measure(size: number): Promise<Results> {
     results.set('subsidyStatement: county month', await median(() => subsidyStatementReport(deps, platform, { regionCode: countyCode, month: month!.month })));
   } finally {
     await handle.close();
-    if (!process.env.BENCH_KEEP) await admin.unsafe(`drop database if exists ${name}`);
+    if (!existing && !process.env.BENCH_KEEP) await admin.unsafe(`drop database if exists ${name}`);
     await admin.end();
   }
   return results;
 }
 
 const all = new Map<number, Results>();
-for (const size of SIZES) {
+if (EXISTING.length) {
+  // The size of an existing database is its number of cases.
+  SIZES.length = 0;
+  for (const url of EXISTING) {
+    const probe = postgres(url, { max: 1, onnotice: () => {} });
+    const [row] = await probe<{ n: number }[]>`select count(*)::int as n from cases`;
+    await probe.end();
+    SIZES.push(row!.n);
+  }
+}
+for (const [i, size] of SIZES.entries()) {
   console.log(`size ${size}:`);
-  all.set(size, await measure(size));
+  all.set(size, await measure(size, EXISTING[i]));
 }
 const baseSize = SIZES[0]!;
 const baseline = all.get(baseSize)!;
