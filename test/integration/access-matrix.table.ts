@@ -78,6 +78,9 @@ const PARTICIPANTS_ONLY: Partial<Row> = { orgAdmin: 'NOT_FOUND', platformAdmin: 
 /** Staff of an organisation that does not oversee the village do not see its ledger. */
 const OUTSIDE_THE_AREA: Partial<Row> = { otherMediator: 'NOT_FOUND', otherOrgAdmin: 'NOT_FOUND' };
 
+/** 以案定补 offices are organisation admins: the world's committees are not such offices. */
+const SUBSIDY_OFFICES: Partial<Row> = { orgAdmin: 'NOT_FOUND', otherOrgAdmin: 'NOT_FOUND' };
+
 export const MATRIX: Record<string, Row> = {
   // ---- queries -------------------------------------------------------------------------------
   // Party data in full: the mediator the case is with and the court it was sent to; the parties
@@ -96,6 +99,10 @@ export const MATRIX: Record<string, Row> = {
   'query node:Evidence': row('NOT_FOUND', { court: 'ALLOWED', party: 'ALLOWED', otherParty: 'ALLOWED', mediator: 'ALLOWED', orgAdmin: 'ALLOWED' }),
   'query node:FollowUp': row('NOT_FOUND', { party: 'ALLOWED', otherParty: 'ALLOWED', mediator: 'ALLOWED', orgAdmin: 'ALLOWED', gridWorker: 'ALLOWED', platformAdmin: 'ALLOWED' }),
   'query node:EnforcementApplication': row('NOT_FOUND'),
+  // 以案定补: the world holds no statement, so every viewer is told it does not exist.
+  'query node:SubsidyStatement': row('NOT_FOUND'),
+  // Eligibility of a case for 以案定补: its mediator and the offices that review (a platform admin); courts are refused.
+  'query subsidyEligibility': row('NOT_FOUND', { anonymous: 'UNAUTHENTICATED', court: 'FORBIDDEN', otherCourt: 'FORBIDDEN', mediator: 'ALLOWED', platformAdmin: 'ALLOWED' }),
   // The screening ledger: staff overseeing the village, and platform admins; never parties or courts.
   'query node:DisputeLead': row('NOT_FOUND', { mediator: 'ALLOWED', orgAdmin: 'ALLOWED', gridWorker: 'ALLOWED', platformAdmin: 'ALLOWED' }),
   'query node:SupervisionOrder': row('NOT_FOUND', { mediator: 'ALLOWED', orgAdmin: 'ALLOWED', gridWorker: 'ALLOWED', platformAdmin: 'ALLOWED' }),
@@ -113,9 +120,20 @@ export const MATRIX: Record<string, Row> = {
   // Public: anyone holding the code printed on the agreement checks it, without logging in.
   'GET /verify/:code': row('ALLOWED'),
   'POST /cases/:caseId/evidence': onCase(['party', 'otherParty', 'mediator']),
+  'GET /reports/subsidy-statements/:file': row('NOT_FOUND', { anonymous: 'UNAUTHENTICATED', court: 'FORBIDDEN', otherCourt: 'FORBIDDEN' }),
 
   // ---- mutations on the case -----------------------------------------------------------------
   acceptAssignment: onCase(['mediator'], MEDIATORS_ONLY),
+  appointAgent: onCase(['party', 'otherParty']),
+  proposeSubsidyGrade: onCase(['mediator'], MEDIATORS_ONLY),
+  // The 司法所 / 司法局 acts of 以案定补 are organisation admins' (of those offices only): another
+  // organisation's admin is told the case or statement does not exist; other roles are refused.
+  regradeSubsidyCase: roleGated([], SUBSIDY_OFFICES),
+  recordSubsidySpotCheck: roleGated([], SUBSIDY_OFFICES),
+  reviewSubsidyStatement: roleGated([], SUBSIDY_OFFICES),
+  approveSubsidyStatement: roleGated([], SUBSIDY_OFFICES),
+  paySubsidyStatement: roleGated([], SUBSIDY_OFFICES),
+  correctSubsidyStatement: roleGated([], SUBSIDY_OFFICES),
   declineAssignment: onCase(['mediator'], MEDIATORS_ONLY),
   adjustRisk: onCase(['mediator', 'orgAdmin', 'platformAdmin'], { stranger: 'FORBIDDEN', gridWorker: 'FORBIDDEN' }),
   addFollowUp: onCase(['mediator', 'orgAdmin', 'platformAdmin'], { stranger: 'FORBIDDEN', gridWorker: 'FORBIDDEN' }),

@@ -215,6 +215,15 @@ function inputFor(op: string): Record<string, unknown> {
     submitScreeningReport: () => ({ regionCode: w.village.code, week: '2026-W47', leadIds: [ids.lead] }),
     issueSupervisionOrder: () => ({ leadId: ids.lead, reason: '线索久未处理', requiredAction: '上门化解', dueAt: inDays(5) }),
     respondToSupervision: () => ({ orderId: ids.order, measures: '已上门化解' }),
+    appointAgent: () => ({ caseId, name: '钱代理', phone: uniquePhone(), authority: '特别授权：代为签署调解协议、申请司法确认', specialAuthority: true }),
+    // 以案定补 on the world's case; the statement commands name a statement the world does not hold.
+    proposeSubsidyGrade: () => ({ caseId, grade: 'ORDINARY', reason: '一般邻里纠纷，调解一次' }),
+    regradeSubsidyCase: () => ({ caseId, grade: 'SIMPLE', reason: '案情简单' }),
+    recordSubsidySpotCheck: () => ({ caseId, method: 'PHONE', outcome: 'SOUND', partyReached: '申请人', note: '电话抽查，当事人确认调解属实' }),
+    reviewSubsidyStatement: () => ({ statementId: gid('SubsidyStatement', randomUUID()) }),
+    approveSubsidyStatement: () => ({ statementId: gid('SubsidyStatement', randomUUID()) }),
+    paySubsidyStatement: () => ({ statementId: gid('SubsidyStatement', randomUUID()) }),
+    correctSubsidyStatement: () => ({ statementId: gid('SubsidyStatement', randomUUID()), reason: '更正等级' }),
   };
   const make = byOp[op];
   if (!make) throw new Error(`no input for ${op}: add one to access-matrix.test.ts`);
@@ -293,6 +302,7 @@ const NODE_TARGET: Record<string, () => string> = {
   Evidence: () => ids.evidence!,
   FollowUp: () => ids.followUp!,
   EnforcementApplication: () => gid('EnforcementApplication', randomUUID()),
+  SubsidyStatement: () => gid('SubsidyStatement', randomUUID()),
   DisputeLead: () => ids.lead!,
   SupervisionOrder: () => ids.order!,
   User: () => ids.user!,
@@ -325,6 +335,10 @@ async function runQuery(key: string, viewer: ViewerKey): Promise<Observed> {
     const res = await gqlAs(viewer, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Case { ${CASE_FIELDS} } } }`, { ids: [ids.case] });
     const c = res.data?.nodes?.[0];
     return c ? { outcome: readsParties(c.parties), detail: JSON.stringify(c.parties) } : { outcome: 'NOT_FOUND', detail: JSON.stringify(res.body.errors ?? null) };
+  }
+  if (key === 'query subsidyEligibility') {
+    const res = await gqlAs(viewer, `query($id: ID!) { subsidyEligibility(caseId: $id) { __typename ... on Error { code message } } }`, { id: ids.case });
+    return fieldRefusal(res) ?? (res.body.errors?.length ? { outcome: 'ERROR', detail: JSON.stringify(res.body.errors) } : classifyResult(res.data?.subsidyEligibility));
   }
   if (key === 'query eligibleCourts') {
     const res = await gqlAs(viewer, `query($id: ID!) { eligibleCourts(agreementId: $id) { court { id } } }`, { id: ids.agreement });
@@ -384,6 +398,10 @@ async function runRoute(key: string, viewer: ViewerKey): Promise<Observed> {
   if (key === 'POST /cases/:caseId/evidence') {
     const res = await upload(ctx, token, ids.case!, { bytes: sample.pdf() });
     return statusOutcome(res.status, res.body);
+  }
+  if (key === 'GET /reports/subsidy-statements/:file') {
+    const res = await auth(request(ctx.app).get(`/reports/subsidy-statements/${randomUUID()}.xlsx`));
+    return statusOutcome(res.status, res.headers['content-type']);
   }
   throw new Error(`no runner for route ${key}`);
 }

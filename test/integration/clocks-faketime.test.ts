@@ -182,6 +182,11 @@ describe.skipIf(!hasFaketime)('a server whose system clock is in mid-2027', () =
     const applicant = await party('李秀英');
     const respondent = await party('杨建国');
     const { caseId, mediatorToken } = await caseInMediation(applicant, respondent);
+    // 实名: without an identity service the mediator checks each party's identity card in person.
+    const parties = await gql(`query($id: ID!) { case(id: $id) { parties { id } } }`, { id: caseId }, mediatorToken);
+    for (const p of parties.body.data.case.parties as { id: string }[]) {
+      await ok(`mutation($input: VerifyIdentityInPersonInput!) { verifyIdentityInPerson(input: $input) { __typename ... on Error { code message } } }`, { partyId: p.id, documentType: 'RESIDENT_ID_CARD' }, mediatorToken);
+    }
     const drafted = await ok(
       `mutation($input: DraftAgreementInput!) { draftAgreement(input: $input) { __typename ... on DraftAgreementSuccess { agreement { id } } ... on Error { code message } } }`,
       {
