@@ -113,7 +113,19 @@ async function startServer(): Promise<void> {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['dist/server/main.js'], {
-    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'true', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: url.toString(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'true',
+      WEB: 'off',
+      LOG_LEVEL: 'warn',
+      SMS_PROVIDER: 'log',
+      // Node flags for the server alone, e.g. LOAD_SERVER_NODE_OPTIONS=--max-old-space-size=256.
+      NODE_OPTIONS: process.env.LOAD_SERVER_NODE_OPTIONS ?? '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (b) => (serverOutput += b));
@@ -343,8 +355,9 @@ async function fanOutRun(): Promise<{ received: number; expected: number; p50: n
         sentAt.set(body, performance.now());
         try {
           await mutate(POST, { sessionId: c.sessionId, body }, c.mediatorToken);
-        } catch {
+        } catch (err) {
           postErrors++;
+          if (postErrors <= 3) console.log(`  post failed: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
         }
       }),
     );
