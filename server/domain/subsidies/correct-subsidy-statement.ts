@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { subsidyStatementLines, subsidyStatements } from '../../../schema';
+import { subsidyStatementLines } from '../../../schema';
 import { maySubsidy } from '../access/subsidy';
 import { requireRole } from '../auth/policy';
 import type { Actor, Deps } from '../context';
 import { uniqueViolation } from '../db-errors';
 import { ConflictError, ForbiddenError } from '../errors';
 import { parseInput } from '../validate';
-import { composeStatement, insertLines, recordStep, type StatementRow } from './compose-statement';
-import { loadStatementFor, moveStatement, organizationOf } from './statement-machine';
+import type { StatementRow } from './compose-statement';
+import { insertDraftStatement, loadStatementFor, moveStatement } from './statement-machine';
 
 /**
  * An approved statement never changes: the county 司法局 corrects it with a new draft for the same
@@ -25,26 +25,7 @@ export async function correctSubsidyStatement(deps: Deps, actor: Actor, input: {
     return await deps.db.transaction(async (tx) => {
       const old = await moveStatement(tx, statement, 'SUPERSEDE', { viewer, authority, note: data.reason, at: now });
       await tx.update(subsidyStatementLines).set({ live: false }).where(eq(subsidyStatementLines.statementId, old.id));
-      const composed = await composeStatement(tx, old.regionCode, old.month, now);
-      const [row] = await tx
-        .insert(subsidyStatements)
-        .values({
-          regionCode: old.regionCode,
-          countyCode: old.countyCode,
-          month: old.month,
-          status: 'DRAFT',
-          supersedesId: old.id,
-          correctionReason: data.reason,
-          totalFen: composed.totalFen,
-          exclusions: composed.exclusions,
-          createdAt: now,
-          createdBy: viewer.userId,
-          updatedAt: now,
-        })
-        .returning();
-      await insertLines(tx, row!.id, composed.lines);
-      await recordStep(tx, row!.id, { action: 'DRAFT', from: null, to: 'DRAFT', viewer, organization: organizationOf(authority), note: `更正：${data.reason}`, at: now });
-      return row!;
+      return insertDraftStatement(tx, { regionCode: old.regionCode, month: old.month, supersedes: { id: old.id, reason: data.reason } }, { viewer, authority, at: now });
     });
   } catch (err) {
     if (uniqueViolation(err)) throw new ConflictError();

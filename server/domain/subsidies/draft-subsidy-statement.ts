@@ -7,8 +7,8 @@ import type { Actor, Deps } from '../context';
 import { uniqueViolation } from '../db-errors';
 import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validate';
-import { clearDraftLines, composeStatement, insertLines, monthBounds, recordStep, type StatementRow } from './compose-statement';
-import { moveStatement, organizationOf } from './statement-machine';
+import { clearDraftLines, composeStatement, insertLines, monthBounds, type StatementRow } from './compose-statement';
+import { insertDraftStatement, moveStatement } from './statement-machine';
 
 export interface DraftSubsidyStatementInput {
   regionCode: string;
@@ -50,25 +50,8 @@ export async function draftSubsidyStatement(deps: Deps, actor: Actor, input: Dra
         const [row] = await tx.update(subsidyStatements).set({ totalFen: composed.totalFen, exclusions: composed.exclusions }).where(eq(subsidyStatements.id, held.id)).returning();
         return row!;
       }
-      const composed = await composeStatement(tx, data.regionCode, data.month, now);
       // Two first drafts at once: the live (township, month) index lets one win.
-      const [row] = await tx
-        .insert(subsidyStatements)
-        .values({
-          regionCode: data.regionCode,
-          countyCode: data.regionCode.slice(0, 6),
-          month: data.month,
-          status: 'DRAFT',
-          totalFen: composed.totalFen,
-          exclusions: composed.exclusions,
-          createdAt: now,
-          createdBy: viewer.userId,
-          updatedAt: now,
-        })
-        .returning();
-      await insertLines(tx, row!.id, composed.lines);
-      await recordStep(tx, row!.id, { action: 'DRAFT', from: null, to: 'DRAFT', viewer, organization: organizationOf(authority), note: null, at: now });
-      return row!;
+      return insertDraftStatement(tx, { regionCode: data.regionCode, month: data.month }, { viewer, authority, at: now });
     });
   } catch (err) {
     if (uniqueViolation(err)) throw new ConflictError('The statement or one of its cases was drafted at the same time elsewhere; reload and try again.');

@@ -5,7 +5,7 @@ import { loadSubsidyAuthority, maySubsidy, type SubsidyAct, type SubsidyAuthorit
 import type { Deps, UserViewer } from '../context';
 import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors';
 import type { StatementRow } from './compose-statement';
-import { recordStep } from './compose-statement';
+import { composeStatement, insertLines, recordStep } from './compose-statement';
 import { STATEMENT_TRANSITIONS, type StatementAction, type StatementStatus } from './types';
 
 /** Pure: the status a move leads to, or InvalidTransitionError when the table does not allow it. */
@@ -66,4 +66,36 @@ export async function stepStatement(
   }
   const at = deps.clock.now();
   return deps.db.transaction((tx) => moveStatement(tx, statement, action, { viewer, authority, note, at }));
+}
+
+/**
+ * A new draft statement for a township and month: composed from the eligible cases, written with
+ * its lines, and its DRAFT step recorded. A correction names the statement it supersedes.
+ */
+export async function insertDraftStatement(
+  tx: Tx,
+  target: { regionCode: string; month: string; supersedes?: { id: string; reason: string } },
+  by: { viewer: UserViewer; authority: SubsidyAuthority; at: Date },
+): Promise<StatementRow> {
+  const composed = await composeStatement(tx, target.regionCode, target.month, by.at);
+  const [row] = await tx
+    .insert(subsidyStatements)
+    .values({
+      regionCode: target.regionCode,
+      countyCode: target.regionCode.slice(0, 6),
+      month: target.month,
+      status: 'DRAFT',
+      supersedesId: target.supersedes?.id ?? null,
+      correctionReason: target.supersedes?.reason ?? null,
+      totalFen: composed.totalFen,
+      exclusions: composed.exclusions,
+      createdAt: by.at,
+      createdBy: by.viewer.userId,
+      updatedAt: by.at,
+    })
+    .returning();
+  await insertLines(tx, row!.id, composed.lines);
+  const note = target.supersedes ? `更正：${target.supersedes.reason}` : null;
+  await recordStep(tx, row!.id, { action: 'DRAFT', from: null, to: 'DRAFT', viewer: by.viewer, organization: organizationOf(by.authority), note, at: by.at });
+  return row!;
 }
