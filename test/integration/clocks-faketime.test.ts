@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { makeIdNumber, uniquePhone } from '../support/harness';
+import { freePort, makeIdNumber, uniquePhone } from '../support/harness';
 
 // The whole core path over HTTP against a server whose system clock is in mid-2027, a year without
 // an official holiday notice in the shipped data: nothing may fail because of the calendar.
@@ -15,17 +14,6 @@ let child: ChildProcess | null = null;
 let base = '';
 let output = '';
 let dropDatabase: (() => Promise<void>) | null = null;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function gql<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ status: number; body: { data?: T; errors?: unknown[] }; text: string }> {
   const res = await fetch(`${base}/graphql`, {

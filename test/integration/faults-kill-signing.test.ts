@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +11,7 @@ import { agreementSignatures, agreements, cases, storedFiles } from '../../schem
 import { verifyEventChain } from '../../server/domain/audit/record-event';
 import { caseInMediation, createCaseWorld, type CaseWorld } from '../support/case-world';
 import { PASSWORD } from '../support/factories';
-import { createTestContext, type TestContext } from '../support/harness';
+import { createTestContext, freePort, type TestContext } from '../support/harness';
 
 // Issue 10: a server killed with SIGKILL while it stores the last signature of an agreement leaves
 // no half state. The server runs as a child process on the shared PostgreSQL database (an embedded
@@ -20,15 +19,6 @@ import { createTestContext, type TestContext } from '../support/harness';
 // PostgreSQL only).
 const databaseUrl = inject('databaseUrl');
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function startServer(port: number, storageDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createS3Storage } from '../../server/storage/s3';
 import { parseStorageUrl } from '../../server/storage/storage-url';
+import { freePort } from '../support/harness';
 import { startS3 } from '../support/s3';
 
 // Issue 15: two instances of the server (child processes) on one PostgreSQL database, one Redis and
@@ -16,15 +16,6 @@ const sharedUrl = inject('databaseUrl');
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DEMO_PASSWORD = 'Demo2026jf';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 interface Instance {
   child: ChildProcess;

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { pino } from 'pino';
 import postgres from 'postgres';
 import request from 'supertest';
@@ -142,6 +143,18 @@ async function createOwnDatabase(sharedUrl: string): Promise<{ url: string; drop
       await admin.end();
     },
   };
+}
+
+/** A loopback port nothing listens on now, for a server started as a child process. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** A unique mainland mobile number, so parallel test files never collide. */
