@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}dist/server`;
+// `--outdir=<dir inside the checkout>` builds elsewhere (a test builds its own copy); packages are
+// resolved from the checkout's node_modules, so the directory must stay inside it.
+const outArg = process.argv.find((a) => a.startsWith('--outdir='));
+const outdir = outArg ? `${root}${outArg.slice('--outdir='.length).replace(/\/+$/, '')}` : `${root}dist/server`;
 
 /**
  * Modules find their data (migrations, reference data, templates, fonts) relative to their own
@@ -48,7 +51,7 @@ await build({
   logLevel: 'warning',
   plugins: [sourceUrls],
 });
-console.log(`built dist/server in ${Math.round(performance.now() - started)} ms`);
+console.log(`built ${relative(root, outdir)} in ${Math.round(performance.now() - started)} ms`);
 
 // CI runs the tests on their own databases and never starts the server from the template.
 if (process.argv.includes('--template') && process.env.CI === 'true') {

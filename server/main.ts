@@ -25,11 +25,12 @@ const log = createLogger(config.logLevel);
 installProcessGuard(log);
 // A start that cannot complete (database, migrations, reference or demo data) stops the process
 // with a non-zero code: the process guard keeps serving requests, but there is nothing to serve yet.
-const { deps, handle, demoAccounts, timings } = await prepare(config, log).catch((err: unknown) => {
+function startFailed(err: unknown): never {
   log.fatal({ err }, 'start-up failed');
   console.error(`jiefen: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
-});
+}
+const { deps, handle, demoAccounts, timings } = await prepare(config, log).catch(startFailed);
 // Which key seals agreements and which gateway sends codes: printed once, so operators can check.
 log.info(
   {
@@ -41,7 +42,8 @@ log.info(
   },
   'signing and SMS configuration',
 );
-const web = await createWebClient(config);
+// A missing client bundle (WEB=dist before `npm run build`) stops the start the same way.
+const web = await createWebClient(config).catch(startFailed);
 const { app, close } = createApp(deps, { web });
 const jobs = config.jobs ? createJobRunner(deps) : null;
 // Every instance reloads the holiday notices another instance published.

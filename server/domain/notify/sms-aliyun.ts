@@ -1,4 +1,4 @@
-import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
+import * as dysmsapi from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import type { NotificationSender } from './sender';
 
@@ -11,6 +11,16 @@ export interface AliyunSmsOptions {
   /** Host, or http(s)://host:port for a local fake in tests. */
   endpoint: string;
 }
+
+/**
+ * The SDK is CommonJS compiled from TypeScript (`exports.default = Client`). A TypeScript loader
+ * hands that class over as the default import; Node's own ESM loader, which runs the compiled
+ * server, hands over the whole `module.exports`, so the class is one level further down.
+ */
+type DysmsapiClient = typeof dysmsapi.default;
+const Dysmsapi: DysmsapiClient =
+  (dysmsapi.default as DysmsapiClient & { default?: DysmsapiClient }).default ?? dysmsapi.default;
+const { SendSmsRequest } = dysmsapi;
 
 /** Alibaba Cloud SMS through the official SDK (Dysmsapi SendSms). */
 export function createAliyunSmsSender(opts: AliyunSmsOptions): NotificationSender {
