@@ -193,7 +193,15 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
     res.status(404).json({ error: 'Not found.' });
   });
   // One error handler: nothing internal reaches the client.
+  // A client's own fault raised by express or its middleware (a missing static file, a directory, a
+  // malformed path) carries a 4xx status: it keeps that status, with a fixed message.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = clientErrorStatus(err);
+    if (status) {
+      deps.log.info({ err, requestId: req.requestId }, 'request refused');
+      if (!res.headersSent) res.status(status).json({ error: status === 404 ? 'Not found.' : 'Bad request.', requestId: req.requestId });
+      return;
+    }
     deps.log.error({ err, requestId: req.requestId }, 'request failed');
     if (res.headersSent) return;
     res.status(500).json({ error: 'Unexpected error.', requestId: req.requestId });
@@ -206,4 +214,11 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** The 4xx status express or its middleware gave an error (the client's fault), or null. */
+function clientErrorStatus(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { status } = err as { status?: unknown };
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : null;
 }

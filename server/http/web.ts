@@ -30,7 +30,7 @@ function forClient(req: Request): boolean {
  * The web client at /. Development compiles it on request through Vite's middleware; production
  * serves the `npm run build` bundle, hashed assets cached for a year, index.html always revalidated.
  */
-export async function createWebClient(config: Config): Promise<WebClient | null> {
+export async function createWebClient(config: Pick<Config, 'web'>, dist: string = DIST): Promise<WebClient | null> {
   if (config.web === 'off') return null;
   const router = express.Router();
   if (config.web === 'vite') {
@@ -49,13 +49,13 @@ export async function createWebClient(config: Config): Promise<WebClient | null>
     });
     return { router, close: () => vite.close() };
   }
-  if (!existsSync(`${DIST}/index.html`)) {
+  if (!existsSync(`${dist}/index.html`)) {
     throw new Error('WEB=dist but dist/web/index.html is missing: run `npm run build` first.');
   }
-  const index = await readFile(`${DIST}/index.html`);
+  const index = await readFile(`${dist}/index.html`);
   router.use(
     '/assets',
-    express.static(`${DIST}/assets`, { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+    express.static(`${dist}/assets`, { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
   // Client-side routes (/cases/..., /verify/...) all load the same page.
   router.use((req, res, next) => {

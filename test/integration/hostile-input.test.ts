@@ -247,3 +247,37 @@ describe('text accepted at the edge', () => {
     expect(parties.length).toBeGreaterThan(0);
   });
 });
+
+describe('the built web client’s files', () => {
+  it('answers a missing asset, a directory or a path escape with 404, never “Unexpected error.”', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const request = (await import('supertest')).default;
+    const { createApp } = await import('../../server/app');
+    const { createWebClient } = await import('../../server/http/web');
+    const dist = mkdtempSync(join(tmpdir(), 'jiefen-web-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>解纷</title>');
+    writeFileSync(join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
+    const web = await createWebClient({ web: 'dist' }, dist);
+    const { app, close } = createApp(ctx.deps, { web: web! });
+    try {
+      const asset = await request(app).get('/assets/app-1234.js');
+      expect(asset.status).toBe(200);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      for (const path of ['/assets/nope.js', '/assets/', '/assets/..%2f..%2findex.html', '/assets/%00', '/assets/a%ZZ']) {
+        const res = await request(app).get(path);
+        expect(res.status, `${path} ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${path} ${JSON.stringify(res.body)}`).toBeLessThan(500);
+        expect(JSON.stringify(res.body), path).not.toContain('Unexpected error');
+      }
+      const page = await request(app).get('/cases/anything').set('accept', 'text/html');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('解纷');
+    } finally {
+      await close();
+      rmSync(dist, { recursive: true, force: true });
+    }
+  });
+});
