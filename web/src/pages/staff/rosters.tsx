@@ -21,7 +21,7 @@ const ROSTERS = graphql(`
 const ROSTER = graphql(`
   query Roster($id: ID!) {
     node(id: $id) {
-      ... on Organization { mediators(first: 100) { edges { node { id name title capacity channel chargesFee categories languages { code name } } } } }
+      ... on Organization { mediators(first: 50) { edges { node { id name title capacity channel chargesFee categories languages { code name } } } } }
     }
   }
 `);
