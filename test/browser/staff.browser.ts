@@ -50,12 +50,21 @@ async function downloaded(page: Page, button: string): Promise<{ name: string; b
 
 const DEBT_LEAD = '借款两万元到期未还';
 
+/** Presses a dialog's button once its opening animation has ended, and waits for it to close. */
+async function confirm(page: Page, button: string) {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: button }).waitFor();
+  await page.waitForTimeout(400);
+  await dialog.getByRole('button', { name: button }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
 describe('county and township staff in the browser', () => {
   it('the county 综治中心 sees its statistics and downloads the monthly report', async () => {
     const { page, w } = await logIn('center', '13800002005', '工作台 · 统计');
     expect(new URL(page.url()).pathname).toBe('/staff');
     await page.getByText('宾川县，近六个月').waitFor();
-    await page.getByText('受理案件').waitFor();
+    await page.getByText('受理案件', { exact: true }).waitFor();
     // The two demo cases filed in 圭山村 are counted in the county's figures.
     const filed = page.locator('.ant-statistic').filter({ hasText: '受理案件' }).locator('.ant-statistic-content');
     await expect.poll(async () => Number(await filed.textContent())).toBeGreaterThanOrEqual(2);
@@ -79,7 +88,7 @@ describe('county and township staff in the browser', () => {
     const dialog = page.getByRole('dialog', { name: '发出督办' });
     await dialog.getByLabel('办理要求').fill('五日内组织双方调解，报告还款安排');
     await checkPage(page, w, 'staff-03-issue-order');
-    await dialog.getByRole('button', { name: '发出督办' }).click();
+    await confirm(page, '发出督办');
     await page.getByText('已向金牛镇圭山村人民调解委员会发出督办').waitFor();
 
     await openTab(page, '督办', '督办 · 待决定事项');
@@ -98,6 +107,13 @@ describe('county and township staff in the browser', () => {
     await page.getByText('村调委会主任').waitFor();
     await expect(page.getByText('西畴县人民调解委员会').count()).resolves.toBe(0);
     await checkPage(page, w, 'staff-05-rosters');
+    // Enlarged text: the dashboard's charts and tables grow with it.
+    await openTab(page, '工作台', '工作台 · 统计');
+    await page.locator('label', { hasText: '超大字' }).click();
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('21px');
+    await page.getByRole('figure', { name: '按纠纷类型受理案件数' }).getByText('邻里纠纷').waitFor();
+    await checkPage(page, w, 'staff-10-dashboard-xlarge');
+    await page.locator('label', { hasText: '标准字' }).click();
   });
 
   it('the 圭山村 mediator answers the order', async () => {
@@ -109,7 +125,7 @@ describe('county and township staff in the browser', () => {
     const dialog = page.getByRole('dialog', { name: '答复督办' });
     await dialog.getByLabel('采取的措施').fill('已约双方到村委会面谈，出借人同意分三期收款');
     await dialog.getByLabel('办理结果（可选）').fill('签订还款计划，第一期五千元已付');
-    await dialog.getByRole('button', { name: '提交答复' }).click();
+    await confirm(page, '提交答复');
     await page.getByText('已答复督办').waitFor();
     await order.getByText('已答复').waitFor();
     await checkPage(page, w, 'staff-06-supervision-answered');
@@ -127,7 +143,7 @@ describe('county and township staff in the browser', () => {
     await card.getByText('未回访').waitFor();
     await card.getByRole('button', { name: '审核通过' }).click();
     await page.getByRole('dialog').getByLabel('审核意见（可选）').fill('已核对协议和回访记录');
-    await page.getByRole('dialog').getByRole('button', { name: '审核通过' }).click();
+    await confirm(page, '审核通过');
     await card.getByText('司法所已审核').waitFor();
     await checkPage(page, w, 'staff-08-subsidy-reviewed');
   });
@@ -138,11 +154,11 @@ describe('county and township staff in the browser', () => {
     const card = page.locator('.ant-card', { hasText: '金牛镇 · ' });
     await card.getByText('司法所已审核').waitFor();
     await card.getByRole('button', { name: '审批通过' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '审批通过' }).click();
+    await confirm(page, '审批通过');
     await card.getByText('司法局已审批').waitFor();
     await card.getByRole('button', { name: '登记发放' }).click();
     await page.getByRole('dialog').getByLabel(/发放说明/).fill('县财政国库集中支付 2026-117 批');
-    await page.getByRole('dialog').getByRole('button', { name: '登记发放' }).click();
+    await confirm(page, '登记发放');
     await card.getByText('已发放').first().waitFor();
     await card.getByText(/司法局审批/).waitFor();
     const xlsx = await downloaded(page, '下载 Excel');
