@@ -54,7 +54,7 @@ export function RegionPicker({ only }: { only?: (o: RegionOption) => boolean }) 
   return (
     <Select
       aria-label="选择辖区"
-      style={{ minWidth: 200 }}
+      style={{ minWidth: '12em' }}
       value={region?.code}
       onChange={setRegion}
       showSearch={{ optionFilterProp: 'label' }}
@@ -108,7 +108,7 @@ export function MonthSelect({ value, onChange, label }: { value: string; onChang
   return (
     <Select
       aria-label={label}
-      style={{ width: 140 }}
+      style={{ width: '9em' }}
       value={value}
       onChange={onChange}
       options={months.map((m) => ({ value: m, label: `${m.slice(0, 4)}年${Number(m.slice(5))}月` }))}
