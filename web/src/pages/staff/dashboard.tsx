@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, Row, Space, Statistic, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, Row, Space, Statistic, Table, Tag } from 'antd';
 import { graphql, request, type ResultOf } from '../../graphql';
 import { CATEGORY, RISK, STATUS } from '../../labels';
 import { Link } from '../../router';
 import { download, monthOf, monthsBack, MonthSelect, PageTitle, percent, RegionPicker, today, useStaffRegion } from './common';
 import { BarList, MonthBars } from './charts';
+import { IssueOrderModal, type OrderSubject } from './issue-order';
 import { LEAD_STATUS } from './staff-labels';
 
 const STATS = graphql(`
@@ -33,7 +34,9 @@ type Figures = { filed: number; settled: number; failed: number; ended: number; 
 
 /** 工作台: the figures of the viewer's division over the last six months, and its open high-risk matters. */
 export default function DashboardPage() {
+  const { message } = App.useApp();
   const { region } = useStaffRegion();
+  const [issuing, setIssuing] = useState<OrderSubject | null>(null);
   const [month, setMonth] = useState(() => monthOf(new Date()));
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -159,10 +162,26 @@ export default function DashboardPage() {
             { title: '类型', render: (_, l) => CATEGORY[l.category]?.name, width: 110 },
             { title: '情况', dataIndex: 'description' },
             { title: '处置', render: (_, l) => <Tag color={LEAD_STATUS[l.status]?.color}>{LEAD_STATUS[l.status]?.name}</Tag>, width: 110 },
-            { title: '', render: () => <Link to="/staff/supervision">去督办</Link>, width: 90 },
+            {
+              title: '操作',
+              width: 90,
+              render: (_, l) => (
+                <Button size="small" aria-label={`督办：${l.description.slice(0, 20)}`} onClick={() => setIssuing({ leadId: l.id, title: l.description, reason: `高风险${CATEGORY[l.category]?.name ?? ''}，排查发现后尚未化解` })}>
+                  督办
+                </Button>
+              ),
+            },
           ]}
         />
       </Card>
+      <IssueOrderModal
+        subject={issuing}
+        onClose={() => setIssuing(null)}
+        onIssued={(receiver) => {
+          setIssuing(null);
+          message.success(`已向${receiver}发出督办，可在“督办”中跟踪`);
+        }}
+      />
     </Space>
   );
 }
