@@ -88,4 +88,23 @@ describe('the demo data', () => {
     const orders = await ctx.deps.db.select().from(supervisionOrders);
     expect(orders.map((o) => o.status)).toEqual(['OPEN']);
   });
+
+  it('lets the 金牛镇司法所 draft a 以案定补 statement paying the graded, followed-up case under 宾川县 rules', async () => {
+    const token = await login('13800002007');
+    const res = await ctx.gql(
+      `mutation($input: DraftSubsidyStatementInput!) { draftSubsidyStatement(input: $input) { __typename
+        ... on DraftSubsidyStatementSuccess { statement { status totalFen persons { name lines { caseNumber grade amountFen } } exclusions { missing } } }
+        ... on Error { code message } } }`,
+      { input: { regionCode: '532924101', month: '2026-11' } },
+      token,
+    );
+    const st = res.data.draftSubsidyStatement.statement;
+    expect(st, JSON.stringify(res.body)).toBeTruthy();
+    expect(st.status).toBe('DRAFT');
+    expect(st.persons).toHaveLength(1);
+    expect(st.persons[0].lines.map((l: { grade: string; amountFen: number }) => [l.grade, l.amountFen])).toEqual([['ORDINARY', 20_000]]);
+    expect(st.totalFen).toBe(20_000);
+    // The case settled three days ago has neither a follow-up nor a grade yet.
+    expect(st.exclusions).toHaveLength(1);
+  });
 });

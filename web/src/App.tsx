@@ -12,6 +12,8 @@ const FilePage = lazy(() => import('./pages/file-dispute'));
 const PartyCasePage = lazy(() => import('./pages/party-case'));
 const QueuePage = lazy(() => import('./pages/mediator-queue'));
 const MediatorCasePage = lazy(() => import('./pages/mediator-case'));
+// Staff pages (statistics, ledger, supervision, subsidies, rosters) in their own chunks.
+const StaffPage = lazy(() => import('./pages/staff'));
 
 const SIZES = { normal: 15, large: 18, xlarge: 21 } as const;
 type Size = keyof typeof SIZES;
@@ -38,12 +40,12 @@ export function App() {
 function Shell({ size, setSize }: { size: Size; setSize: (s: Size) => void }) {
   const { me, loading, signOut } = useSession();
   const path = usePath();
-  const wide = path.startsWith('/workbench');
+  const wide = path.startsWith('/workbench') || path.startsWith('/staff');
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f7f6' }}>
       <header style={{ background: '#1f6f5c', color: '#fff', padding: '8px 12px' }}>
         <div style={{ maxWidth: wide ? 1280 : 640, margin: '0 auto', display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, justifyContent: 'space-between' }}>
-          <Link to={me ? homeOf(me.role) : '/'} aria-label="解纷 首页">
+          <Link to={me ? homeOf(me.role, me.organization) : '/'} aria-label="解纷 首页">
             <strong style={{ color: '#fff', fontSize: '1.2rem' }}>解纷</strong>
           </Link>
           <Space wrap size={6}>
@@ -61,6 +63,12 @@ function Shell({ size, setSize }: { size: Size; setSize: (s: Size) => void }) {
             />
             {me && (
               <>
+                {me.role !== 'PARTY' && me.role !== 'GRID_WORKER' && (
+                  <>
+                    <Link to="/staff" style={{ color: '#fff' }}>工作台</Link>
+                    <Link to="/workbench" style={{ color: '#fff' }}>待办案件</Link>
+                  </>
+                )}
                 <span style={{ color: '#fff' }}>{me.name}</span>
                 <Button size="small" onClick={() => { signOut(); navigate('/login'); }}>
                   退出
@@ -89,7 +97,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/reset') return <ResetPage />;
   if (!me || path === '/login') return <LoginPage />;
   if (path === '/' ) {
-    queueMicrotask(() => navigate(homeOf(me.role)));
+    queueMicrotask(() => navigate(homeOf(me.role, me.organization)));
     return null;
   }
   if (path === '/cases') return <MyCasesPage />;
@@ -97,6 +105,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/cases/:id', path))) return <PartyCasePage id={m.id!} />;
   if (path === '/workbench') return <QueuePage />;
   if ((m = match('/workbench/cases/:id', path))) return <MediatorCasePage id={m.id!} />;
+  if (path === '/staff' || path.startsWith('/staff/')) return <StaffPage path={path} />;
   return (
     <Typography.Paragraph>
       页面不存在。<Link to="/">回到首页</Link>

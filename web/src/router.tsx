@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 
 /** A small history router: the pages are few and their paths fixed. */
 const PathContext = createContext<string>(location.pathname);
@@ -36,7 +36,7 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
-export function Link({ to, children, ...rest }: { to: string; children: ReactNode; 'aria-label'?: string; className?: string }) {
+export function Link({ to, children, ...rest }: { to: string; children: ReactNode; 'aria-label'?: string; 'aria-current'?: 'page'; className?: string; style?: CSSProperties }) {
   return (
     <a
       href={to}

@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import { graphql, request, tokenStore, type ResultOf } from './graphql';
 
 export const ME = graphql(`
-  query Me { me { id name phone role organization { id name } } }
+  query Me { me { id name phone role organization { id name kind level regionCode } } }
 `);
 const LOGOUT = graphql(`mutation Logout { logout(input: {}) { __typename } }`);
 export type Me = NonNullable<ResultOf<typeof ME>['me']>;
@@ -54,7 +54,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
 export const useSession = () => useContext(Ctx);
 
+/** Organisations that serve a whole division (综治中心, 司法局/司法所): their admins start on the staff dashboard. */
+const REGION_SERVING = new Set(['COMPREHENSIVE_CENTER', 'ADMINISTRATIVE_AGENCY']);
+
 /** Where each role starts. */
-export function homeOf(role: string | undefined): string {
-  return role === 'PARTY' || !role ? '/cases' : '/workbench';
+export function homeOf(role: string | undefined, organization?: { kind: string } | null): string {
+  if (role === 'PARTY' || !role) return '/cases';
+  if (role === 'PLATFORM_ADMIN' || (role === 'ORG_ADMIN' && organization && REGION_SERVING.has(organization.kind))) return '/staff';
+  return '/workbench';
 }

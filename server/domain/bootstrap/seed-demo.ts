@@ -9,6 +9,7 @@ import { createOrganization, type OrganizationRow } from '../organizations/creat
 import { createStaffAccount } from '../organizations/create-staff-account';
 import { seedGovernanceDemo } from './seed-governance';
 import { seedSettledCases } from './seed-settled-cases';
+import { seedSubsidyRules } from './seed-subsidy';
 
 export const DEMO_PASSWORD = 'Demo2026jf';
 export const DEMO_ADMIN_PHONE = '13800000000';
@@ -45,6 +46,9 @@ const ORGS: OrgSpec[] = [
   { key: 'binchuanTraffic', name: '宾川县公安局交通警察大队事故调解室', kind: 'ADMINISTRATIVE_AGENCY', regionCode: '532924', categories: ['TRAFFIC'] },
   { key: 'binchuanLawyer', name: '宾川县律师调解工作室', kind: 'LAWYER_MEDIATION_STUDIO', regionCode: '532924', categories: ['CONTRACT', 'DEBT', 'FINANCE', 'CONSTRUCTION', 'CONSUMER', 'INTELLECTUAL_PROPERTY'] },
   { key: 'binchuanCenter', name: '宾川县综治中心', kind: 'COMPREHENSIVE_CENTER', regionCode: '532924', categories: COUNTY_CATS },
+  // The justice offices of 以案定补: they take no disputes, they fund and check the committees.
+  { key: 'binchuanJustice', name: '宾川县司法局', kind: 'ADMINISTRATIVE_AGENCY', regionCode: '532924', categories: [] },
+  { key: 'jinniuJustice', name: '宾川县金牛镇司法所', kind: 'ADMINISTRATIVE_AGENCY', regionCode: '532924101', categories: [] },
   { key: 'xichouCounty', name: '西畴县人民调解委员会', kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: '532623', categories: COUNTY_CATS },
   { key: 'xisa', name: '西畴县西洒镇人民调解委员会', kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: '532623101', categories: COUNTY_CATS },
   { key: 'beihui', name: '西洒镇北回社区人民调解委员会', kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: '532623101001', categories: VILLAGE_CATS },
@@ -148,6 +152,9 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
     { org: 'guishan', role: 'GRID_WORKER' as const, name: '圭山村网格员 杨丽', phone: '13800002002' },
     { org: 'beihui', role: 'GRID_WORKER' as const, name: '北回社区网格员 农丽华', phone: '13800002003' },
     { org: 'changan', role: 'GRID_WORKER' as const, name: '长安社区网格员 普丽琼', phone: '13800002004' },
+    { org: 'binchuanCenter', role: 'ORG_ADMIN' as const, name: '宾川县综治中心管理员', phone: '13800002005' },
+    { org: 'binchuanJustice', role: 'ORG_ADMIN' as const, name: '宾川县司法局管理员', phone: '13800002006' },
+    { org: 'jinniuJustice', role: 'ORG_ADMIN' as const, name: '金牛镇司法所管理员', phone: '13800002007' },
   ];
   const staffRows = await Promise.all(
     staff.map((s) =>
@@ -168,6 +175,7 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
     .returning();
   for (const p of parties) accounts.push({ phone: p.phone, name: p.name, role: 'PARTY', note: 'party' });
   await seedGovernanceDemo(deps, { guishan: staffRows[1]!, beihui: staffRows[2]!, changan: staffRows[3]! }, staffRows[0]!);
+  await seedSubsidyRules(deps, staffRows[5]!);
   await seedSettledCases(deps, parties.map((p) => partyRows.find((r) => r.phone === p.phone)!), DEMO_PASSWORD);
   return accounts;
 }

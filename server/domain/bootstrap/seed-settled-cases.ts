@@ -9,6 +9,7 @@ import { addDaysToDate, localDate } from '../clock/calendar';
 import type { Deps } from '../context';
 import { recordFollowUp } from '../follow-up/record-follow-up';
 import { verifyIdentityInPerson } from '../identity/verify-identity-in-person';
+import { proposeSubsidyGrade } from '../subsidies/propose-subsidy-grade';
 import { actorOf } from './seed-governance';
 
 type UserRow = typeof users.$inferSelect;
@@ -81,7 +82,7 @@ const SETTLED: SettledSpec[] = [
  * Demo cases that went the whole way, made through the domain commands with the clock set back:
  * filed, consented, mediated and signed in 圭山村 — one forty days ago, whose follow-ups (回访) are
  * recorded (the money paid, the eaves trough built), and one three days ago, whose follow-ups are
- * still ahead. The mediator is whoever the diversion proposed.
+ * still ahead, graded for 以案定补 by its mediator. The mediator is whoever the diversion proposed.
  */
 export async function seedSettledCases(deps: Deps, parties: UserRow[], password: string): Promise<void> {
   for (const spec of SETTLED) {
@@ -161,5 +162,7 @@ export async function seedSettledCases(deps: Deps, parties: UserRow[], password:
         note: f.kind === 'TERM_DUE' ? '电话回访：补偿款已当面付清。' : '上门回访：檐沟已加装，院墙已修复，双方关系恢复。',
       });
     }
+    // 以案定补: the mediator grades the case once its follow-ups are done.
+    await proposeSubsidyGrade(deps, mediator, { caseId: filed.id, grade: 'ORDINARY', reason: '相邻关系纠纷，经两次上门协商达成协议并已履行完毕。' });
   }
 }

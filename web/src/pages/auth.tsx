@@ -116,7 +116,7 @@ export function LoginPage() {
   const { error, busy, run } = useSubmit();
   const done = async (token: string) => {
     const me = await signIn(token);
-    navigate(homeOf(me?.role));
+    navigate(homeOf(me?.role, me?.organization));
   };
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: '1.3rem' }}>登录解纷</h1>}>
@@ -186,7 +186,7 @@ export function RegisterPage() {
         const r = unwrap((await request(REGISTER, { input: { phone: v.phone, phoneCode: v.code, name: v.name, password: v.password, idNumber: v.idNumber || null, address: v.address || null, ethnicity: v.ethnicity || null, occupation: v.occupation || null } })).register);
         if (r.__typename === 'RegisterSuccess') {
           const me = await signIn(r.token);
-          navigate(homeOf(me?.role));
+          navigate(homeOf(me?.role, me?.organization));
         }
       })}>
         <Form.Item label="姓名" name="name" rules={[{ required: true, message: '请输入姓名' }]} extra="请填写身份证上的姓名，调解协议上会用到。">

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/domain/bootstrap/seed-demo';
+import { checkPage, launch, SHOTS, startServer, Watched, type RunningServer } from './support';
+
+let server: RunningServer;
+let browser: Browser;
+const ctx: Record<string, { w: Watched; page: Page }> = {};
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launch()]);
+  console.log(`browser screenshots: ${SHOTS}`);
+});
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [who, { page }] of Object.entries(ctx)) {
+    await page.screenshot({ path: `${SHOTS}/failed-staff-${task.name.slice(0, 30)}-${who}.png`, fullPage: true }).catch(() => undefined);
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Logs a demo account in on a desktop window and waits for its first screen. */
+async function logIn(who: string, phone: string, heading: string): Promise<{ w: Watched; page: Page }> {
+  const w = await Watched.open(browser, server.base, false);
+  const page = await w.page();
+  ctx[who] = { w, page };
+  await page.goto(server.base + '/login');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: heading }).waitFor();
+  return { w, page };
+}
+
+async function openTab(page: Page, name: string, heading: string) {
+  await page.getByRole('navigation', { name: '工作台导航' }).getByRole('link', { name }).click();
+  await page.getByRole('heading', { name: heading }).waitFor();
+}
+
+/** Clicks a download button and returns the first bytes of the file the browser saved. */
+async function downloaded(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).first().click()]);
+  const path = await d.path();
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+const DEBT_LEAD = '借款两万元到期未还';
+
+/** Presses a dialog's button once its opening animation has ended, and waits for it to close. */
+async function confirm(page: Page, button: string) {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: button }).waitFor();
+  await page.waitForTimeout(400);
+  await dialog.getByRole('button', { name: button }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+describe('county and township staff in the browser', () => {
+  it('the county 综治中心 sees its statistics and downloads the monthly report', async () => {
+    const { page, w } = await logIn('center', '13800002005', '工作台 · 统计');
+    expect(new URL(page.url()).pathname).toBe('/staff');
+    await page.getByText('宾川县，近六个月').waitFor();
+    await page.getByText('受理案件', { exact: true }).waitFor();
+    // The two demo cases filed in 圭山村 are counted in the county's figures.
+    const filed = page.locator('.ant-statistic').filter({ hasText: '受理案件' }).locator('.ant-statistic-content');
+    await expect.poll(async () => Number(await filed.textContent())).toBeGreaterThanOrEqual(2);
+    await page.getByRole('figure', { name: '按纠纷类型受理案件数' }).getByText('邻里纠纷').waitFor();
+    await checkPage(page, w, 'staff-01-dashboard');
+    const xlsx = await downloaded(page, '下载月报（Excel）');
+    expect(xlsx.name).toMatch(/^月报-宾川县-\d{4}-\d{2}\.xlsx$/);
+    expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
+    const pdf = await downloaded(page, '下载月报（PDF）');
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('the 综治中心 reads the screening ledger and issues a supervision order on an open lead', async () => {
+    const { page, w } = ctx.center!;
+    await openTab(page, '排查台账', '排查台账');
+    const row = page.locator('tr', { hasText: DEBT_LEAD });
+    await row.waitFor();
+    await page.getByText('两兄弟因院墙滴水问题争吵').waitFor();
+    await checkPage(page, w, 'staff-02-screening');
+    await row.getByRole('button', { name: /督办/ }).click();
+    const dialog = page.getByRole('dialog', { name: '发出督办' });
+    await dialog.getByLabel('办理要求').fill('五日内组织双方调解，报告还款安排');
+    await checkPage(page, w, 'staff-03-issue-order');
+    await confirm(page, '发出督办');
+    await page.getByText('已向金牛镇圭山村人民调解委员会发出督办').waitFor();
+
+    await openTab(page, '督办', '督办 · 待决定事项');
+    const order = page.locator('tr', { hasText: DEBT_LEAD });
+    await order.getByText('待答复').waitFor();
+    // The seeded order of 金牛镇 is in the county's view too.
+    await page.locator('tr', { hasText: '兄弟分家产争吵' }).waitFor();
+    await checkPage(page, w, 'staff-04-supervision');
+  });
+
+  it('the county reads the rosters of its organisations and mediators', async () => {
+    const { page, w } = ctx.center!;
+    await openTab(page, '组织与调解员名册', '组织与调解员名册');
+    const row = page.locator('tr', { hasText: '金牛镇圭山村人民调解委员会' });
+    await row.getByRole('button', { name: /展开/ }).click();
+    await page.getByText('村调委会主任').waitFor();
+    await expect(page.getByText('西畴县人民调解委员会').count()).resolves.toBe(0);
+    await checkPage(page, w, 'staff-05-rosters');
+    // Enlarged text: the dashboard's charts and tables grow with it.
+    await openTab(page, '工作台', '工作台 · 统计');
+    await page.locator('label', { hasText: '超大字' }).click();
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('21px');
+    await page.getByRole('figure', { name: '按纠纷类型受理案件数' }).getByText('邻里纠纷').waitFor();
+    await checkPage(page, w, 'staff-10-dashboard-xlarge');
+    await page.locator('label', { hasText: '标准字' }).click();
+  });
+
+  it('the 圭山村 mediator answers the order', async () => {
+    const { page, w } = await logIn('mediator', '13800001001', '待办案件');
+    await page.getByRole('link', { name: '工作台', exact: true }).first().click();
+    await openTab(page, '督办', '督办单');
+    const order = page.locator('tr', { hasText: DEBT_LEAD });
+    await order.getByRole('button', { name: /答复督办/ }).click();
+    const dialog = page.getByRole('dialog', { name: '答复督办' });
+    await dialog.getByLabel('采取的措施').fill('已约双方到村委会面谈，出借人同意分三期收款');
+    await dialog.getByLabel('办理结果（可选）').fill('签订还款计划，第一期五千元已付');
+    await confirm(page, '提交答复');
+    await page.getByText('已答复督办').waitFor();
+    await order.getByText('已答复').waitFor();
+    await checkPage(page, w, 'staff-06-supervision-answered');
+  });
+
+  it('the 金牛镇司法所 drafts and reviews the month’s 以案定补 statement', async () => {
+    const { page, w } = await logIn('township', '13800002007', '工作台 · 统计');
+    await checkPage(page, w, 'staff-07-township-dashboard');
+    await openTab(page, '以案定补', '以案定补 · 补贴表');
+    await page.getByRole('button', { name: '起草本月补贴表' }).click();
+    await page.getByText(/已起草 \d{4}-\d{2} 补贴表/).waitFor();
+    const card = page.locator('.ant-card', { hasText: '金牛镇 · ' });
+    await card.getByText('草稿').waitFor();
+    await card.getByText(/一般 · 补贴 200\.00 元/).waitFor();
+    await card.getByText('未回访').waitFor();
+    await card.getByRole('button', { name: '审核通过' }).click();
+    await page.getByRole('dialog').getByLabel('审核意见（可选）').fill('已核对协议和回访记录');
+    await confirm(page, '审核通过');
+    await card.getByText('司法所已审核').waitFor();
+    await checkPage(page, w, 'staff-08-subsidy-reviewed');
+  });
+
+  it('the 宾川县司法局 approves and pays it, and downloads the Excel', async () => {
+    const { page, w } = await logIn('county', '13800002006', '工作台 · 统计');
+    await openTab(page, '以案定补', '以案定补 · 补贴表');
+    const card = page.locator('.ant-card', { hasText: '金牛镇 · ' });
+    await card.getByText('司法所已审核').waitFor();
+    await card.getByRole('button', { name: '审批通过' }).click();
+    await confirm(page, '审批通过');
+    await card.getByText('司法局已审批').waitFor();
+    await card.getByRole('button', { name: '登记发放' }).click();
+    await page.getByRole('dialog').getByLabel(/发放说明/).fill('县财政国库集中支付 2026-117 批');
+    await confirm(page, '登记发放');
+    await card.getByText('已发放').first().waitFor();
+    await card.getByText(/司法局审批/).waitFor();
+    const xlsx = await downloaded(page, '下载 Excel');
+    expect(xlsx.name).toMatch(/\.xlsx$/);
+    expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
+    await checkPage(page, w, 'staff-09-subsidy-paid');
+  });
+});
