@@ -59,6 +59,13 @@ async function confirm(page: Page, button: string) {
   await dialog.waitFor({ state: 'hidden' });
 }
 
+/** An ECharts bar chart drew `label` in its SVG, and its figures table for screen readers names it too. */
+async function chartShows(page: Page, chart: string, label: string) {
+  const figure = page.getByRole('figure', { name: chart });
+  await figure.locator('svg text', { hasText: label }).first().waitFor();
+  expect(await figure.getByRole('table').locator('th, td', { hasText: label }).count()).toBeGreaterThan(0);
+}
+
 describe('county and township staff in the browser', () => {
   it('the county 综治中心 sees its statistics and downloads the monthly report', async () => {
     const { page, w } = await logIn('center', '13800002005', '工作台 · 统计');
@@ -68,7 +75,8 @@ describe('county and township staff in the browser', () => {
     // The two demo cases filed in 圭山村 are counted in the county's figures.
     const filed = page.locator('.ant-statistic').filter({ hasText: '受理案件' }).locator('.ant-statistic-content');
     await expect.poll(async () => Number(await filed.textContent())).toBeGreaterThanOrEqual(2);
-    await page.getByRole('figure', { name: '按纠纷类型受理案件数' }).getByText('邻里纠纷').waitFor();
+    await chartShows(page, '按纠纷类型受理案件数', '邻里纠纷');
+    await chartShows(page, '按月受理与调解成功案件数', '调解成功');
     await checkPage(page, w, 'staff-01-dashboard');
     const xlsx = await downloaded(page, '下载月报（Excel）');
     expect(xlsx.name).toMatch(/^月报-宾川县-\d{4}-\d{2}\.xlsx$/);
@@ -111,7 +119,14 @@ describe('county and township staff in the browser', () => {
     await openTab(page, '工作台', '工作台 · 统计');
     await page.locator('label', { hasText: '超大字' }).click();
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('21px');
-    await page.getByRole('figure', { name: '按纠纷类型受理案件数' }).getByText('邻里纠纷').waitFor();
+    await chartShows(page, '按纠纷类型受理案件数', '邻里纠纷');
+    // The chart's labels are drawn at the enlarged size (0.85 of the root's 21px).
+    const labelSize = await page
+      .getByRole('figure', { name: '按纠纷类型受理案件数' })
+      .locator('svg text', { hasText: '邻里纠纷' })
+      .first()
+      .evaluate((t) => parseFloat(getComputedStyle(t).fontSize) || parseFloat(t.getAttribute('style')?.match(/font-size:\s*([\d.]+)px/)?.[1] ?? '0'));
+    expect(labelSize).toBeGreaterThanOrEqual(17);
     await checkPage(page, w, 'staff-10-dashboard-xlarge');
     await page.locator('label', { hasText: '标准字' }).click();
   });
