@@ -12,6 +12,7 @@ const FilePage = lazy(() => import('./pages/file-dispute'));
 const PartyCasePage = lazy(() => import('./pages/party-case'));
 const QueuePage = lazy(() => import('./pages/mediator-queue'));
 const MediatorCasePage = lazy(() => import('./pages/mediator-case'));
+const GridPage = lazy(() => import('./pages/grid'));
 
 const SIZES = { normal: 15, large: 18, xlarge: 21 } as const;
 type Size = keyof typeof SIZES;
@@ -97,6 +98,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/cases/:id', path))) return <PartyCasePage id={m.id!} />;
   if (path === '/workbench') return <QueuePage />;
   if ((m = match('/workbench/cases/:id', path))) return <MediatorCasePage id={m.id!} />;
+  if (path === '/grid') return <GridPage />;
   return (
     <Typography.Paragraph>
       页面不存在。<Link to="/">回到首页</Link>

@@ -56,5 +56,6 @@ export const useSession = () => useContext(Ctx);
 
 /** Where each role starts. */
 export function homeOf(role: string | undefined): string {
-  return role === 'PARTY' || !role ? '/cases' : '/workbench';
+  if (role === 'PARTY' || !role) return '/cases';
+  return role === 'GRID_WORKER' ? '/grid' : '/workbench';
 }
