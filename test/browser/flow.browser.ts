@@ -241,6 +241,37 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await page.getByText('调解员当面核验身份').first().waitFor();
   });
 
+  it('the township issues a supervision order on the case; the mediator answers it from the case page', async () => {
+    // The township committee's admin issues the order through the API (its own pages are not part of this flow).
+    const admin = server.demo.find((d) => d.role === 'ORG_ADMIN' && d.phone === '13800002001');
+    expect(admin, 'the 金牛镇 committee admin in the demo accounts').toBeTruthy();
+    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
+      const res = await fetch(`${server.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as { data: Record<string, Record<string, unknown>> };
+    };
+    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { ... on LoginSuccess { token } } }', { i: { phone: admin!.phone, password: DEMO_PASSWORD } });
+    const token = login.data.login!.token as string;
+    const { page, w } = ctx.mediator!;
+    const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const issued = await gql(
+      'mutation($i: IssueSupervisionOrderInput!) { issueSupervisionOrder(input: $i) { __typename ... on IssueSupervisionOrderSuccess { order { id status } } } }',
+      { i: { caseId, reason: '当事人多次来电反映调解进度慢', requiredAction: '五日内告知当事人调解安排并报告进展', dueAt: new Date(Date.now() + 5 * 86_400_000).toISOString() } },
+      token,
+    );
+    expect(issued.data.issueSupervisionOrder!.__typename).toBe('IssueSupervisionOrderSuccess');
+    await page.reload();
+    await page.getByText('当事人多次来电反映调解进度慢').waitFor();
+    await page.getByLabel('采取的措施').fill('已电话告知双方改期后的调解安排，并约定现场核验身份后起草协议。');
+    await checkPage(page, w, '10d-mediator-supervision');
+    await page.getByRole('button', { name: '答复督办' }).click();
+    await page.getByText('已答复', { exact: true }).waitFor();
+    await page.getByText(/已采取措施：已电话告知双方/).waitFor();
+  });
+
   it('the mediator drafts the agreement and everyone signs with the password', async () => {
     const { page } = ctx.mediator!;
     await page.getByLabel('纠纷事实').fill('被申请人翻修房屋时围墙越过界线约一米，占用申请人通道。');

@@ -61,8 +61,8 @@ export function CameraInput({ label, onFiles, multiple }: { label: string; onFil
   const id = `camera-${label}`;
   return (
     <label htmlFor={id} style={{ display: 'inline-block' }}>
-      <span className="ant-btn ant-btn-default ant-btn-lg" style={{ cursor: 'pointer', display: 'inline-flex', alignItems: 'center', padding: '0 16px', height: 40, border: '1px solid #d9d9d9', borderRadius: 6, background: '#fff' }}>
-        📷 {label}
+      <span style={{ cursor: 'pointer', display: 'inline-flex', alignItems: 'center', padding: '0 16px', height: 40, border: '1px solid #1f6f5c', borderRadius: 6, background: '#fff', color: '#1f6f5c', fontWeight: 500 }}>
+        {label}
       </span>
       <input
         id={id}
@@ -109,7 +109,7 @@ export function EvidenceCard({ c, onChanged, canUpload }: { c: CaseData; onChang
                   {e.withdrawnAt && <Tag color="default">已撤回</Tag>}
                   <div>
                     <Typography.Text type="secondary">
-                      {e.uploadedByMe ? '我' : e.uploaderName} 于 {when(e.uploadedAt)} 上传 · {Math.max(1, Math.round(e.size / 1024))} KB
+                      {e.uploadedByMe ? '我' : e.uploaderName}于{when(e.uploadedAt)}上传 · {Math.max(1, Math.round(e.size / 1024))} KB
                     </Typography.Text>
                   </div>
                 </div>

@@ -186,13 +186,15 @@ export function FollowUpsToDo({ c, onDone }: { c: CaseData; onDone: () => Promis
   const act = useAct(onDone);
   const [form] = Form.useForm<FollowUpValues>();
   const relapsed = Form.useWatch('relapsed', form);
+  const [extra, setExtra] = useState(false);
   const a = c.agreement;
   const next = c.followUps.find((f) => f.status === 'SCHEDULED');
   if (c.followUps.length === 0 && a?.status !== 'EFFECTIVE') return null;
   return (
     <Card size="small" title="回访" style={{ marginBottom: 12 }}>
       <FollowUpList c={c} />
-      {a?.status === 'EFFECTIVE' && (
+      {a?.status === 'EFFECTIVE' && !next && !extra && <Button onClick={() => setExtra(true)}>另记一次回访</Button>}
+      {a?.status === 'EFFECTIVE' && (next || extra) && (
         <Form form={form} name="follow-up" layout="vertical" style={{ marginTop: 8 }}
           initialValues={{ method: 'PHONE', terms: a.terms.map(() => ({ performance: 'NOT_YET_DUE' })), scores: {} }}
           onFinish={async (v) => {
@@ -208,7 +210,10 @@ export function FollowUpsToDo({ c, onDone }: { c: CaseData; onDone: () => Promis
                 note: v.note || null,
               },
             })).recordFollowUp), '回访已记录');
-            if (ok) form.resetFields();
+            if (ok) {
+              form.resetFields();
+              setExtra(false);
+            }
           }}>
           <Typography.Text strong>{next ? `记录这次回访（${when(next.dueAt)} 前）` : '记录一次回访'}</Typography.Text>
           <Form.Item label="回访方式" name="method" style={{ marginTop: 8 }}>

@@ -140,15 +140,16 @@ export default function GridPage() {
             {(fields, { add, remove }) => (
               <>
                 {fields.map((f, i) => (
-                  <Space key={f.key} wrap align="start">
+                  <Card key={f.key} size="small" title={`当事人 ${i + 1}`} style={{ marginBottom: 8 }}
+                    extra={fields.length > 1 ? <Button size="small" onClick={() => remove(f.name)} aria-label={`删除当事人 ${i + 1}`}>删除</Button> : null}>
                     <Form.Item label={`当事人 ${i + 1} 姓名`} name={[f.name, 'name']} rules={i === 0 ? [{ required: true, message: '至少写一位当事人' }] : []}>
-                      <Input style={{ width: 140 }} />
+                      <Input />
                     </Form.Item>
-                    <Form.Item label={`当事人 ${i + 1} 手机号`} name={[f.name, 'phone']} rules={[{ pattern: /^1\d{10}$/, message: '11位手机号' }]}>
-                      <Input inputMode="numeric" maxLength={11} style={{ width: 150 }} />
+                    <Form.Item label={`当事人 ${i + 1} 手机号`} name={[f.name, 'phone']} rules={[{ pattern: /^1\d{10}$/, message: '请输入11位手机号' }]}
+                      extra={i === fields.length - 1 ? '双方都有手机号，才能直接为居民申请调解。' : undefined} style={{ marginBottom: 0 }}>
+                      <Input inputMode="numeric" maxLength={11} />
                     </Form.Item>
-                    {fields.length > 1 && <Button style={{ marginTop: 30 }} onClick={() => remove(f.name)} aria-label={`删除当事人 ${i + 1}`}>删除</Button>}
-                  </Space>
+                  </Card>
                 ))}
                 <Button onClick={() => add({ name: '', phone: '' })} style={{ marginBottom: 16 }} block>再添加一位当事人</Button>
               </>

@@ -136,7 +136,7 @@ export default function MediatorCasePage({ id }: { id: string }) {
             {sessions.map((s) => (
               <div key={s.id} style={{ marginBottom: 16 }}>
                 <p><strong>{when(s.startsAt)}</strong> · {({ VIDEO: '视频', ON_SITE: '现场', PHONE: '电话', ASYNC: '线上留言' } as Record<string, string>)[s.mode]}{s.place ? ` · ${s.place}` : ''}</p>
-                <SessionControls s={s} onDone={reload} />
+                {mediating && <SessionControls s={s} onDone={reload} />}
                 <Row gutter={12}>
                   <Col xs={24} md={12}><Room sessionId={s.id} onMinutes={() => void reload()} /></Col>
                   <Col xs={24} md={12}><MinutesEditor s={s} onSaved={reload} /></Col>
