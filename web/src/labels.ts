@@ -143,7 +143,7 @@ const EVENT: Record<string, string> = {
   'case.agreement_effective': '调解协议生效',
   'case.terminated': '终止调解',
   'confirmation.applied': '申请司法确认',
-  'confirmation.submitted': '司法确认申请已提交法院',
+  'confirmation.submitted': '司法确认申请送达法院',
   'evidence.uploaded': '上传证据',
   'evidence.withdrawn': '撤回证据',
   'party.identity_verified': '调解员当面核验身份',
