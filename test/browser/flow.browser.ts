@@ -272,6 +272,30 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await page.getByText(/已采取措施：已电话告知双方/).waitFor();
   });
 
+  it('a video session: the applicant re-enters the password and is handed the meeting link', async () => {
+    const { page } = ctx.mediator!;
+    const startsAt = new Date(Date.now() + 10 * 60_000);
+    await page.getByLabel('时间', { exact: true }).click();
+    await page.getByLabel('时间', { exact: true }).fill(typed(startsAt));
+    await page.keyboard.press('Enter');
+    await pick(page, '方式', '视频');
+    await page.getByLabel('会议链接').fill('https://meeting.example.org/jiefen-guishan');
+    await page.getByRole('button', { name: '安排调解会' }).click();
+    await page.getByRole('button', { name: '进入视频调解' }).waitFor();
+
+    const { page: a, w } = ctx.applicant!;
+    await a.reload();
+    await a.getByRole('button', { name: '进入视频调解' }).click();
+    await a.getByLabel('登录密码').fill(PASSWORD);
+    await checkPage(a, w, '11b-party-video-check');
+    await a.getByRole('button', { name: '核验并进入' }).click();
+    const link = a.getByRole('link', { name: '打开视频会议' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('https://meeting.example.org/jiefen-guishan');
+    await checkPage(a, w, '11c-party-video-link');
+    await a.getByRole('button', { name: '关闭' }).first().click();
+  });
+
   it('the mediator drafts the agreement and everyone signs with the password', async () => {
     const { page } = ctx.mediator!;
     await page.getByLabel('纠纷事实').fill('被申请人翻修房屋时围墙越过界线约一米，占用申请人通道。');

@@ -43,7 +43,7 @@ type Join = Extract<ResultOf<typeof JOIN>['joinSession'], { __typename: 'JoinSes
  * of the ID number); the API then hands out the room. An external meeting opens in a new tab; a
  * LiveKit room is shown by name: the client has no LiveKit SDK bundled.
  */
-export function VideoJoin({ sessionId }: { sessionId: string }) {
+export function VideoJoin({ sessionId, party = true }: { sessionId: string; party?: boolean }) {
   const [open, setOpen] = useState(false);
   const [how, setHow] = useState<'password' | 'last4'>('password');
   const [secret, setSecret] = useState('');
@@ -56,7 +56,7 @@ export function VideoJoin({ sessionId }: { sessionId: string }) {
       <Modal
         open={open}
         title="进入视频调解"
-        okText={join ? '关闭' : '核验并进入'}
+        okText={join ? '关闭' : party ? '核验并进入' : '取得入口'}
         cancelText="取消"
         confirmLoading={busy}
         onCancel={() => setOpen(false)}
@@ -65,7 +65,9 @@ export function VideoJoin({ sessionId }: { sessionId: string }) {
           setBusy(true);
           setError(null);
           try {
-            const r = unwrap((await request(JOIN, { input: { sessionId, ...(how === 'password' ? { password: secret } : { idNumberLast4: secret }) } })).joinSession);
+            // Only parties re-check their identity (OMR 17); the mediator joins as the session's host.
+            const check = !party ? {} : how === 'password' ? { password: secret } : { idNumberLast4: secret };
+            const r = unwrap((await request(JOIN, { input: { sessionId, ...check } })).joinSession);
             if (r.__typename === 'JoinSessionSuccess') setJoin(r.join);
           } catch (e) {
             setError((e as Error).message);
@@ -85,6 +87,11 @@ export function VideoJoin({ sessionId }: { sessionId: string }) {
             <Alert type="info" showIcon title={`身份已核验，视频会议室：${join.roomName}`}
               description="本页面暂不能直接显示视频画面，请按调解员通知的方式进入会议室。" />
           )
+        ) : !party ? (
+          <>
+            <p>取得会议室入口后在新页面打开。</p>
+            {error && <Alert type="error" title={error} role="alert" style={{ marginTop: 8 }} />}
+          </>
         ) : (
           <>
             <p>为确认是您本人参加调解，请再次核验身份。</p>

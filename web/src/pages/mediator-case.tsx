@@ -4,6 +4,7 @@ import type { CaseData } from '../case-query';
 import { AgreementText, CaseTimeline, Deadlines, DownloadButton, Routing } from '../components/case-parts';
 import { EvidenceCard } from '../components/evidence';
 import { FollowUpsToDo, IdentityChecks, SessionControls, SupervisionOrders } from '../components/mediator-extras';
+import { VideoJoin } from '../components/party-extras';
 import { Room } from '../components/room';
 import { graphql, request, unwrap } from '../graphql';
 import { AGREEMENT_STATUS, CATEGORY, RISK, STATUS, TERMINATION, when } from '../labels';
@@ -136,6 +137,7 @@ export default function MediatorCasePage({ id }: { id: string }) {
             {sessions.map((s) => (
               <div key={s.id} style={{ marginBottom: 16 }}>
                 <p><strong>{when(s.startsAt)}</strong> · {({ VIDEO: '视频', ON_SITE: '现场', PHONE: '电话', ASYNC: '线上留言' } as Record<string, string>)[s.mode]}{s.place ? ` · ${s.place}` : ''}</p>
+                {s.mode === 'VIDEO' && <p><VideoJoin sessionId={s.id} party={false} /></p>}
                 {mediating && <SessionControls s={s} onDone={reload} />}
                 <Row gutter={12}>
                   <Col xs={24} md={12}><Room sessionId={s.id} onMinutes={() => void reload()} /></Col>
