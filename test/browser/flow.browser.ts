@@ -286,7 +286,7 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     const { page: a, w } = ctx.applicant!;
     await a.reload();
     await a.getByRole('button', { name: '进入视频调解' }).click();
-    await a.getByLabel('登录密码').fill(PASSWORD);
+    await a.getByLabel('登录密码', { exact: true }).fill(PASSWORD);
     await checkPage(a, w, '11b-party-video-check');
     await a.getByRole('button', { name: '核验并进入' }).click();
     const link = a.getByRole('link', { name: '打开视频会议' });

@@ -96,7 +96,7 @@ export function VideoJoin({ sessionId, party = true }: { sessionId: string; part
           <>
             <p>为确认是您本人参加调解，请再次核验身份。</p>
             <Radio.Group aria-label="核验方式" value={how} onChange={(e) => setHow(e.target.value as 'password' | 'last4')} style={{ marginBottom: 8 }}
-              options={[{ value: 'password', label: '登录密码' }, { value: 'last4', label: '身份证号后4位' }]} />
+              options={[{ value: 'password', label: '用登录密码' }, { value: 'last4', label: '用身份证号后4位' }]} />
             {how === 'password'
               ? <Input.Password aria-label="登录密码" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" />
               : <Input aria-label="身份证号后4位" value={secret} maxLength={4} onChange={(e) => setSecret(e.target.value)} />}
