@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/domain/bootstrap/seed-demo';
-import { checkPage, launch, SHOTS, smsCode, startServer, Watched, type RunningServer } from './support';
+import { checkPage, launch, pngPhoto, SHOTS, smsCode, startServer, Watched, type RunningServer } from './support';
 
 let server: RunningServer;
 let browser: Browser;
@@ -24,6 +24,18 @@ const ctx: Record<string, { w: Watched; page: Page }> = {};
 let caseUrl = '';
 let verificationCode = '';
 let strangerCodeAt = 0;
+/** Beijing time as the pages print it (labels.ts `when`). */
+const shown = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** What a DatePicker with showTime takes as typed text, in Beijing time. */
+const typed = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+/** An antd Select: open it by its label, pick the option shown with this text. */
+async function pick(page: Page, label: string, option: string) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  // The open list is the one that names this input's listbox (rc-select: `${id}_list`).
+  const id = await input.getAttribute('id');
+  await page.locator(`.ant-select-dropdown:has([id="${id}_list"]) .ant-select-item-option`, { hasText: option }).first().click();
+}
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
@@ -95,13 +107,25 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await page.getByLabel('对方手机号').fill(respondent.phone);
     await page.getByLabel('您的要求').fill('拆除占用通道的围墙，恢复原状');
     await page.getByLabel('涉及金额（元，可不填）').fill('3000');
+    await page.getByLabel('拍照添加证据').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: pngPhoto(48, 36, [120, 90, 60], [200, 190, 170]) });
+    await page.getByRole('img', { name: '照片 1' }).waitFor();
     await checkPage(page, w, '04-file-dispute');
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByRole('heading', { name: '邻居修房占了我家通道' }).waitFor();
+    await page.getByText('申请时拍摄的照片 1').waitFor();
     caseUrl = new URL(page.url()).pathname;
     expect(caseUrl).toMatch(/^\/cases\/.+/);
     await page.getByText('等待对方同意调解').first().waitFor();
     await checkPage(page, w, '05-case-after-filing');
+  });
+
+  it('the applicant takes a photo of the wall from the case page; it joins the evidence', async () => {
+    const { page, w } = ctx.applicant!;
+    await page.getByLabel('照片说明').fill('越界的围墙');
+    await page.getByLabel('拍照上传证据').setInputFiles({ name: 'IMG_0002.png', mimeType: 'image/png', buffer: pngPhoto(64, 48, [90, 110, 140], [180, 160, 120]) });
+    await page.getByRole('img', { name: '证据照片：越界的围墙' }).waitFor();
+    await page.getByRole('img', { name: '证据照片：申请时拍摄的照片 1' }).waitFor();
+    await checkPage(page, w, '05b-party-evidence-photo');
   });
 
   it('the respondent reads the consequences and consents', async () => {
@@ -146,6 +170,7 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await row.getByText('调解中').waitFor();
     await row.getByRole('link', { name: '邻居修房占了我家通道' }).click();
     await page.getByRole('heading', { name: '邻居修房占了我家通道' }).waitFor();
+    await page.getByRole('img', { name: '证据照片：越界的围墙' }).waitFor();
   });
 
   it('the mediator holds a session: live messages both ways, minutes confirmed by both parties', async () => {
@@ -184,6 +209,91 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await checkPage(a, ctx.applicant!.w, '11-party-session');
     await page.reload();
     await page.getByText('各方已确认，已锁定').waitFor();
+  });
+
+  it('the mediator moves the session to a later time, and the applicant sees the new time', async () => {
+    const { page, w } = ctx.mediator!;
+    const later = new Date(Date.now() + 2 * 3600_000);
+    later.setSeconds(0, 0);
+    await page.getByRole('button', { name: '改期' }).click();
+    await page.getByLabel('改到', { exact: true }).click();
+    await page.getByLabel('改到', { exact: true }).fill(typed(later));
+    await page.keyboard.press('Enter');
+    await page.getByLabel('改期原因', { exact: true }).fill('被申请人下午要去镇上办事');
+    await checkPage(page, w, '10b-mediator-reschedule');
+    await page.getByRole('button', { name: '确认改期' }).click();
+    await page.getByText(shown(later)).first().waitFor();
+    const a = ctx.applicant!.page;
+    await a.reload();
+    await a.getByText(`调解会：${shown(later)}`).waitFor();
+  });
+
+  it('before drafting, the mediator checks each party’s identity document in person', async () => {
+    const { page, w } = ctx.mediator!;
+    await page.getByText('还有 2 位当事人未当面核验身份').waitFor();
+    await pick(page, `${respondent.name}出示的证件`, '户口簿');
+    await checkPage(page, w, '10c-mediator-identity-check');
+    await page.getByRole('button', { name: `核验无误：${applicant.name}` }).click();
+    await page.getByText(/已核验（居民身份证/).waitFor();
+    await page.getByRole('button', { name: `核验无误：${respondent.name}` }).click();
+    await page.getByText(/已核验（户口簿/).waitFor();
+    await page.getByText('各方当事人身份均已核验').waitFor();
+    await page.getByText('调解员当面核验身份').first().waitFor();
+  });
+
+  it('the township issues a supervision order on the case; the mediator answers it from the case page', async () => {
+    // The township committee's admin issues the order through the API (its own pages are not part of this flow).
+    const admin = server.demo.find((d) => d.role === 'ORG_ADMIN' && d.phone === '13800002001');
+    expect(admin, 'the 金牛镇 committee admin in the demo accounts').toBeTruthy();
+    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
+      const res = await fetch(`${server.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as { data: Record<string, Record<string, unknown>> };
+    };
+    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { ... on LoginSuccess { token } } }', { i: { phone: admin!.phone, password: DEMO_PASSWORD } });
+    const token = login.data.login!.token as string;
+    const { page, w } = ctx.mediator!;
+    const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const issued = await gql(
+      'mutation($i: IssueSupervisionOrderInput!) { issueSupervisionOrder(input: $i) { __typename ... on IssueSupervisionOrderSuccess { order { id status } } } }',
+      { i: { caseId, reason: '当事人多次来电反映调解进度慢', requiredAction: '五日内告知当事人调解安排并报告进展', dueAt: new Date(Date.now() + 5 * 86_400_000).toISOString() } },
+      token,
+    );
+    expect(issued.data.issueSupervisionOrder!.__typename).toBe('IssueSupervisionOrderSuccess');
+    await page.reload();
+    await page.getByText('当事人多次来电反映调解进度慢').waitFor();
+    await page.getByLabel('采取的措施').fill('已电话告知双方改期后的调解安排，并约定现场核验身份后起草协议。');
+    await checkPage(page, w, '10d-mediator-supervision');
+    await page.getByRole('button', { name: '答复督办' }).click();
+    await page.getByText('已答复', { exact: true }).waitFor();
+    await page.getByText(/已采取措施：已电话告知双方/).waitFor();
+  });
+
+  it('a video session: the applicant re-enters the password and is handed the meeting link', async () => {
+    const { page } = ctx.mediator!;
+    const startsAt = new Date(Date.now() + 10 * 60_000);
+    await page.getByLabel('时间', { exact: true }).click();
+    await page.getByLabel('时间', { exact: true }).fill(typed(startsAt));
+    await page.keyboard.press('Enter');
+    await pick(page, '方式', '视频');
+    await page.getByLabel('会议链接').fill('https://meeting.example.org/jiefen-guishan');
+    await page.getByRole('button', { name: '安排调解会' }).click();
+    await page.getByRole('button', { name: '进入视频调解' }).waitFor();
+
+    const { page: a, w } = ctx.applicant!;
+    await a.reload();
+    await a.getByRole('button', { name: '进入视频调解' }).click();
+    await a.getByLabel('登录密码', { exact: true }).fill(PASSWORD);
+    await checkPage(a, w, '11b-party-video-check');
+    await a.getByRole('button', { name: '核验并进入' }).click();
+    const link = a.getByRole('link', { name: '打开视频会议' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('https://meeting.example.org/jiefen-guishan');
+    await checkPage(a, w, '11c-party-video-link');
+    await a.getByRole('button', { name: '关闭' }).first().click();
   });
 
   it('the mediator drafts the agreement and everyone signs with the password', async () => {
@@ -236,6 +346,58 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await b.getByRole('button', { name: '申请司法确认' }).click();
     await b.getByText('已提交法院').waitFor();
     await b.getByText('法院司法确认中').first().waitFor();
+  });
+
+  it('the mediator answers the follow-up with each party’s satisfaction; the applicant rates the mediation', async () => {
+    const { page, w } = ctx.mediator!;
+    await page.reload();
+    await page.getByText('协议生效后回访').first().waitFor();
+    await pick(page, '回访方式', '上门');
+    await pick(page, '第1项履行情况', '已履行');
+    await pick(page, `${applicant.name}的满意度`, '5分 很满意');
+    await pick(page, `${respondent.name}的满意度`, '4分 满意');
+    await page.getByLabel('回访记录', { exact: true }).fill('围墙已拆除，通道恢复，双方关系缓和。');
+    await checkPage(page, w, '15-mediator-follow-up');
+    await page.getByRole('button', { name: '记录回访' }).click();
+    await page.getByText('已回访').first().waitFor();
+
+    const a = ctx.applicant!;
+    await a.page.reload();
+    await a.page.getByText('回访和评价').waitFor();
+    await a.page.getByText('已回访').first().waitFor();
+    await a.page.getByRole('radio', { name: '5分 很满意' }).check();
+    await a.page.getByLabel('评价意见').fill('调解员很耐心，问题解决了');
+    await checkPage(a.page, a.w, '16-party-rating');
+    await a.page.getByRole('button', { name: '提交评价' }).click();
+    await a.page.getByText('您的评价：').waitFor();
+    await a.page.getByText('调解员很耐心，问题解决了').waitFor();
+  });
+
+  it('the village grid worker records a lead on a phone and files it for the residents', async () => {
+    const gw = server.demo.find((d) => d.role === 'GRID_WORKER' && d.name.includes('圭山'));
+    expect(gw, 'the 圭山村 grid worker in the demo accounts').toBeTruthy();
+    const { page, w } = await open('grid', true);
+    await page.goto(server.base + '/login');
+    await page.getByLabel('手机号').fill(gw!.phone);
+    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '矛盾纠纷排查' }).waitFor();
+    await pick(page, '纠纷类型', '土地纠纷');
+    await pick(page, '线索来源', '群众反映');
+    await page.getByLabel('具体地点').fill('圭山村三组田埂');
+    await page.getByLabel('纠纷情况').fill('两户人家为承包地之间的田埂位置争执，已发生口角。');
+    await page.getByLabel('当事人 1 姓名').fill('张玉芬');
+    await page.getByLabel('当事人 1 手机号').fill(`1394444${stamp}`);
+    await page.getByLabel('当事人 2 姓名').fill('段志强');
+    await page.getByLabel('当事人 2 手机号').fill(`1395555${stamp}`);
+    await checkPage(page, w, '17-grid-record-lead');
+    await page.getByRole('button', { name: '记入排查台账' }).click();
+    const item = page.locator('.ant-list-item', { hasText: '两户人家为承包地之间的田埂位置争执' });
+    await item.waitFor();
+    await item.getByText('待处理').waitFor();
+    await item.getByRole('button', { name: '为居民申请调解' }).click();
+    await item.getByText(/已转为调解案件/).waitFor();
+    await checkPage(page, w, '18-grid-ledger');
   });
 
   it('the public verification page shows the agreement to anyone', async () => {

@@ -14,6 +14,7 @@ const QueuePage = lazy(() => import('./pages/mediator-queue'));
 const MediatorCasePage = lazy(() => import('./pages/mediator-case'));
 // Staff pages (statistics, ledger, supervision, subsidies, rosters) in their own chunks.
 const StaffPage = lazy(() => import('./pages/staff'));
+const GridPage = lazy(() => import('./pages/grid'));
 
 const SIZES = { normal: 15, large: 18, xlarge: 21 } as const;
 type Size = keyof typeof SIZES;
@@ -106,6 +107,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/workbench') return <QueuePage />;
   if ((m = match('/workbench/cases/:id', path))) return <MediatorCasePage id={m.id!} />;
   if (path === '/staff' || path.startsWith('/staff/')) return <StaffPage path={path} />;
+  if (path === '/grid') return <GridPage />;
   return (
     <Typography.Paragraph>
       页面不存在。<Link to="/">回到首页</Link>

@@ -10,9 +10,9 @@ export const CASE = graphql(`
       routing { reasons mediatorReasons }
       parties { id name role phone consent kind }
       deadlines { kind dueAt open overdue basis amount rule source }
-      events { seq type at actorName actorRole afterStatus }
+      events { seq type at actorName actorRole afterStatus data }
       sessions {
-        id startsAt mode status place meetingUrl
+        id startsAt mode status place meetingUrl cancelReason
         minutes { text version lockedAt confirmations { partyId version } }
       }
       undisputedFacts { id text confirmedPartyIds }
@@ -24,6 +24,13 @@ export const CASE = graphql(`
         eligibleCourts { court { id name } reasons }
       }
       confirmation { id status court { name } applicants { name partyId } }
+      evidence { id title description fileName contentType size uploadedAt uploadedByMe uploaderName uploaderRole visibility downloadUrl withdrawnAt }
+      followUps { id kind status dueAt dueRule method note recordedAt relapsed terms { termNo performance amountPerformed } }
+      ratings { id partyId score comment source createdAt }
+      supervisionOrders {
+        id status reason requiredAction dueAt createdAt answeredAt measures result subjectType
+        issuingOrganization { name } receivingOrganization { id name }
+      }
     }
   }
 `);

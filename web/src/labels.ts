@@ -143,6 +143,18 @@ const EVENT: Record<string, string> = {
   'case.agreement_effective': '调解协议生效',
   'case.terminated': '终止调解',
   'confirmation.applied': '申请司法确认',
+  'confirmation.submitted': '司法确认申请送达法院',
+  'evidence.uploaded': '上传证据',
+  'evidence.withdrawn': '撤回证据',
+  'party.identity_verified': '调解员当面核验身份',
+  'session.identity_check': '进入视频调解前核验身份',
+  'session.rescheduled': '调解会改期',
+  'session.cancelled': '取消调解会',
+  'case.follow_up_recorded': '回访',
+  'case.follow_up_added': '安排回访',
+  'case.mediation_terminated': '终止调解',
+  'supervision.ordered': '督办',
+  'supervision.answered': '答复督办',
 };
 export function eventName(type: string): string {
   return EVENT[type] ?? type;

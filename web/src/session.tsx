@@ -61,5 +61,5 @@ const REGION_SERVING = new Set(['COMPREHENSIVE_CENTER', 'ADMINISTRATIVE_AGENCY']
 export function homeOf(role: string | undefined, organization?: { kind: string } | null): string {
   if (role === 'PARTY' || !role) return '/cases';
   if (role === 'PLATFORM_ADMIN' || (role === 'ORG_ADMIN' && organization && REGION_SERVING.has(organization.kind))) return '/staff';
-  return '/workbench';
+  return role === 'GRID_WORKER' ? '/grid' : '/workbench';
 }

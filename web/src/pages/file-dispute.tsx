@@ -1,5 +1,6 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Cascader, Form, Input, InputNumber, Radio, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Cascader, Form, Input, InputNumber, Radio, Space, Typography } from 'antd';
+import { CameraInput, uploadEvidence } from '../components/evidence';
 import { graphql, request, unwrap } from '../graphql';
 import { CATEGORY } from '../labels';
 import { navigate } from '../router';
@@ -55,7 +56,34 @@ interface Values {
   amount?: number;
 }
 
+/** Photos taken before the case exists: kept in the page, uploaded right after filing. */
+function PhotoPicker({ photos, setPhotos }: { photos: File[]; setPhotos: (f: File[]) => void }) {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    const made = photos.map((p) => URL.createObjectURL(p));
+    setUrls(made);
+    return () => made.forEach((u) => URL.revokeObjectURL(u));
+  }, [photos]);
+  return (
+    <div>
+      {photos.length > 0 && (
+        <ul aria-label="已选的照片" style={{ listStyle: 'none', padding: 0, display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+          {photos.map((p, i) => (
+            <li key={`${p.name}-${i}`} style={{ textAlign: 'center' }}>
+              {urls[i] && <img src={urls[i]} alt={`照片 ${i + 1}`} style={{ width: 72, height: 72, objectFit: 'cover', borderRadius: 4, display: 'block' }} />}
+              <Button size="small" type="link" aria-label={`删除照片 ${i + 1}`} onClick={() => setPhotos(photos.filter((_, k) => k !== i))}>删除</Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <CameraInput label="拍照添加证据" multiple onFiles={(f) => setPhotos([...photos, ...f].slice(0, 9))} />
+    </div>
+  );
+}
+
 export default function FileDisputePage() {
+  const { message } = App.useApp();
+  const [photos, setPhotos] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<Values>();
@@ -87,7 +115,15 @@ export default function FileDisputePage() {
                 })
               ).fileDispute,
             );
-            if (r.__typename === 'FileDisputeSuccess') navigate(`/cases/${r.case.id}`);
+            if (r.__typename === 'FileDisputeSuccess') {
+              // The case exists now: its photos go to the evidence route one by one.
+              let failed = 0;
+              for (const [i, p] of photos.entries()) {
+                await uploadEvidence(r.case.id, p, `申请时拍摄的照片 ${i + 1}`, 'SHARED').catch(() => { failed += 1; });
+              }
+              if (failed) message.warning(`申请已提交，但有 ${failed} 张照片没有传上去，请在纠纷页面重新拍照上传`);
+              navigate(`/cases/${r.case.id}`);
+            }
           } catch (e) {
             setError((e as Error).message);
           } finally {
@@ -135,6 +171,9 @@ export default function FileDisputePage() {
         </Form.Item>
         <Form.Item label="涉及金额（元，可不填）" name="amount">
           <InputNumber min={0} precision={2} style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item label="现场照片（可不填）" extra="用手机拍下借条、现场等，提交申请时一并上传。">
+          <PhotoPicker photos={photos} setPhotos={setPhotos} />
         </Form.Item>
         <Space direction="vertical" style={{ width: '100%' }}>
           <Button type="primary" htmlType="submit" size="large" block loading={busy}>提交申请</Button>

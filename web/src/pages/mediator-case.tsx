@@ -2,6 +2,9 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { CaseData } from '../case-query';
 import { AgreementText, CaseTimeline, Deadlines, DownloadButton, Routing } from '../components/case-parts';
+import { EvidenceCard } from '../components/evidence';
+import { FollowUpsToDo, IdentityChecks, SessionControls, SupervisionOrders } from '../components/mediator-extras';
+import { VideoJoin } from '../components/party-extras';
 import { Room } from '../components/room';
 import { graphql, request, unwrap } from '../graphql';
 import { AGREEMENT_STATUS, CATEGORY, RISK, STATUS, TERMINATION, when } from '../labels';
@@ -123,8 +126,10 @@ export default function MediatorCasePage({ id }: { id: string }) {
                 { title: '同意调解', render: (_, p) => ({ ACCEPTED: '已同意', REFUSED: '拒绝', PENDING: '待答复' })[p.consent] },
               ]} />
           </Card>
+          <SupervisionOrders c={c} onDone={reload} />
           <Deadlines c={c} />
           <Routing c={c} />
+          <EvidenceCard c={c} onChanged={reload} canUpload />
           <CaseTimeline c={c} />
         </Col>
         <Col xs={24} lg={16}>
@@ -132,6 +137,8 @@ export default function MediatorCasePage({ id }: { id: string }) {
             {sessions.map((s) => (
               <div key={s.id} style={{ marginBottom: 16 }}>
                 <p><strong>{when(s.startsAt)}</strong> · {({ VIDEO: '视频', ON_SITE: '现场', PHONE: '电话', ASYNC: '线上留言' } as Record<string, string>)[s.mode]}{s.place ? ` · ${s.place}` : ''}</p>
+                {s.mode === 'VIDEO' && <p><VideoJoin sessionId={s.id} party={false} /></p>}
+                {mediating && <SessionControls s={s} onDone={reload} />}
                 <Row gutter={12}>
                   <Col xs={24} md={12}><Room sessionId={s.id} onMinutes={() => void reload()} /></Col>
                   <Col xs={24} md={12}><MinutesEditor s={s} onSaved={reload} /></Col>
@@ -139,15 +146,20 @@ export default function MediatorCasePage({ id }: { id: string }) {
               </div>
             ))}
             {mediating && (
-              <Form form={sessionForm} layout="inline" onFinish={(v: { startsAt: { toISOString(): string }; mode: 'ON_SITE' | 'PHONE' | 'VIDEO' | 'ASYNC'; place?: string }) =>
-                act(async () => unwrap((await request(SCHEDULE, { input: { caseId: c.id, startsAt: v.startsAt.toISOString(), mode: v.mode, place: v.place || null } })).scheduleSession), '已安排调解会')}>
+              <Form form={sessionForm} layout="inline" onFinish={(v: { startsAt: { toISOString(): string }; mode: 'ON_SITE' | 'PHONE' | 'VIDEO' | 'ASYNC'; place?: string; meetingUrl?: string }) =>
+                act(async () => unwrap((await request(SCHEDULE, { input: { caseId: c.id, startsAt: v.startsAt.toISOString(), mode: v.mode, place: v.place || null, meetingUrl: v.mode === 'VIDEO' ? v.meetingUrl || null : null } })).scheduleSession), '已安排调解会')}>
                 <Form.Item label="时间" name="startsAt" rules={[{ required: true, message: '请选择时间' }]}>
                   <DatePicker showTime format="YYYY-MM-DD HH:mm" />
                 </Form.Item>
                 <Form.Item label="方式" name="mode" initialValue="ON_SITE">
-                  <Select style={{ width: 120 }} options={[{ value: 'ON_SITE', label: '现场' }, { value: 'PHONE', label: '电话' }, { value: 'ASYNC', label: '线上留言' }]} />
+                  <Select style={{ width: 120 }} options={[{ value: 'ON_SITE', label: '现场' }, { value: 'PHONE', label: '电话' }, { value: 'VIDEO', label: '视频' }, { value: 'ASYNC', label: '线上留言' }]} />
                 </Form.Item>
                 <Form.Item label="地点" name="place"><Input /></Form.Item>
+                <Form.Item noStyle shouldUpdate={(a: { mode?: string }, b: { mode?: string }) => a.mode !== b.mode}>
+                  {() => sessionForm.getFieldValue('mode') === 'VIDEO' ? (
+                    <Form.Item label="会议链接" name="meetingUrl" extra="未接入平台视频时填写 https 会议链接"><Input placeholder="https://" /></Form.Item>
+                  ) : null}
+                </Form.Item>
                 <Button htmlType="submit">安排调解会</Button>
               </Form>
             )}
@@ -174,6 +186,9 @@ export default function MediatorCasePage({ id }: { id: string }) {
               </Space>
             </Card>
           )}
+
+          <FollowUpsToDo c={c} onDone={reload} />
+          <IdentityChecks c={c} onDone={reload} />
 
           {mediating && (
             <Card size="small" title="起草调解协议" style={{ marginBottom: 12 }}>

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Radio, Space, Spin, Tag, Typography } from 'antd';
 import { CASE, type CaseData } from '../case-query';
 import { AgreementText, CaseTimeline, Deadlines, DownloadButton, Routing } from '../components/case-parts';
+import { EvidenceCard } from '../components/evidence';
+import { AnotherMediator, FollowUpAndRating, VideoJoin } from '../components/party-extras';
 import { Room } from '../components/room';
 import { graphql, request, unwrap } from '../graphql';
 import { AGREEMENT_STATUS, CATEGORY, CONFIRMATION_STATUS, STATUS, nextStep, when } from '../labels';
@@ -170,6 +172,8 @@ export default function PartyCasePage({ id }: { id: string }) {
 
       <Deadlines c={c} />
       <Routing c={c} />
+      <AnotherMediator c={c} onDone={reload} />
+      <EvidenceCard c={c} onChanged={reload} canUpload={!!mine} />
 
       {c.sessions.filter((s) => s.status === 'SCHEDULED').map((s) => {
         const m = s.minutes;
@@ -177,7 +181,7 @@ export default function PartyCasePage({ id }: { id: string }) {
         return (
           <Card key={s.id} size="small" title={`调解会：${when(s.startsAt)}`} style={{ marginBottom: 12 }}>
             {s.place && <p>地点：{s.place}</p>}
-            {s.meetingUrl && <p><a href={s.meetingUrl} target="_blank" rel="noreferrer">进入视频调解</a></p>}
+            {s.mode === 'VIDEO' && <p><VideoJoin sessionId={s.id} /></p>}
             <Room sessionId={s.id} onMinutes={() => void reload()} />
             <Card size="small" type="inner" title="调解笔录" style={{ marginTop: 12 }}>
               {m ? (
@@ -194,6 +198,10 @@ export default function PartyCasePage({ id }: { id: string }) {
           </Card>
         );
       })}
+
+      {c.sessions.filter((s) => s.status === 'CANCELLED').map((s) => (
+        <Alert key={s.id} type="warning" showIcon style={{ marginBottom: 12 }} title={`原定 ${when(s.startsAt)} 的调解会已取消${s.cancelReason ? `：${s.cancelReason}` : ''}`} />
+      ))}
 
       {c.undisputedFacts.length > 0 && (
         <Card size="small" title="双方无争议的事实" style={{ marginBottom: 12 }}>
@@ -248,6 +256,7 @@ export default function PartyCasePage({ id }: { id: string }) {
         </Card>
       )}
 
+      <FollowUpAndRating c={c} myPartyId={mine?.id} onDone={reload} />
       <CaseTimeline c={c} />
     </>
   );
