@@ -31,6 +31,9 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
   const now = (opts.now ?? new Date()).toISOString();
   const batch = opts.batch ?? 100_000;
   const tag = Date.now().toString(36);
+  // Loaded in bulk with triggers off (the statistics rollup is rebuilt in one pass at the end, not
+  // row by row): needs a superuser, as the development and bench databases have.
+  await sql.unsafe(`set session_replication_role = replica`);
   // Village committees and their mediators, one per village (idempotent per run tag).
   await sql.unsafe(`
     create temp table seed_villages as
@@ -39,7 +42,7 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
   const villages = (await sql<{ n: number }[]>`select count(*)::int as n from seed_villages`)[0]!.n;
   await sql.unsafe(`
     insert into organizations (name, short_name, kind, channel, region_code, level, categories, created_at)
-      select v.name || '人民调解委员会' || '${tag}', v.name, 'PEOPLES_MEDIATION_COMMITTEE', 'PEOPLES', v.code, 'VILLAGE', '{NEIGHBOR,FAMILY,MARRIAGE,LAND,DEBT,INHERITANCE,OTHER}', '${now}'
+      select v.name || '人民调解委员会' || '${tag}', v.name || '·' || v.code || '${tag}', 'PEOPLES_MEDIATION_COMMITTEE', 'PEOPLES', v.code, 'VILLAGE', '{NEIGHBOR,FAMILY,MARRIAGE,LAND,DEBT,INHERITANCE,OTHER}', '${now}'
       from seed_villages v`);
   await sql.unsafe(`
     insert into users (phone, password_hash, name, role, organization_id, created_at, updated_at)
@@ -140,6 +143,10 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
     update subsidy_statements s set total_fen = t.sum from (select statement_id, sum(amount_fen) as sum from subsidy_statement_lines group by statement_id) t
       where t.statement_id = s.id and s.total_fen = 0`);
   log('subsidy statements');
+  // The statistics rollup (statistic_milestones, statistic_counts) from everything above, in SQL.
+  await sql.unsafe('select statistic_rebuild()');
+  await sql.unsafe(`set session_replication_role = origin`);
+  log('statistics rollup');
   await sql.unsafe('analyze');
   return { villages, seconds: (performance.now() - started) / 1000 };
 }
