@@ -117,6 +117,10 @@ END $$;
 
 SELECT statistic_rebuild();
 --> statement-breakpoint
+ANALYZE statistic_milestones;
+--> statement-breakpoint
+ANALYZE statistic_counts;
+--> statement-breakpoint
 
 CREATE TRIGGER "statistic_cases_insert" AFTER INSERT ON "cases"
   FOR EACH ROW EXECUTE FUNCTION statistic_case_changed();
