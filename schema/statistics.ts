@@ -86,5 +86,7 @@ export const statisticCounts = pgTable(
   },
   (t) => [
     primaryKey({ name: 'statistic_counts_pkey', columns: [t.grain, t.area, t.month, t.category, t.level, t.channel, t.milestone, t.value] }),
+    /** Overdue now: the deadlines of every earlier month, without reading the months' other counts. */
+    index('statistic_counts_due_idx').on(t.grain, t.area, t.month).where(sql`${t.milestone} = 'due'`),
   ],
 );

@@ -1,5 +1,5 @@
 /**
- * `npm run seed:scale -- --cases 1000000`: fills the PostgreSQL database at DATABASE_URL with
+ * `npm run seed:scale -- --cases 1000000 [--region 530326]`: fills the PostgreSQL database at DATABASE_URL with
  * realistic volume, in SQL (INSERT … SELECT over generate_series, in batches), not through the API:
  * a people's mediation committee with a mediator in every village of Yunnan, cases over three years
  * with a plausible mix of categories, statuses and levels, their milestones, agreements and
@@ -22,6 +22,11 @@ export interface SeedOptions {
   /** The instant "now" for the generated history (three years back from it). */
   now?: Date;
   batch?: number;
+  /**
+   * Only the villages inside this division (a county code, say): its cases at the density a busy
+   * county has, rather than the same number of cases spread thin over the province.
+   */
+  region?: string;
   log?: (line: string) => void;
 }
 
@@ -38,7 +43,7 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
   await sql.unsafe(`
     create temp table seed_villages as
       select row_number() over (order by code)::int as idx, code, substr(code, 1, 6) as county, substr(code, 1, 9) as township, name
-      from regions where level = 'VILLAGE' and code like '53%'`);
+      from regions where level = 'VILLAGE' and code like '${regionLike(opts.region)}'`);
   const villages = (await sql<{ n: number }[]>`select count(*)::int as n from seed_villages`)[0]!.n;
   await sql.unsafe(`
     insert into organizations (name, short_name, kind, channel, region_code, level, categories, created_at)
@@ -151,6 +156,14 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
   return { villages, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The LIKE pattern of the villages to seed: the province, or one division by its code's prefix. */
+function regionLike(region: string | undefined): string {
+  if (!region) return '53%';
+  if (!/^53\d{4}(\d{3}(\d{3})?)?$/.test(region)) throw new Error('--region must be a Yunnan division code');
+  const prefix = region.endsWith('0000') ? region.slice(0, 2) : region.length === 6 && region.endsWith('00') ? region.slice(0, 4) : region;
+  return `${prefix}%`;
+}
+
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -173,7 +186,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   await handle.close();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const { villages, seconds } = await seedScale(sql, { cases, log: (l) => console.log(`  ${l}`) });
+    const { villages, seconds } = await seedScale(sql, { cases, region: argValue('--region'), log: (l) => console.log(`  ${l}`) });
     console.log(`seeded ${cases} cases across ${villages} villages in ${seconds.toFixed(1)} s`);
   } finally {
     await sql.end();

@@ -337,23 +337,21 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
   const gCols = sql.raw([0, 1, 2].map((i) => (i < groups.length ? `g${i}` : `null::text as g${i}`)).join(', '));
   const grouping = groups.length ? sql.raw(`group by grouping sets ((${gs.join(', ')}, m, v), (m, v))`) : sql.raw('group by m, v');
   const isTotal = groups.length ? sql.raw(`grouping(${gs.join(', ')}) <> 0`) : sql`true`;
-  const sameGroup = sql.raw('p.t = a.t and p.g0 is not distinct from a.g0 and p.g1 is not distinct from a.g1 and p.g2 is not distinct from a.g2');
-  const at = (p: number, edge: 'floor' | 'ceil') => sql.raw(`min(v) filter (where cum > ${edge}(${p} * (tot - 1)))`);
-  const interpolate = (p: number, lo: string, hi: string) => sql.raw(`p.${lo} + (p.${hi} - p.${lo}) * (${p} * (p.tot - 1) - floor(${p} * (p.tot - 1)))`);
+  // The value at 0-based rank floor/ceil(p × (count − 1)) of the days to settle: the first whose running count passes it.
+  const at = (p: number, edge: 'floor' | 'ceil') => sql.raw(`min(v) filter (where m = 'settled' and n > 0 and cum > ${edge}(${p} * (tot - 1)))`);
+  const interpolate = (p: number, lo: string, hi: string) => sql.raw(`a.${lo} + (a.${hi} - a.${lo}) * (${p} * (a.tot - 1) - floor(${p} * (a.tot - 1)))`);
   const leadCounts = LEAD_STATUSES.map((st) => sql`sum(n) filter (where m = ${`lead_${st}`})::int as ${sql.raw(`lead_${st.toLowerCase()}`)}`);
   const count = (m: string, as: string) => sql`coalesce(sum(n) filter (where m = ${m}), 0)::int as ${sql.raw(as)}`;
-  // In a transaction of its own so that `set local` applies to this statement only: compiling the
-  // aggregate with JIT cost more than running it.
+  // In a transaction of its own so that the settings apply to this statement only: compiling the
+  // aggregate with JIT cost more than running it, and starting parallel workers for a few thousand
+  // counts took longer (about 0.1 s on a busy machine) than reading them.
   const rows = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
     return queryRows<RawRow>(
       tx,
       sql`with s (g0, g1, g2, m, v, n) as (${sql.join(streams, sql` union all `)}),
         h as (select ${gCols}, ${isTotal} as t, m, v, sum(n) as n from s ${grouping}),
-        w as (select t, g0, g1, g2, v, sum(n) over (partition by t, g0, g1, g2 order by v) as cum, sum(n) over (partition by t, g0, g1, g2) as tot
-              from h where m = 'settled' and n > 0),
-        p as (select t, g0, g1, g2, max(tot) as tot, ${at(0.5, 'floor')} as m_lo, ${at(0.5, 'ceil')} as m_hi, ${at(0.9, 'floor')} as q_lo, ${at(0.9, 'ceil')} as q_hi
-              from w group by t, g0, g1, g2),
+        w as (select h.*, sum(n) over (partition by t, g0, g1, g2, m order by v) as cum, sum(n) over (partition by t, g0, g1, g2, m) as tot from h),
         a as (select t, g0, g1, g2,
           ${count('filed', 'filed')}, ${count('refused', 'refused')}, ${count('withdrawn', 'withdrawn')}, ${count('ended', 'ended')},
           ${count('settled', 'settled')}, ${count('failed', 'failed')}, ${count('settled_village', 'settled_village')}, ${count('escalated', 'escalated')},
@@ -361,13 +359,14 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
           ${count('perf_PERFORMED', 'performed')}, ${count('perf_PARTLY_PERFORMED', 'partly')}, ${count('perf_NOT_PERFORMED', 'not_performed')},
           ${count('rating', 'ratings')},
           sum(v * n) filter (where m = 'rating') / nullif(sum(n) filter (where m = 'rating'), 0) as mean_satisfaction,
-          ${count('lead', 'leads')}, ${sql.join(leadCounts, sql`, `)}
-          from h group by t, g0, g1, g2 having t or sum(n) > 0)
+          ${count('lead', 'leads')}, ${sql.join(leadCounts, sql`, `)},
+          max(tot) filter (where m = 'settled') as tot, ${at(0.5, 'floor')} as m_lo, ${at(0.5, 'ceil')} as m_hi, ${at(0.9, 'floor')} as q_lo, ${at(0.9, 'ceil')} as q_hi
+          from w group by t, g0, g1, g2 having t or sum(n) > 0)
       select a.g0, a.g1, a.g2, a.t as is_total, a.filed, a.refused, a.withdrawn, a.ended, a.settled, a.failed, a.settled_village, a.escalated,
         a.overdue, a.confirmed, a.rejected, a.follow_ups, a.performed, a.partly, a.not_performed, a.ratings, a.mean_satisfaction, a.leads,
         ${sql.raw(LEAD_STATUSES.map((st) => `a.lead_${st.toLowerCase()}`).join(', '))},
         ${interpolate(0.5, 'm_lo', 'm_hi')} as median_days, ${interpolate(0.9, 'q_lo', 'q_hi')} as p90_days
-      from a left join p on ${sameGroup}`,
+      from a`,
     );
   });
   const labels = await labelsFor(deps, groups, rows);

@@ -1,0 +1,1 @@
+CREATE INDEX "statistic_counts_due_idx" ON "statistic_counts" USING btree ("grain","area","month") WHERE "statistic_counts"."milestone" = 'due';
