@@ -60,7 +60,8 @@ export const statisticMilestones = pgTable(
   (t) => [
     primaryKey({ name: 'statistic_milestones_pkey', columns: [t.caseId, t.milestone, t.ref] }),
     index('statistic_milestones_county_at_idx').on(t.countyCode, t.at),
-    index('statistic_milestones_due_idx').on(t.at).where(sql`${t.milestone} = 'due'`),
+    /** This month's deadlines of a prefecture or the province: one range of `at`, the county read from the index. */
+    index('statistic_milestones_due_idx').on(t.at, t.countyCode).where(sql`${t.milestone} = 'due'`),
     index('statistic_milestones_county_due_idx').on(t.countyCode, t.at).where(sql`${t.milestone} = 'due'`),
   ],
 );

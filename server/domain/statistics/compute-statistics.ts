@@ -317,9 +317,12 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
       sql`select ${keysOf(COUNT_DIMS, sql`null`)}, 'overdue', 0::numeric, k.n
           from statistic_counts k
           where k.grain = ${grain} and ${area} and k.milestone = 'due' and k.month < ${thisMonth.month}`,
+      // For a prefecture or the province the county is only checked (`|| ''` keeps the planner off the
+      // county index, which would walk every deadline ever): the month's deadlines are one range of `at`.
       sql`select ${keysOf(MILESTONE_DIMS, sql`c.at`)}, 'overdue', 0::numeric, 1
           from statistic_milestones c
-          where ${regionFilter(region.code)} and c.milestone = 'due' and c.at >= ${thisMonth.start}::timestamptz and c.at < ${now}::timestamptz`,
+          where ${prefix.length < 6 ? sql`(c.county_code || '') like ${`${prefix}%`}` : regionFilter(region.code)}
+            and c.milestone = 'due' and c.at >= ${thisMonth.start}::timestamptz and c.at < ${now}::timestamptz`,
     );
   }
   if (!groups.some((g) => g === 'LEVEL' || g === 'CHANNEL' || g === 'MEDIATOR') && scope.kind !== 'mediator') {

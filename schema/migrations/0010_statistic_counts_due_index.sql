@@ -1,1 +1,0 @@
-CREATE INDEX "statistic_counts_due_idx" ON "statistic_counts" USING btree ("grain","area","month") WHERE "statistic_counts"."milestone" = 'due';
