@@ -12,6 +12,7 @@ import { createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } 
 import { courtOf, createOrg, loginAs, userWithRole } from '../support/factories';
 import { ACCEPT_APP, RULE, caseNumberFor, courtClient, failedCase, jointlyApply, settledCase } from '../support/confirmation-world';
 import { LEAD_STATUSES } from '../../server/domain/screening/types';
+import { OVERDUE_STATUSES } from '../../server/domain/statistics/compute-statistics';
 import { escalatedAndSettled, refusedCase, rowsOfCounty, withdrawnCase } from '../support/statistics-world';
 
 let ctx: TestContext;
@@ -389,6 +390,12 @@ describe('the monthly report', () => {
 });
 
 describe('the rollup kept by the database', () => {
+  it('keeps deadlines of exactly the open statuses', async () => {
+    const [view] = await queryRows<{ def: string }>(ctx.deps.db, sql`select pg_get_viewdef('statistic_milestone_source'::regclass) as def`);
+    const listed = [...view!.def.matchAll(/'([A-Z_]+)'::case_status/g)].map((m) => m[1]).sort();
+    expect(listed).toEqual([...OVERDUE_STATUSES].sort());
+  });
+
   it('follows a transfer that changes organisation and level after the filing was counted', async () => {
     ctx.clock.set(at('2026-11-26T02:00:00Z'));
     const c = await fileAndConsent(ctx, w);

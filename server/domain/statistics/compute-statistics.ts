@@ -18,7 +18,7 @@ export interface StatisticsInput {
   groupBy: StatisticsGroup[];
 }
 
-/** The open statuses whose running clock can be overdue. */
+/** The open statuses whose running clock can be overdue (their deadlines are `due` rows of the view `statistic_milestone_source`). */
 export const OVERDUE_STATUSES = ['SUBMITTED', 'AWAITING_RESPONDENT', 'ASSIGNING', 'MEDIATING', 'AGREEMENT_SIGNING'] as const;
 
 export interface StatisticsKey {
