@@ -88,6 +88,7 @@ export const followUpTermResults = pgTable(
   (t) => [
     uniqueIndex('follow_up_term_results_key').on(t.followUpId, t.termNo),
     index('follow_up_term_results_agreement_idx').on(t.agreementId, t.termNo),
+    index('follow_up_term_results_case_idx').on(t.caseId),
   ],
 );
 

@@ -51,7 +51,7 @@ try {
   console.log(`${which}: ${(performance.now() - t).toFixed(1)} ms`);
   const statement = captured.find((c) => c.sql.length > 300)!;
   await raw.begin(async (tx) => {
-    await tx.unsafe('set local jit = off');
+    await tx.unsafe("select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)");
     const plan = await tx.unsafe(`explain (analyze, buffers) ${statement.sql}`, statement.params as never[]);
     console.log(plan.map((r) => r['QUERY PLAN'] as string).join('\n'));
   });

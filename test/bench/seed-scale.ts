@@ -1,5 +1,5 @@
 /**
- * `npm run seed:scale -- --cases 1000000`: fills the PostgreSQL database at DATABASE_URL with
+ * `npm run seed:scale -- --cases 1000000 [--region 530326]`: fills the PostgreSQL database at DATABASE_URL with
  * realistic volume, in SQL (INSERT … SELECT over generate_series, in batches), not through the API:
  * a people's mediation committee with a mediator in every village of Yunnan, cases over three years
  * with a plausible mix of categories, statuses and levels, their milestones, agreements and
@@ -22,6 +22,11 @@ export interface SeedOptions {
   /** The instant "now" for the generated history (three years back from it). */
   now?: Date;
   batch?: number;
+  /**
+   * Only the villages inside this division (a county code, say): its cases at the density a busy
+   * county has, rather than the same number of cases spread thin over the province.
+   */
+  region?: string;
   log?: (line: string) => void;
 }
 
@@ -31,15 +36,18 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
   const now = (opts.now ?? new Date()).toISOString();
   const batch = opts.batch ?? 100_000;
   const tag = Date.now().toString(36);
+  // Loaded in bulk with triggers off (the statistics rollup is rebuilt in one pass at the end, not
+  // row by row): needs a superuser, as the development and bench databases have.
+  await sql.unsafe(`set session_replication_role = replica`);
   // Village committees and their mediators, one per village (idempotent per run tag).
   await sql.unsafe(`
     create temp table seed_villages as
       select row_number() over (order by code)::int as idx, code, substr(code, 1, 6) as county, substr(code, 1, 9) as township, name
-      from regions where level = 'VILLAGE' and code like '53%'`);
+      from regions where level = 'VILLAGE' and code like '${regionLike(opts.region)}'`);
   const villages = (await sql<{ n: number }[]>`select count(*)::int as n from seed_villages`)[0]!.n;
   await sql.unsafe(`
     insert into organizations (name, short_name, kind, channel, region_code, level, categories, created_at)
-      select v.name || '人民调解委员会' || '${tag}', v.name, 'PEOPLES_MEDIATION_COMMITTEE', 'PEOPLES', v.code, 'VILLAGE', '{NEIGHBOR,FAMILY,MARRIAGE,LAND,DEBT,INHERITANCE,OTHER}', '${now}'
+      select v.name || '人民调解委员会' || '${tag}', v.name || '·' || v.code || '${tag}', 'PEOPLES_MEDIATION_COMMITTEE', 'PEOPLES', v.code, 'VILLAGE', '{NEIGHBOR,FAMILY,MARRIAGE,LAND,DEBT,INHERITANCE,OTHER}', '${now}'
       from seed_villages v`);
   await sql.unsafe(`
     insert into users (phone, password_hash, name, role, organization_id, created_at, updated_at)
@@ -140,8 +148,22 @@ export async function seedScale(sql: postgres.Sql, opts: SeedOptions): Promise<{
     update subsidy_statements s set total_fen = t.sum from (select statement_id, sum(amount_fen) as sum from subsidy_statement_lines group by statement_id) t
       where t.statement_id = s.id and s.total_fen = 0`);
   log('subsidy statements');
+  // The statistics rollup (statistic_milestones, statistic_counts) from everything above, in SQL.
+  await sql.unsafe('select statistic_rebuild()');
+  await sql.unsafe(`set session_replication_role = origin`);
+  log('statistics rollup');
+  // Vacuumed, not only analyzed: index-only scans of the rollup need the visibility map set.
+  await sql.unsafe('vacuum analyze statistic_milestones, statistic_counts');
   await sql.unsafe('analyze');
   return { villages, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The LIKE pattern of the villages to seed: the province, or one division by its code's prefix. */
+function regionLike(region: string | undefined): string {
+  if (!region) return '53%';
+  if (!/^53\d{4}(\d{3}(\d{3})?)?$/.test(region)) throw new Error('--region must be a Yunnan division code');
+  const prefix = region.endsWith('0000') ? region.slice(0, 2) : region.length === 6 && region.endsWith('00') ? region.slice(0, 4) : region;
+  return `${prefix}%`;
 }
 
 function argValue(name: string): string | undefined {
@@ -166,7 +188,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   await handle.close();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const { villages, seconds } = await seedScale(sql, { cases, log: (l) => console.log(`  ${l}`) });
+    const { villages, seconds } = await seedScale(sql, { cases, region: argValue('--region'), log: (l) => console.log(`  ${l}`) });
     console.log(`seeded ${cases} cases across ${villages} villages in ${seconds.toFixed(1)} s`);
   } finally {
     await sql.end();

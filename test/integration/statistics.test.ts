@@ -4,13 +4,15 @@ import { CATEGORY_LABELS, type DisputeCategory } from '../../server/domain/enums
 import { poppler, run, Scratch, squeeze } from '../support/poppler';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { queryRows } from '../../server/db';
 import { mediators } from '../../schema';
 import { createTestContext, type TestContext } from '../support/harness';
 import { createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } from '../support/case-world';
-import { courtOf, createOrg, userWithRole } from '../support/factories';
+import { courtOf, createOrg, loginAs, userWithRole } from '../support/factories';
 import { ACCEPT_APP, RULE, caseNumberFor, courtClient, failedCase, jointlyApply, settledCase } from '../support/confirmation-world';
 import { LEAD_STATUSES } from '../../server/domain/screening/types';
+import { OVERDUE_STATUSES } from '../../server/domain/statistics/compute-statistics';
 import { escalatedAndSettled, refusedCase, rowsOfCounty, withdrawnCase } from '../support/statistics-world';
 
 let ctx: TestContext;
@@ -37,6 +39,7 @@ const STATS = /* GraphQL */ `
 `;
 
 const DAY = 86_400_000;
+const TRANSFER = `mutation($input: TransferCaseInput!) { transferCase(input: $input) { __typename ... on TransferCaseSuccess { case { status level organization { id } } } ... on Error { code message } } }`;
 const at = (iso: string) => iso;
 
 beforeAll(async () => {
@@ -220,6 +223,50 @@ async function stats(input: Record<string, unknown>, token = w.admin.token) {
   return res.data?.statistics ?? res.body;
 }
 
+type G = (r: Row, ms: number) => string;
+const groupings: [string[], G, (k: Row) => string, G | null][] = [
+  [[], () => '', () => '', () => ''],
+  [['MONTH', 'CATEGORY'], (c, ms) => `${monthOf(ms)}|${c.category}`, (k) => `${k.month}|${k.category}`, (l, ms) => `${monthOf(ms)}|${l.category}`],
+  [['LEVEL'], (c) => String(c.level), (k) => String(k.level), null],
+  [['CHANNEL'], (c) => String(c.channel), (k) => String(k.channel), null],
+  [['ORGANIZATION'], (c) => String(c.organization_id), (k) => String(k.organization?.id ?? null), (l) => String(l.organization_id)],
+  [['MEDIATOR'], (c) => String(c.mediator_id), (k) => String(k.mediator?.id ?? null), null],
+  [['REGION'], (c) => c.region_code.slice(0, 9), (k) => String(k.region?.code), (l) => l.region_code.slice(0, 9)],
+];
+
+/** Every grouping of a county's period equals the direct count. */
+async function expectGroupingsMatch(from: string, to: string, token = w.admin.token) {
+  for (const [groupBy, groupOfCase, groupOfKey, groupOfLead] of groupings) {
+    const expected = await directCount(w.county.code, from, to, groupOfCase, () => true, groupOfLead);
+    const got = await stats({ regionCode: w.county.code, from, to, groupBy }, token);
+    const rows: Row[] = groupBy.length ? got.rows : [got.total];
+    const actual = new Map(rows.map((r) => [groupBy.length ? groupOfKey(r.key) : '', figures(r)]));
+    expect(actual, groupBy.join(', ') || 'total').toEqual(expected);
+  }
+}
+
+/** The rollup the triggers kept equals one rebuilt from the source rows. */
+async function expectRollupMatchesRebuild() {
+  const cols = sql`case_id, milestone, ref, at, value, county_code, region_code, category, level, channel, organization_id, mediator_id`;
+  const [rows] = await queryRows<{ extra: number; missing: number }>(ctx.deps.db, sql`select
+      (select count(*) from (select ${cols} from statistic_milestones except all select ${cols} from statistic_milestone_source) x)::int as extra,
+      (select count(*) from (select ${cols} from statistic_milestone_source except all select ${cols} from statistic_milestones) x)::int as missing`);
+  expect(rows).toEqual({ extra: 0, missing: 0 });
+  const rebuilt = sql`
+    select 0::smallint as grain, county_code as area, to_char(at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, category, coalesce(level, '') as level,
+           coalesce(channel, '') as channel, milestone, value, count(*)::int as n from statistic_milestones group by 2, 3, 4, 5, 6, 7, 8
+    union all select 1::smallint, county_code, to_char(at at time zone 'Asia/Shanghai', 'YYYY-MM'), '', '', '', milestone, value, count(*)::int
+      from statistic_milestones group by 2, 3, 7, 8
+    union all select 2::smallint, substr(county_code, 1, 4) || '00', to_char(at at time zone 'Asia/Shanghai', 'YYYY-MM'), '', '', '', milestone, value, count(*)::int
+      from statistic_milestones group by 2, 3, 7, 8`;
+  const kept = sql`select grain, area, month, category, level, channel, milestone, value, n from statistic_counts where n <> 0`;
+  const [counts] = await queryRows<{ extra: number; missing: number }>(ctx.deps.db, sql`select
+      (select count(*) from ((${kept}) except all (${rebuilt})) x)::int as extra, (select count(*) from ((${rebuilt}) except all (${kept})) x)::int as missing`);
+  expect(counts).toEqual({ extra: 0, missing: 0 });
+  const [kinds] = await queryRows<{ n: number }>(ctx.deps.db, sql`select count(distinct grain)::int as n from statistic_counts`);
+  expect(kinds!.n).toBe(3);
+}
+
 describe('statistics equal a direct count from the rows', () => {
   const period = { from: '2026-09-01', to: '2026-11-30' };
 
@@ -232,16 +279,6 @@ describe('statistics equal a direct count from the rows', () => {
     expect(total.settled).toBeGreaterThan(total.settledAtVillage);
   });
 
-  type G = (r: Row, ms: number) => string;
-  const groupings: [string[], G, (k: Row) => string, G | null][] = [
-    [[], () => '', () => '', () => ''],
-    [['MONTH', 'CATEGORY'], (c, ms) => `${monthOf(ms)}|${c.category}`, (k) => `${k.month}|${k.category}`, (l, ms) => `${monthOf(ms)}|${l.category}`],
-    [['LEVEL'], (c) => String(c.level), (k) => String(k.level), null],
-    [['CHANNEL'], (c) => String(c.channel), (k) => String(k.channel), null],
-    [['ORGANIZATION'], (c) => String(c.organization_id), (k) => String(k.organization?.id ?? null), (l) => String(l.organization_id)],
-    [['MEDIATOR'], (c) => String(c.mediator_id), (k) => String(k.mediator?.id ?? null), null],
-    [['REGION'], (c) => c.region_code.slice(0, 9), (k) => String(k.region?.code), (l) => l.region_code.slice(0, 9)],
-  ];
   for (const [groupBy, groupOfCase, groupOfKey, groupOfLead] of groupings) {
     it(`grouped by ${groupBy.join(', ') || 'nothing'}`, async () => {
       const expected = await directCount(w.county.code, period.from, period.to, groupOfCase, () => true, groupOfLead);
@@ -349,5 +386,43 @@ describe('the monthly report', () => {
     expect(bad.body.fields[0].field).toBe('month');
     const party = await request(ctx.app).get(`/reports/monthly?region=${w.county.code}&month=2026-10`).set('authorization', `Bearer ${w.applicant.token}`);
     expect(party.status).toBe(403);
+  });
+});
+
+describe('the rollup kept by the database', () => {
+  it('keeps deadlines of exactly the open statuses', async () => {
+    const [view] = await queryRows<{ def: string }>(ctx.deps.db, sql`select pg_get_viewdef('statistic_milestone_source'::regclass) as def`);
+    const listed = [...view!.def.matchAll(/'([A-Z_]+)'::case_status/g)].map((m) => m[1]).sort();
+    expect(listed).toEqual([...OVERDUE_STATUSES].sort());
+  });
+
+  it('follows a transfer that changes organisation and level after the filing was counted', async () => {
+    ctx.clock.set(at('2026-11-26T02:00:00Z'));
+    const c = await fileAndConsent(ctx, w);
+    const caseId = Buffer.from(c.id, 'base64').toString().split(':')[1]!;
+    const [filedRow] = await queryRows<{ organization_id: string; level: string }>(ctx.deps.db,
+      sql`select organization_id::text, level from statistic_milestones where case_id = ${caseId} and milestone = 'filed'`);
+    expect(filedRow!.level).toBe('VILLAGE');
+    const moved = await ctx.gql(TRANSFER, { input: { caseId: c.id, organizationId: w.townshipOrg.globalId, reason: '转至司法所调解' } }, w.admin.token);
+    expect(moved.data.transferCase, JSON.stringify(moved.body)).toMatchObject({ case: { level: 'TOWNSHIP', organization: { id: w.townshipOrg.globalId } } });
+    const after = await queryRows<{ organization_id: string; level: string; milestone: string }>(ctx.deps.db,
+      sql`select organization_id::text, level, milestone from statistic_milestones where case_id = ${caseId} order by milestone`);
+    expect(after.map((r) => r.milestone)).toContain('filed');
+    for (const r of after) expect(r).toMatchObject({ level: 'TOWNSHIP' });
+    expect(after[0]!.organization_id).not.toBe(filedRow!.organization_id);
+    await expectGroupingsMatch('2026-09-01', '2026-11-30');
+    await expectRollupMatchesRebuild();
+  });
+
+  it('counts deadlines of past months as overdue from the monthly counts, and this month from the rows', async () => {
+    ctx.clock.set(at('2026-12-02T02:00:00Z'));
+    const { token } = await loginAs(ctx, w.admin.phone);
+    const got = await stats({ regionCode: w.county.code, from: '2026-09-01', to: '2026-12-31' }, token);
+    if (!got.total) throw new Error(JSON.stringify(got));
+    expect(got.total.overdueNow).toBeGreaterThan(0);
+    await expectGroupingsMatch('2026-09-01', '2026-12-31', token);
+    // A part of a month reads the milestone rows: the same figures.
+    await expectGroupingsMatch('2026-09-02', '2026-12-31', token);
+    await expectRollupMatchesRebuild();
   });
 });

@@ -1,4 +1,4 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { mediators, organizations, regions, users } from '../../../schema';
 import { queryRows } from '../../db';
 import type { Actor, Deps } from '../context';
@@ -6,7 +6,6 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { regionFilter, regionPrefix, regionWithin, scopeFilter, type StatisticsScope } from './scope';
 import { LEAD_STATUSES, type LeadStatus } from '../screening/types';
 import { viewerScope } from './viewer-scope';
-import { eq } from 'drizzle-orm';
 
 export const STATISTICS_GROUPS = ['REGION', 'MONTH', 'LEVEL', 'CHANNEL', 'CATEGORY', 'ORGANIZATION', 'MEDIATOR'] as const;
 export type StatisticsGroup = (typeof STATISTICS_GROUPS)[number];
@@ -19,7 +18,7 @@ export interface StatisticsInput {
   groupBy: StatisticsGroup[];
 }
 
-/** The open statuses whose running clock can be overdue. */
+/** The open statuses whose running clock can be overdue (their deadlines are `due` rows of the view `statistic_milestone_source`). */
 export const OVERDUE_STATUSES = ['SUBMITTED', 'AWAITING_RESPONDENT', 'ASSIGNING', 'MEDIATING', 'AGREEMENT_SIGNING'] as const;
 
 export interface StatisticsKey {
@@ -128,16 +127,34 @@ interface Dims {
   category: SQL;
   organization: SQL;
   mediator: SQL;
+  /** The China-time month (YYYY-MM) of a milestone at `at`. */
+  month: (at: SQL) => SQL;
 }
 
-const CASE_DIMS: Dims = {
+const monthOf = (at: SQL) => sql`to_char(${at} at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+
+/** One row per milestone (statistic_milestones, aliased c, so the region and scope filters apply as to cases). */
+const MILESTONE_DIMS: Dims = {
   county: sql`c.county_code`,
   region: sql`c.region_code`,
-  level: sql`c.level::text`,
-  channel: sql`c.channel::text`,
-  category: sql`c.category::text`,
+  level: sql`c.level`,
+  channel: sql`c.channel`,
+  category: sql`c.category`,
   organization: sql`c.organization_id::text`,
   mediator: sql`c.mediator_id::text`,
+  month: monthOf,
+};
+
+/** Counts per month and cell (statistic_counts, aliased k): `area` is the county (grains 0, 1) or prefecture (2). */
+const COUNT_DIMS: Dims = {
+  county: sql`k.area`,
+  region: sql`k.area`,
+  level: sql`nullif(k.level, '')`,
+  channel: sql`nullif(k.channel, '')`,
+  category: sql`k.category`,
+  organization: sql`null::text`,
+  mediator: sql`null::text`,
+  month: () => sql`k.month`,
 };
 
 /** Leads (排查) have a place, a category and the recorder's organisation; no level, channel or mediator. */
@@ -149,6 +166,7 @@ const LEAD_DIMS: Dims = {
   category: sql`l.category::text`,
   organization: sql`l.organization_id::text`,
   mediator: sql`null::text`,
+  month: monthOf,
 };
 
 /** The expression naming the division one level below `code` that a row lies in. */
@@ -164,7 +182,7 @@ function groupExpression(group: StatisticsGroup, regionCode: string, d: Dims, at
     case 'REGION':
       return regionBelow(regionCode, d);
     case 'MONTH':
-      return sql`to_char(${at} at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+      return d.month(at);
     case 'LEVEL':
       return d.level;
     case 'CHANNEL':
@@ -176,6 +194,38 @@ function groupExpression(group: StatisticsGroup, regionCode: string, d: Dims, at
     case 'MEDIATOR':
       return d.mediator;
   }
+}
+
+/** The last calendar day of the month `day` lies in. */
+function monthEnd(day: string): string {
+  const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The China-time month (YYYY-MM) and the instant it started, for an instant. */
+function chinaMonth(at: Date): { month: string; start: string } {
+  const month = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
+  return { month, start: dayStart(`${month}-01`) };
+}
+
+/**
+ * The grain of statistic_counts that answers a request, or null when only the milestone rows can:
+ * the period must be whole months, the groups among those the counts keep, the viewer a division
+ * (the requested division lies inside it, so the division's filter is the viewer's too), and the
+ * division a county or larger (a township's cases are not told apart in the counts).
+ */
+function countGrain(regionCode: string, groups: StatisticsGroup[], scope: StatisticsScope, from: string, to: string): 0 | 1 | 2 | null {
+  if (scope.kind !== 'all' && scope.kind !== 'region') return null;
+  if (!from.endsWith('-01') || monthEnd(to) !== to) return null;
+  if (regionCode.length !== 6) return null;
+  const prefix = regionPrefix(regionCode);
+  if (groups.some((g) => g === 'ORGANIZATION' || g === 'MEDIATOR')) return null;
+  if (prefix.length === 6 && groups.includes('REGION')) return null;
+  if (groups.some((g) => g === 'LEVEL' || g === 'CHANNEL' || g === 'CATEGORY')) return 0;
+  if (prefix.length === 6 || (prefix.length === 4 && groups.includes('REGION'))) return 1;
+  return 2;
 }
 
 interface RawRow extends Record<string, unknown> {
@@ -228,110 +278,98 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
   if (scope.kind === 'region' && !regionWithin(region.code, scope.regionCode)) {
     throw new ForbiddenError('This division is outside the divisions you serve.');
   }
-  const now = deps.clock.now().toISOString();
+  const nowAt = deps.clock.now();
+  const now = nowAt.toISOString();
+  const thisMonth = chinaMonth(nowAt);
   const start = dayStart(from);
   const end = dayStart(nextDay(to));
   const keysOf = (d: Dims, at: SQL) => {
     const keys = groups.map((g, i) => sql`${groupExpression(g, region.code, d, at)} as ${sql.raw(`g${i}`)}`);
     return sql.join([...keys, ...[0, 1, 2].slice(groups.length).map((i) => sql.raw(`null::text as g${i}`))], sql`, `);
   };
-  const inPeriod = (at: SQL) => sql`${at} >= ${start}::timestamptz and ${at} < ${end}::timestamptz`;
-  const caseWhere = sql`${regionFilter(region.code)} and ${scopeFilter(scope)}`;
-  const days = sql`extract(epoch from (f.settled_at - c.created_at)) / 86400.0`;
-  const overdueStatuses = sql.join(OVERDUE_STATUSES.map((s) => sql`${s}`), sql`, `);
-  // Each stream yields (groups…, milestone, value); one aggregate counts them all.
-  // One pass over the cases of the division: each case yields its milestones, follow-ups, term
-  // results and ratings through lateral lookups on their case_id indexes (offset 0 keeps them per
-  // case), so a county reads its own cases' rows and never scans the province's.
-  const perCase = sql`
-        select 'filed', c.created_at, null::numeric
-        union all select m, at, v from (values
-          ('refused', f.refused_at, null::numeric), ('withdrawn', f.withdrawn_at, null), ('ended', f.ended_at, null),
-          ('escalated', case when f.escalated then f.ended_at end, null), ('settled', f.settled_at, ${days}),
-          ('settled_village', case when f.settled_level = 'VILLAGE' then f.settled_at end, null),
-          ('failed', f.failed_at, null), ('confirmed', f.confirmed_at, null), ('rejected', f.confirmation_rejected_at, null)
-        ) as x(m, at, v) where f.case_id is not null
-        union all select 'overdue', c.due_at, null where c.status in (${overdueStatuses}) and c.due_at < ${now}::timestamptz
-        union all select 'follow_up', fu.recorded_at, null from follow_ups fu where fu.case_id = c.id and fu.status = 'DONE'
-        union all select 'perf_' || r.performance::text, r.recorded_at, null from follow_up_term_results r
-          where r.case_id = c.id and r.performance <> 'NOT_YET_DUE'
-        union all select 'rating', mr.created_at, mr.score::numeric from mediation_ratings mr where mr.case_id = c.id`;
-  const wideStreams = [
-    sql`select ${keysOf(CASE_DIMS, sql`e.at`)}, e.m, e.v
-        from cases c
-        left join case_facts f on f.case_id = c.id
-        cross join lateral (values
-          ('filed', c.created_at, null::numeric), ('refused', f.refused_at, null), ('withdrawn', f.withdrawn_at, null),
-          ('ended', f.ended_at, null), ('escalated', case when f.escalated then f.ended_at end, null),
-          ('settled', f.settled_at, ${days}), ('settled_village', case when f.settled_level = 'VILLAGE' then f.settled_at end, null),
-          ('failed', f.failed_at, null), ('confirmed', f.confirmed_at, null), ('rejected', f.confirmation_rejected_at, null),
-          ('overdue', case when c.status in (${overdueStatuses}) and c.due_at < ${now}::timestamptz then c.due_at end, null)
-        ) as e(m, at, v)
-        where ${caseWhere} and e.at is not null and (e.m = 'overdue' or (${inPeriod(sql`e.at`)}))`,
-    sql`select ${keysOf(CASE_DIMS, sql`fu.recorded_at`)}, 'follow_up', null::numeric
-        from follow_ups fu join cases c on c.id = fu.case_id
-        where ${caseWhere} and fu.status = 'DONE' and ${inPeriod(sql`fu.recorded_at`)}`,
-    sql`select ${keysOf(CASE_DIMS, sql`r.recorded_at`)}, 'perf_' || r.performance::text, null::numeric
-        from follow_up_term_results r join cases c on c.id = r.case_id
-        where ${caseWhere} and r.performance <> 'NOT_YET_DUE' and ${inPeriod(sql`r.recorded_at`)}`,
-    sql`select ${keysOf(CASE_DIMS, sql`mr.created_at`)}, 'rating', mr.score::numeric
-        from mediation_ratings mr join cases c on c.id = mr.case_id
-        where ${caseWhere} and ${inPeriod(sql`mr.created_at`)}`,
-  ];
-  const narrowStreams = [
-    sql`select ${keysOf(CASE_DIMS, sql`e.at`)}, e.m, e.v
-        from cases c
-        left join lateral (select * from case_facts f where f.case_id = c.id offset 0) f on true
-        cross join lateral (${perCase} offset 0) as e(m, at, v)
-        where ${caseWhere} and e.at is not null and (e.m = 'overdue' or (${inPeriod(sql`e.at`)}))`,
-  ];
-  // A county or smaller (or one organisation's or mediator's cases) is a few thousand cases: per-case
-  // index lookups read only them. A prefecture or the province covers most of the table, where hash
-  // joins over the period's rows cost less than a lookup per case.
-  const narrow = regionPrefix(region.code).length >= 6 || scope.kind === 'organization' || scope.kind === 'mediator';
-  const streams = narrow ? narrowStreams : wideStreams;
+  // Each stream yields (groups…, milestone, value, count); one aggregate adds them all up.
+  const grain = countGrain(region.code, groups, scope, from, to);
+  const streams: SQL[] = [];
+  if (grain === null) {
+    // The milestone rows of the division (or the viewer's cases) in the period: one range of
+    // (county, instant) per county. Open cases' deadlines before now are "overdue now", whenever they fell.
+    const where = sql`${regionFilter(region.code)} and ${scopeFilter(scope)}`;
+    streams.push(
+      sql`select ${keysOf(MILESTONE_DIMS, sql`c.at`)}, c.milestone, c.value, 1
+          from statistic_milestones c
+          where ${where} and c.at >= ${start}::timestamptz and c.at < ${end}::timestamptz and c.milestone <> 'due'`,
+      sql`select ${keysOf(MILESTONE_DIMS, sql`c.at`)}, 'overdue', 0::numeric, 1
+          from statistic_milestones c
+          where ${where} and c.milestone = 'due' and c.at < ${now}::timestamptz`,
+    );
+  } else {
+    // Whole months of a county or larger: the counts kept per month and cell at the coarsest grain
+    // that still holds the groups asked for. Deadlines of earlier months are all past; this month's
+    // are read from the milestone rows up to now.
+    const prefix = regionPrefix(region.code);
+    const area = grain === 2
+      ? (prefix.length === 2 ? sql`k.area like ${`${prefix}%`}` : sql`k.area = ${region.code}`)
+      : (prefix.length < 6 ? sql`k.area like ${`${prefix}%`}` : sql`k.area = ${region.code}`);
+    streams.push(
+      sql`select ${keysOf(COUNT_DIMS, sql`null`)}, k.milestone, k.value, k.n
+          from statistic_counts k
+          where k.grain = ${grain} and ${area} and k.month >= ${from.slice(0, 7)} and k.month <= ${to.slice(0, 7)} and k.milestone <> 'due'`,
+      sql`select ${keysOf(COUNT_DIMS, sql`null`)}, 'overdue', 0::numeric, k.n
+          from statistic_counts k
+          where k.grain = ${grain} and ${area} and k.milestone = 'due' and k.month < ${thisMonth.month}`,
+      // For a prefecture or the province the county is only checked (`|| ''` keeps the planner off the
+      // county index, which would walk every deadline ever): the month's deadlines are one range of `at`.
+      sql`select ${keysOf(MILESTONE_DIMS, sql`c.at`)}, 'overdue', 0::numeric, 1
+          from statistic_milestones c
+          where ${prefix.length < 6 ? sql`(c.county_code || '') like ${`${prefix}%`}` : regionFilter(region.code)}
+            and c.milestone = 'due' and c.at >= ${thisMonth.start}::timestamptz and c.at < ${now}::timestamptz`,
+    );
+  }
   if (!groups.some((g) => g === 'LEVEL' || g === 'CHANNEL' || g === 'MEDIATOR') && scope.kind !== 'mediator') {
     const foundAt = sql`(l.found_on::timestamp at time zone 'Asia/Shanghai')`;
     streams.push(
-      sql`select ${keysOf(LEAD_DIMS, foundAt)}, e.m, null::numeric
+      sql`select ${keysOf(LEAD_DIMS, foundAt)}, e.m, 0::numeric, 1
           from dispute_leads l cross join lateral (values ('lead'), ('lead_' || l.status::text)) as e(m)
           where ${leadFilter(region.code, scope)} and l.found_on >= ${from}::date and l.found_on <= ${to}::date`,
     );
   }
-  // The total comes from the same scan: grouping sets (the groups, and nothing), told apart by grouping().
-  const groupBy = groups.length ? sql`group by grouping sets ((${sql.join(groups.map((_, i) => sql.raw(`g${i}`)), sql`, `)}), ())` : sql``;
-  const isTotal = groups.length ? sql`grouping(g0) = 1` : sql`true`;
-  const leadCounts = LEAD_STATUSES.map((st) => sql`count(*) filter (where s.m = ${`lead_${st}`})::int as ${sql.raw(`lead_${st.toLowerCase()}`)}`);
-  // In a transaction of its own so that `set local` applies to this statement only: compiling the
-  // aggregate with JIT took about 0.7 s at a million cases, more than the county's query itself.
+  // Per group (and, through grouping sets, for the total) the count of each milestone and value;
+  // medians and 90th percentiles are read off the running count of days to settle, interpolated
+  // as percentile_cont does.
+  const gs = groups.map((_, i) => `g${i}`);
+  const gCols = sql.raw([0, 1, 2].map((i) => (i < groups.length ? `g${i}` : `null::text as g${i}`)).join(', '));
+  const grouping = groups.length ? sql.raw(`group by grouping sets ((${gs.join(', ')}, m, v), (m, v))`) : sql.raw('group by m, v');
+  const isTotal = groups.length ? sql.raw(`grouping(${gs.join(', ')}) <> 0`) : sql`true`;
+  // The value at 0-based rank floor/ceil(p × (count − 1)) of the days to settle: the first whose running count passes it.
+  const at = (p: number, edge: 'floor' | 'ceil') => sql.raw(`min(v) filter (where m = 'settled' and n > 0 and cum > ${edge}(${p} * (tot - 1)))`);
+  const interpolate = (p: number, lo: string, hi: string) => sql.raw(`a.${lo} + (a.${hi} - a.${lo}) * (${p} * (a.tot - 1) - floor(${p} * (a.tot - 1)))`);
+  const leadCounts = LEAD_STATUSES.map((st) => sql`sum(n) filter (where m = ${`lead_${st}`})::int as ${sql.raw(`lead_${st.toLowerCase()}`)}`);
+  const count = (m: string, as: string) => sql`coalesce(sum(n) filter (where m = ${m}), 0)::int as ${sql.raw(as)}`;
+  // In a transaction of its own so that the settings apply to this statement only: compiling the
+  // aggregate with JIT cost more than running it, and starting parallel workers for a few thousand
+  // counts took longer (about 0.1 s on a busy machine) than reading them.
   const rows = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
     return queryRows<RawRow>(
       tx,
-      sql`select ${sql.raw([0, 1, 2].map((i) => (i < groups.length ? `g${i}` : `null::text as g${i}`)).join(', '))}, ${isTotal} as is_total,
-          count(*) filter (where s.m = 'filed')::int as filed,
-          count(*) filter (where s.m = 'refused')::int as refused,
-          count(*) filter (where s.m = 'withdrawn')::int as withdrawn,
-          count(*) filter (where s.m = 'ended')::int as ended,
-          count(*) filter (where s.m = 'settled')::int as settled,
-          count(*) filter (where s.m = 'failed')::int as failed,
-          count(*) filter (where s.m = 'settled_village')::int as settled_village,
-          count(*) filter (where s.m = 'escalated')::int as escalated,
-          percentile_cont(0.5) within group (order by s.v) filter (where s.m = 'settled') as median_days,
-          percentile_cont(0.9) within group (order by s.v) filter (where s.m = 'settled') as p90_days,
-          count(*) filter (where s.m = 'overdue')::int as overdue,
-          count(*) filter (where s.m = 'confirmed')::int as confirmed,
-          count(*) filter (where s.m = 'rejected')::int as rejected,
-          count(*) filter (where s.m = 'follow_up')::int as follow_ups,
-          count(*) filter (where s.m = 'perf_PERFORMED')::int as performed,
-          count(*) filter (where s.m = 'perf_PARTLY_PERFORMED')::int as partly,
-          count(*) filter (where s.m = 'perf_NOT_PERFORMED')::int as not_performed,
-          count(*) filter (where s.m = 'rating')::int as ratings,
-          avg(s.v) filter (where s.m = 'rating') as mean_satisfaction,
-          count(*) filter (where s.m = 'lead')::int as leads,
-          ${sql.join(leadCounts, sql`, `)}
-        from (${sql.join(streams, sql` union all `)}) as s(g0, g1, g2, m, v)
-        ${groupBy}`,
+      sql`with s (g0, g1, g2, m, v, n) as (${sql.join(streams, sql` union all `)}),
+        h as (select ${gCols}, ${isTotal} as t, m, v, sum(n) as n from s ${grouping}),
+        w as (select h.*, sum(n) over (partition by t, g0, g1, g2, m order by v) as cum, sum(n) over (partition by t, g0, g1, g2, m) as tot from h),
+        a as (select t, g0, g1, g2,
+          ${count('filed', 'filed')}, ${count('refused', 'refused')}, ${count('withdrawn', 'withdrawn')}, ${count('ended', 'ended')},
+          ${count('settled', 'settled')}, ${count('failed', 'failed')}, ${count('settled_village', 'settled_village')}, ${count('escalated', 'escalated')},
+          ${count('overdue', 'overdue')}, ${count('confirmed', 'confirmed')}, ${count('rejected', 'rejected')}, ${count('follow_up', 'follow_ups')},
+          ${count('perf_PERFORMED', 'performed')}, ${count('perf_PARTLY_PERFORMED', 'partly')}, ${count('perf_NOT_PERFORMED', 'not_performed')},
+          ${count('rating', 'ratings')},
+          sum(v * n) filter (where m = 'rating') / nullif(sum(n) filter (where m = 'rating'), 0) as mean_satisfaction,
+          ${count('lead', 'leads')}, ${sql.join(leadCounts, sql`, `)},
+          max(tot) filter (where m = 'settled') as tot, ${at(0.5, 'floor')} as m_lo, ${at(0.5, 'ceil')} as m_hi, ${at(0.9, 'floor')} as q_lo, ${at(0.9, 'ceil')} as q_hi
+          from w group by t, g0, g1, g2 having t or sum(n) > 0)
+      select a.g0, a.g1, a.g2, a.t as is_total, a.filed, a.refused, a.withdrawn, a.ended, a.settled, a.failed, a.settled_village, a.escalated,
+        a.overdue, a.confirmed, a.rejected, a.follow_ups, a.performed, a.partly, a.not_performed, a.ratings, a.mean_satisfaction, a.leads,
+        ${sql.raw(LEAD_STATUSES.map((st) => `a.lead_${st.toLowerCase()}`).join(', '))},
+        ${interpolate(0.5, 'm_lo', 'm_hi')} as median_days, ${interpolate(0.9, 'q_lo', 'q_hi')} as p90_days
+      from a`,
     );
   });
   const labels = await labelsFor(deps, groups, rows);
