@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseInMediation, createCaseWorld, fileAndConsent, type CaseWorld } from '../support/case-world';
+import { caseInMediation, createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } from '../support/case-world';
 import { createOrg } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
@@ -104,5 +104,38 @@ describe('statements per page', () => {
     expect(after.data.organizations.edges.length).toBeGreaterThanOrEqual(before.data.organizations.edges.length + 4);
     expect(after.data.organizations.edges.every((e: { node: { region: { code: string } } }) => e.node.region.code.length > 0)).toBe(true);
     expect(after.count).toBe(before.count);
+  }, TIMEOUT);
+});
+
+describe('statements per filing', () => {
+  it('a filing writes its case in at most eight statements inside the transaction', async () => {
+    await fileNeighborDispute(ctx, w); // warm: prepared statements and caches are not what is measured
+    ctx.queries.length = 0;
+    const filed = await fileNeighborDispute(ctx, w);
+    const all = [...ctx.queries];
+    // The transaction opens with the case row (BEGIN and COMMIT are not in the log): what runs from
+    // there is the transaction; what runs before are the reads of the request (session, filer, regions, prior cases).
+    const opens = all.findIndex((q) => /^insert into "cases"/.test(q));
+    expect(opens).toBeGreaterThan(0);
+    const inTransaction = all.slice(opens);
+    console.log(`statements per filing (${ctx.kind}): ${all.length} in all, ${inTransaction.length} in the transaction`);
+    expect(inTransaction.length).toBeLessThanOrEqual(8);
+    expect(inTransaction.filter((q) => /^insert into "events"/.test(q))).toHaveLength(1);
+    expect(inTransaction.filter((q) => /^insert into "outbox"/.test(q))).toHaveLength(1);
+    expect(inTransaction.filter((q) => /^insert into "case_parties"/.test(q))).toHaveLength(1);
+    expect(all.length).toBeLessThanOrEqual(11);
+    // What was written is the whole case: parties linked, its chain verifies, the clock is stored.
+    const CHECK = /* GraphQL */ `
+      query ($id: ID!) { case(id: $id) { number status contactDueAt parties { role consent } events { seq type afterStatus } recordVerification { valid count } deadlines { kind open } } }
+    `;
+    const res = await ctx.gql(CHECK, { id: filed.id }, w.applicant.token);
+    const c = res.data.case;
+    expect(c.status).toBe('AWAITING_RESPONDENT');
+    expect(c.number).toMatch(/^（\d{4}）.+调登字第\d+号$/);
+    expect(c.contactDueAt).not.toBeNull();
+    expect(c.parties.map((p: { role: string; consent: string }) => `${p.role}:${p.consent}`)).toEqual(['APPLICANT:ACCEPTED', 'RESPONDENT:PENDING']);
+    expect(c.events.map((e: { seq: number; type: string }) => `${e.seq}:${e.type}`)).toEqual(['1:case.filed', '2:case.intake_passed']);
+    expect(c.recordVerification).toEqual({ valid: true, count: 2 });
+    expect(c.deadlines).toEqual([{ kind: 'RESPONDENT_CONTACT', open: true }]);
   }, TIMEOUT);
 });
