@@ -134,6 +134,11 @@ export async function verifyEventChain(
     .from(events)
     .where(and(eq(events.subjectType, subjectType), eq(events.subjectId, subjectId)))
     .orderBy(asc(events.seq));
+  return verifyChain(rows, expectedHead);
+}
+
+/** Pure: checks the rows of one chain, oldest first, against their hashes, links and the expected head. */
+export function verifyChain(rows: EventRow[], expectedHead?: string | null): ChainVerification {
   let prev: string | null = null;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
