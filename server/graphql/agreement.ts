@@ -1,8 +1,11 @@
-import { agreementsOfCase, currentAgreement, signaturesOf, visibleAgreements, type SignatureRow } from '../domain/agreements/agreement-access';
+import { asc, inArray } from 'drizzle-orm';
+import { agreementSignatures, agreements } from '../../schema';
+import { visibleAgreements, type SignatureRow } from '../domain/agreements/agreement-access';
 import { contentOf, verificationUrl, type AgreementRow, type StoredTerm } from '../domain/agreements/agreement-content';
 import { draftAgreement } from '../domain/agreements/draft-agreement';
 import { signAgreement } from '../domain/agreements/sign-agreement';
 import { verifyAgreement, type AgreementVerification } from '../domain/agreements/verify-agreement';
+import { groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -29,6 +32,18 @@ export const AgreementRef = builder.loadableNodeRef('Agreement', {
     return ids.map((id) => byId.get(id) ?? null) as AgreementRow[];
   },
 });
+
+/** Every version of the agreements of a page of cases, oldest first, in one query. */
+const agreementsByCase = groupedLoader(
+  (ctx, caseIds) => ctx.deps.db.select().from(agreements).where(inArray(agreements.caseId, caseIds)).orderBy(asc(agreements.version)),
+  (a) => a.caseId,
+);
+/** The signatures of a page of agreements in one query. */
+const signaturesByAgreement = groupedLoader(
+  (ctx, ids) =>
+    ctx.deps.db.select().from(agreementSignatures).where(inArray(agreementSignatures.agreementId, ids)).orderBy(asc(agreementSignatures.signedAt), asc(agreementSignatures.id)),
+  (s) => s.agreementId,
+);
 
 const AgreementSignatureRef = builder.objectRef<SignatureRow>('AgreementSignature').implement({
   description: 'Signature evidence: who signed, in what role, when, over which exact bytes.',
@@ -69,7 +84,7 @@ AgreementRef.implement({
     verificationUrl: t.string({ resolve: (a, _args, ctx) => verificationUrl(ctx.deps.config.publicUrl, a.verificationCode) }),
     templateId: t.exposeString('templateId'),
     templateVersion: t.exposeInt('templateVersion'),
-    signatures: t.field({ type: [AgreementSignatureRef], resolve: (a, _args, ctx) => signaturesOf(ctx.deps.db, a.id) }),
+    signatures: t.field({ type: [AgreementSignatureRef], resolve: (a, _args, ctx) => signaturesByAgreement(ctx).load(a.id) }),
     effectiveAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.effectiveAt }),
     confirmationDeadline: t.field({
       type: 'DateTime',
@@ -98,12 +113,13 @@ builder.objectFields(CaseRef, (t) => ({
     type: AgreementRef,
     nullable: true,
     description: 'The version that counts now (newest not superseded).',
-    resolve: (c, _a, ctx) => currentAgreement(ctx.deps.db, c.id),
+    // The newest version not superseded (a correction in signing counts over the effective one).
+    resolve: async (c, _a, ctx) => (await agreementsByCase(ctx).load(c.id)).findLast((a) => a.status !== 'SUPERSEDED') ?? null,
   }),
   agreements: t.field({
     type: [AgreementRef],
     description: 'Every version, oldest first.',
-    resolve: (c, _a, ctx) => agreementsOfCase(ctx.deps.db, c.id),
+    resolve: (c, _a, ctx) => agreementsByCase(ctx).load(c.id),
   }),
 }));
 

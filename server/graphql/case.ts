@@ -1,6 +1,8 @@
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, caseParties, cases, events } from '../../schema';
-import { verifyEventChain, type EventRow } from '../domain/audit/record-event';
+import { verifyChain, type EventRow } from '../domain/audit/record-event';
 import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
 import { adjustRisk } from '../domain/cases/adjust-risk';
@@ -20,6 +22,7 @@ import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
 import { courtViewOfEventData } from '../domain/litigation/court-view';
 import { maskPhone } from '../domain/validation';
+import { groupedLoader } from './batch';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
@@ -47,18 +50,16 @@ export const CaseRef = builder.loadableNodeRef('Case', {
 
 /** The viewer's standing on the case of a row, for the field rules of the access policy. */
 const standingOn = (ctx: GraphQLContext, c: { id: string; mediatorId: string | null }) => caseStanding(ctx.deps.db, ctx.viewer, c, ctx.deps.clock.now());
-const caseHeads = new WeakMap<object, Map<string, Promise<{ id: string; mediatorId: string | null } | undefined>>>();
-/** The case's id and mediator, read once per request and case (not once per party or event). */
-function caseHead(ctx: GraphQLContext, caseId: string) {
-  let perRequest = caseHeads.get(ctx);
-  if (!perRequest) caseHeads.set(ctx, (perRequest = new Map()));
-  let head = perRequest.get(caseId);
-  if (!head) {
-    head = ctx.deps.db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(eq(cases.id, caseId)).then((r) => r[0]);
-    perRequest.set(caseId, head);
-  }
-  return head;
-}
+/** The id and mediator of the cases of a page's parties and events, in one query (not one per case). */
+const caseHeads = createContextCache(
+  (ctx: GraphQLContext) =>
+    new DataLoader<string, { id: string; mediatorId: string | null } | undefined>(async (ids) => {
+      const rows = await ctx.deps.db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(inArray(cases.id, [...ids]));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id));
+    }),
+);
+const caseHead = (ctx: GraphQLContext, caseId: string) => caseHeads(ctx).load(caseId);
 const caseOfParty = async (ctx: GraphQLContext, p: PartyRow) => (await caseHead(ctx, p.caseId))!;
 
 /** A party's personal fields as the access policy lets this viewer read them. */
@@ -168,6 +169,12 @@ const AssignmentRef = builder.objectRef<AssignmentRow>('CaseAssignment').impleme
   }),
 });
 
+/** Whole chains (unfiltered: verification needs every event) of a page of cases, in one query. */
+const chainsByCase = groupedLoader(
+  (ctx, caseIds) => ctx.deps.db.select().from(events).where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds))).orderBy(asc(events.seq)),
+  (e) => e.subjectId,
+);
+
 const RecordVerificationRef = builder
   .objectRef<{ valid: boolean; count: number; brokenAtSeq: number | null; reason: string | null }>('RecordVerification')
   .implement({
@@ -243,7 +250,7 @@ CaseRef.implement({
     recordVerification: t.field({
       type: RecordVerificationRef,
       description: 'Recomputes the hash chain: detects any altered, removed or reordered event.',
-      resolve: (c, _a, ctx) => verifyEventChain(ctx.deps.db, 'case', c.id, c.headEventHash),
+      resolve: async (c, _a, ctx) => verifyChain(await chainsByCase(ctx).load(c.id), c.headEventHash),
     }),
     filedVia: t.exposeString('filedVia'),
     delegatingCourt: t.field({

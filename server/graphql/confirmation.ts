@@ -33,6 +33,7 @@ import { submitSupplement } from '../domain/confirmation/submit-supplement';
 import { treatAsWithdrawn } from '../domain/confirmation/treat-as-withdrawn';
 import { withdrawConfirmationApplication } from '../domain/confirmation/withdraw-confirmation-application';
 import { AgreementRef } from './agreement';
+import { groupedLoader } from './batch';
 import { builder } from './builder';
 import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { CaseRef } from './case';
@@ -329,31 +330,39 @@ function jurisdictionOf(ctx: GraphQLContext, caseId: string) {
   return hit;
 }
 
+/** The applications of a page of cases the viewer may see, newest first, in one query. */
+const applicationsByCase = groupedLoader(
+  (ctx, caseIds) =>
+    ctx.deps.db
+      .select()
+      .from(confirmationApplications)
+      .where(and(inArray(confirmationApplications.caseId, caseIds), visibleApplications(ctx.viewer)))
+      .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id)),
+  (a) => a.caseId,
+);
+/** The enforcement applications of a page of cases, oldest first, in one query (a court sees its own). */
+const enforcementByCase = groupedLoader(
+  (ctx, caseIds) => {
+    const v = ctx.viewer;
+    return ctx.deps.db
+      .select()
+      .from(enforcementApplications)
+      .where(and(inArray(enforcementApplications.caseId, caseIds), v?.kind === 'apiClient' ? eq(enforcementApplications.courtId, v.organizationId) : undefined))
+      .orderBy(asc(enforcementApplications.createdAt));
+  },
+  (e) => e.caseId,
+);
+
 builder.objectFields(CaseRef, (t) => ({
   confirmation: t.field({
     type: ConfirmationApplicationRef,
     nullable: true,
     description: 'The latest application for judicial confirmation.',
-    resolve: async (c: CaseRow, _x, ctx) => {
-      const [row] = await ctx.deps.db
-        .select()
-        .from(confirmationApplications)
-        .where(and(eq(confirmationApplications.caseId, c.id), visibleApplications(ctx.viewer)))
-        .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id))
-        .limit(1);
-      return row ?? null;
-    },
+    resolve: async (c: CaseRow, _x, ctx) => (await applicationsByCase(ctx).load(c.id))[0] ?? null,
   }),
   enforcementApplications: t.field({
     type: [EnforcementApplicationRef],
-    resolve: (c: CaseRow, _x, ctx) => {
-      const v = ctx.viewer;
-      return ctx.deps.db
-        .select()
-        .from(enforcementApplications)
-        .where(and(eq(enforcementApplications.caseId, c.id), v?.kind === 'apiClient' ? eq(enforcementApplications.courtId, v.organizationId) : undefined))
-        .orderBy(asc(enforcementApplications.createdAt));
-    },
+    resolve: (c: CaseRow, _x, ctx) => enforcementByCase(ctx).load(c.id),
   }),
 }));
 

@@ -1,4 +1,6 @@
-import { listVisibleEvidence, loadVisibleEvidenceMany, type EvidenceWithFile } from '../domain/access';
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { listVisibleEvidenceOfCases, loadVisibleEvidenceMany, type CaseRow, type EvidenceWithFile } from '../domain/access';
 import { EVIDENCE_VISIBILITIES, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { withdrawEvidence } from '../domain/evidence/withdraw-evidence';
 import { builder } from './builder';
@@ -40,12 +42,24 @@ EvidenceRef.implement({
   }),
 });
 
+/** The evidence of a page of cases, each read as the viewer may, in one query. */
+const evidenceOfCases = createContextCache(
+  (ctx: GraphQLContext) =>
+    new DataLoader<CaseRow, EvidenceWithFile[], string>(
+      async (cs) => {
+        const byCase = await listVisibleEvidenceOfCases(ctx.deps.db, ctx.viewer, [...cs], ctx.deps.clock.now());
+        return cs.map((c) => byCase.get(c.id) ?? []);
+      },
+      { cacheKeyFn: (c) => c.id },
+    ),
+);
+
 builder.objectFields(CaseRef, (t) => ({
   evidence: t.field({
     type: [EvidenceRef],
     description:
       'Evidence the viewer may see, oldest first (withdrawn items only for their uploader and the mediator side). Upload with POST /cases/{caseId}/evidence (multipart: file, title, description, visibility).',
-    resolve: (c, _a, ctx) => listVisibleEvidence(ctx.deps.db, ctx.viewer, c, ctx.deps.clock.now()),
+    resolve: (c, _a, ctx) => evidenceOfCases(ctx).load(c),
   }),
 }));
 

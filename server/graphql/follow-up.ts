@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { followUpTermResults, followUps } from '../../schema';
 import { visibleFollowUps, type FollowUpRow } from '../domain/access/follow-up';
-import { loadRegionScope } from '../domain/access/region-scope';
+import { groupedLoader, regionScope } from './batch';
 import type { CaseRow } from '../domain/cases/case-access';
 import { addFollowUp } from '../domain/follow-up/add-follow-up';
 import { recordFollowUp, type RecordedFollowUp } from '../domain/follow-up/record-follow-up';
@@ -26,7 +26,7 @@ type TermResultRow = typeof followUpTermResults.$inferSelect;
 export const FollowUpRef = builder.loadableNodeRef('FollowUp', {
   id: { resolve: (f: FollowUpRow) => f.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
-    const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
+    const scope = await regionScope(ctx);
     const rows = await ctx.deps.db.select().from(followUps).where(and(inArray(followUps.id, ids), visibleFollowUps(ctx.viewer, scope)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as FollowUpRow[];
@@ -65,13 +65,21 @@ FollowUpRef.implement({
   }),
 });
 
+/** The follow-ups of a page of cases the viewer may see, in one query. */
+const followUpsByCase = groupedLoader(
+  async (ctx, caseIds) =>
+    ctx.deps.db
+      .select()
+      .from(followUps)
+      .where(and(inArray(followUps.caseId, caseIds), visibleFollowUps(ctx.viewer, await regionScope(ctx))))
+      .orderBy(asc(followUps.dueAt), asc(followUps.id)),
+  (f) => f.caseId,
+);
+
 builder.objectFields(CaseRef, (t) => ({
   followUps: t.field({
     type: [FollowUpRef],
-    resolve: async (c: CaseRow, _a, ctx) => {
-      const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
-      return ctx.deps.db.select().from(followUps).where(and(eq(followUps.caseId, c.id), visibleFollowUps(ctx.viewer, scope))).orderBy(asc(followUps.dueAt), asc(followUps.id));
-    },
+    resolve: (c: CaseRow, _a, ctx) => followUpsByCase(ctx).load(c.id),
   }),
 }));
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
 import { disputeLeads } from '../../schema';
 import { visibleLeads, type LeadRow } from '../domain/access/lead';
-import { loadRegionScope } from '../domain/access/region-scope';
+import { groupedLoader, regionScope } from './batch';
 import type { CaseRow } from '../domain/cases/case-access';
 import { convertLeadToCase } from '../domain/screening/convert-lead-to-case';
 import { recordDisputeLead } from '../domain/screening/record-dispute-lead';
@@ -27,7 +27,7 @@ const LeadOutcomeEnum = builder.enumType('LeadOutcome', { values: ['RESOLVED_ON_
 export const LeadRef = builder.loadableNodeRef('DisputeLead', {
   id: { resolve: (l: LeadRow) => l.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
-    const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
+    const scope = await regionScope(ctx);
     const rows = await ctx.deps.db.select().from(disputeLeads).where(and(inArray(disputeLeads.id, ids), visibleLeads(ctx.viewer, scope)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as LeadRow[];
@@ -71,16 +71,18 @@ LeadRef.implement({
   }),
 });
 
+/** The leads of a page of cases the viewer may see, in one query. */
+const leadsByCase = groupedLoader(
+  async (ctx, caseIds) => ctx.deps.db.select().from(disputeLeads).where(and(inArray(disputeLeads.caseId, caseIds), visibleLeads(ctx.viewer, await regionScope(ctx)))),
+  (l) => l.caseId!,
+);
+
 builder.objectFields(CaseRef, (t) => ({
   lead: t.field({
     type: LeadRef,
     nullable: true,
     description: 'The screening lead this case was converted from, for those who see the ledger.',
-    resolve: async (c: CaseRow, _a, ctx) => {
-      const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
-      const [l] = await ctx.deps.db.select().from(disputeLeads).where(and(eq(disputeLeads.caseId, c.id), visibleLeads(ctx.viewer, scope)));
-      return l ?? null;
-    },
+    resolve: async (c: CaseRow, _a, ctx) => (await leadsByCase(ctx).load(c.id))[0] ?? null,
   }),
 }));
 
@@ -137,7 +139,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_p, args, ctx) => {
       const first = pageSize(args.first);
-      const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
+      const scope = await regionScope(ctx);
       const where: (SQL | undefined)[] = [visibleLeads(ctx.viewer, scope)];
       if (args.regionCode) {
         if (!/^\d{6,12}$/.test(args.regionCode)) throw ValidationError.field('regionCode', 'must be a division code');

@@ -1,9 +1,10 @@
 import { delegateMediation } from '../domain/litigation/delegate-mediation';
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, desc, inArray, type SQL } from 'drizzle-orm';
 import { litigationTransfers } from '../../schema';
 import { transferOverdue, visibleTransfers, type CaseRow } from '../domain/access';
 import { acknowledgeLitigationTransfer } from '../domain/litigation/acknowledge-litigation-transfer';
 import { transferToLitigation, type TransferRow } from '../domain/litigation/transfer-to-litigation';
+import { groupedLoader } from './batch';
 import { builder } from './builder';
 import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { CaseRef } from './case';
@@ -57,12 +58,17 @@ LitigationTransferRef.implement({
   }),
 });
 
+/** The transfers of a page of cases the viewer may see, in one query. */
+const transfersByCase = groupedLoader(
+  (ctx, caseIds) => ctx.deps.db.select().from(litigationTransfers).where(and(inArray(litigationTransfers.caseId, caseIds), visibleTransfers(ctx.viewer))),
+  (r) => r.caseId,
+);
+
 builder.objectFields(CaseRef, (t) => ({
   litigationTransfer: t.field({
     type: LitigationTransferRef,
     nullable: true,
-    resolve: async (c: CaseRow, _a, ctx) =>
-      (await ctx.deps.db.select().from(litigationTransfers).where(and(eq(litigationTransfers.caseId, c.id), visibleTransfers(ctx.viewer))))[0] ?? null,
+    resolve: async (c: CaseRow, _a, ctx) => (await transfersByCase(ctx).load(c.id))[0] ?? null,
   }),
 }));
 

@@ -1,4 +1,6 @@
-import { and, arrayContains, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { and, arrayContains, asc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { apiClients, mediators, organizations, regions, users } from '../../schema';
 import { createApiClient, type ApiClientRow } from '../domain/organizations/create-api-client';
 import { createMediator, type MediatorRow } from '../domain/organizations/create-mediator';
@@ -15,6 +17,7 @@ import {
   REGION_LEVELS,
 } from '../domain/enums';
 import { builder } from './builder';
+import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
 import { offsetConnection } from './keyset';
 import { UserRef } from './user';
@@ -52,6 +55,39 @@ export const OrganizationRef = builder.loadableNodeRef('Organization', {
   },
 });
 
+/**
+ * The roster pages of a page of organisations in one query, per distinct (limit, offset): each
+ * organisation's active mediators numbered in roster order, the window of the page kept.
+ */
+const rosterLoaders = createContextCache((_ctx: GraphQLContext) => new Map<string, DataLoader<string, MediatorWithName[]>>());
+function rosterPages(ctx: GraphQLContext, limit: number, offset: number): DataLoader<string, MediatorWithName[]> {
+  const loaders = rosterLoaders(ctx);
+  const key = `${limit}:${offset}`;
+  let loader = loaders.get(key);
+  if (!loader) {
+    loader = new DataLoader(async (orgIds) => {
+      const ranked = ctx.deps.db
+        .select({
+          id: mediators.id,
+          rank: sql<number>`row_number() over (partition by ${mediators.organizationId} order by ${mediators.createdAt}, ${mediators.id})`.as('rank'),
+        })
+        .from(mediators)
+        .where(and(inArray(mediators.organizationId, [...orgIds]), eq(mediators.active, true)))
+        .as('ranked');
+      const rows = await ctx.deps.db
+        .select({ m: mediators, name: users.name })
+        .from(mediators)
+        .innerJoin(ranked, eq(ranked.id, mediators.id))
+        .innerJoin(users, eq(users.id, mediators.userId))
+        .where(and(gt(ranked.rank, offset), lte(ranked.rank, offset + limit)))
+        .orderBy(asc(mediators.createdAt), asc(mediators.id));
+      return orgIds.map((id) => rows.filter((r) => r.m.organizationId === id).map((r) => ({ ...r.m, name: r.name })));
+    });
+    loaders.set(key, loader);
+  }
+  return loader;
+}
+
 OrganizationRef.implement({
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -87,19 +123,7 @@ OrganizationRef.implement({
     mediators: t.connection({
       type: MediatorRef,
       description: 'The published roster (OMR 5).',
-      resolve: (o, args, ctx) =>
-        offsetConnection(args, async ({ limit, offset }) =>
-          (
-            await ctx.deps.db
-              .select({ m: mediators, name: users.name })
-              .from(mediators)
-              .innerJoin(users, eq(users.id, mediators.userId))
-              .where(and(eq(mediators.organizationId, o.id), eq(mediators.active, true)))
-              .orderBy(asc(mediators.createdAt), asc(mediators.id))
-              .limit(limit)
-              .offset(offset)
-          ).map((r) => ({ ...r.m, name: r.name })),
-        ),
+      resolve: (o, args, ctx) => offsetConnection(args, ({ limit, offset }) => rosterPages(ctx, limit, offset).load(o.id)),
     }),
   }),
 });

@@ -1,9 +1,10 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, inArray } from 'drizzle-orm';
 import { mediationRatings } from '../../schema';
 import { visibleRatings, type RatingRow } from '../domain/access/follow-up';
 import type { CaseRow } from '../domain/cases/case-access';
 import { rateMediation } from '../domain/follow-up/rate-mediation';
 import { RATING_SOURCES } from '../domain/follow-up/types';
+import { groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import { localId } from './ids';
@@ -22,12 +23,22 @@ export const RatingRef = builder.objectRef<RatingRow>('MediationRating').impleme
   }),
 });
 
+/** The ratings of a page of cases the viewer may see, in one query. */
+const ratingsByCase = groupedLoader(
+  (ctx, caseIds) =>
+    ctx.deps.db
+      .select()
+      .from(mediationRatings)
+      .where(and(inArray(mediationRatings.caseId, caseIds), visibleRatings(ctx.viewer)))
+      .orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)),
+  (r) => r.caseId,
+);
+
 builder.objectFields(CaseRef, (t) => ({
   ratings: t.field({
     type: [RatingRef],
     description: 'A party sees only its own ratings; the mediator, its organisation and platform admins see all.',
-    resolve: (c: CaseRow, _a, ctx) =>
-      ctx.deps.db.select().from(mediationRatings).where(and(eq(mediationRatings.caseId, c.id), visibleRatings(ctx.viewer))).orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)),
+    resolve: (c: CaseRow, _a, ctx) => ratingsByCase(ctx).load(c.id),
   }),
 }));
 

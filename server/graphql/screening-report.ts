@@ -1,7 +1,7 @@
 import { and, asc, eq, like, type SQL } from 'drizzle-orm';
 import { screeningReports } from '../../schema';
 import { visibleScreeningReports, type ScreeningReportRow } from '../domain/access/lead';
-import { loadRegionScope } from '../domain/access/region-scope';
+import { regionScope } from './batch';
 import { ValidationError } from '../domain/errors';
 import { submitScreeningReport } from '../domain/screening/submit-screening-report';
 import { SCREENING_REPORT_STATUSES } from '../domain/screening/types';
@@ -44,7 +44,7 @@ builder.queryFields((t) => ({
     resolve: async (_p, args, ctx) => {
       if (!/^\d{6,12}$/.test(args.regionCode)) throw ValidationError.field('regionCode', 'must be a division code');
       if (args.week && !/^\d{4}-W\d{2}$/.test(args.week)) throw ValidationError.field('week', 'must be an ISO week such as 2026-W48');
-      const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
+      const scope = await regionScope(ctx);
       const where: SQL[] = [visibleScreeningReports(scope), like(screeningReports.regionCode, `${args.regionCode}%`)];
       if (args.week) where.push(eq(screeningReports.week, args.week));
       if (args.status) where.push(eq(screeningReports.status, args.status));

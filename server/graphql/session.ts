@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import {
   caseParties,
   caseTerminations,
@@ -12,7 +12,7 @@ import {
   undisputedFactConfirmations,
   undisputedFacts,
 } from '../../schema';
-import { visibleCases, withinCourtWindow, type CaseRow } from '../domain/cases/case-access';
+import { mediatorOfUser, partiesOfViewer, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/cases/case-access';
 import { addUndisputedFact, type UndisputedFactRow } from '../domain/sessions/add-undisputed-fact';
 import { cancelSession } from '../domain/sessions/cancel-session';
 import { confirmMinutes } from '../domain/sessions/confirm-minutes';
@@ -27,12 +27,10 @@ import { requestExtension, type ExtensionRow } from '../domain/sessions/request-
 import { rescheduleSession } from '../domain/sessions/reschedule-session';
 import { scheduleSession, SESSION_KINDS, SESSION_MODES } from '../domain/sessions/schedule-session';
 import {
-  caseStanding,
   participantRole,
   participantStanding,
   roomMessagesAfter,
   roomMessagesAfterMany,
-  type CaseStanding,
   type MessageRow,
   type SessionRow,
 } from '../domain/sessions/session-access';
@@ -42,6 +40,7 @@ import { updatePresence } from '../domain/sessions/update-presence';
 import type { Database } from '../db';
 import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
+import { groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -60,37 +59,47 @@ const PostableMessageKindEnum = builder.enumType('PostableMessageKind', { values
 const ExtensionStatusEnum = builder.enumType('ExtensionStatus', { values: ['PENDING', 'GRANTED', 'REFUSED'] as const });
 const IdentityCheckMethodEnum = builder.enumType('IdentityCheckMethod', { values: ['PASSWORD', 'ID_NUMBER_LAST4', 'NONE'] as const });
 
-/**
- * The viewer's standing on each case, computed once per request: every session field that asks
- * (meetingUrl, minutes, messages) and every session of the case share it.
- */
-const standings = createContextCache((_ctx: GraphQLContext) => new Map<string, Promise<CaseStanding | null>>());
-
-/** The viewer's participant role in a session, or null (also for anyone who cannot see it). */
-async function roleIn(ctx: GraphQLContext, s: SessionRow): Promise<'MEDIATOR' | 'PARTY' | null> {
-  const cache = standings(ctx);
-  let standing = cache.get(s.caseId);
-  if (!standing) {
-    standing = caseStanding(ctx.deps, ctx.actor, s.caseId).catch(() => null);
-    cache.set(s.caseId, standing);
-  }
-  const known = await standing;
-  return known ? participantRole(known, s).role : null;
-}
-
-/** Party counts per case, for a page of sessions in one query. */
-const partyCounts = createContextCache(
+/** The visible cases (id, mediator) behind a page of sessions, in one query. */
+const visibleCaseHeads = createContextCache(
   (ctx: GraphQLContext) =>
-    new DataLoader<string, number>(async (caseIds) => {
+    new DataLoader<string, { id: string; mediatorId: string | null } | undefined>(async (ids) => {
       const rows = await ctx.deps.db
-        .select({ caseId: caseParties.caseId, n: count() })
-        .from(caseParties)
-        .where(inArray(caseParties.caseId, [...caseIds]))
-        .groupBy(caseParties.caseId);
-      const byCase = new Map(rows.map((r) => [r.caseId, Number(r.n)]));
-      return caseIds.map((id) => byCase.get(id) ?? 0);
+        .select({ id: cases.id, mediatorId: cases.mediatorId })
+        .from(cases)
+        .where(and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id));
     }),
 );
+
+/** The parties of the cases behind a page of sessions, in one query. */
+const partiesOfCases = createContextCache(
+  (ctx: GraphQLContext) =>
+    new DataLoader<string, PartyRow[]>(async (caseIds) => {
+      const rows = await ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, [...caseIds])).orderBy(asc(caseParties.position));
+      return caseIds.map((id) => rows.filter((r) => r.caseId === id));
+    }),
+);
+
+/** The viewer's mediator row id, read once per request (null for anyone not a mediator). */
+const myMediatorId = createContextCache((ctx: GraphQLContext): Promise<string | null> => {
+  const v = ctx.viewer;
+  if (v?.kind !== 'user' || v.role !== 'MEDIATOR') return Promise.resolve(null);
+  return mediatorOfUser(ctx.deps.db, v.userId).then((m) => m?.id ?? null);
+});
+
+/**
+ * The viewer's participant role in a session, or null (also for anyone who cannot see it). The
+ * standing it rests on is read for a whole page at once: the visible cases, their parties and the
+ * viewer's mediator row, each in one query per request, however many sessions and fields ask.
+ */
+async function roleIn(ctx: GraphQLContext, s: SessionRow): Promise<'MEDIATOR' | 'PARTY' | null> {
+  if (ctx.viewer?.kind !== 'user') return null;
+  const [head, parties, mediatorId] = await Promise.all([visibleCaseHeads(ctx).load(s.caseId), partiesOfCases(ctx).load(s.caseId), myMediatorId(ctx)]);
+  if (!head) return null;
+  const standing = { myParties: partiesOfViewer(parties, ctx.viewer), isMediator: head.mediatorId !== null && head.mediatorId === mediatorId };
+  return participantRole(standing, s).role;
+}
 
 /** Room messages of a page of sessions in one query, per distinct (after, first) arguments. */
 const roomMessageLoaders = createContextCache((_ctx: GraphQLContext) => new Map<string, DataLoader<string, MessageRow[]>>());
@@ -185,7 +194,7 @@ SessionRef.implement({
     place: t.exposeString('place', { nullable: true }),
     meetingUrl: t.string({ nullable: true, description: 'Participants only.', resolve: async (s, _a, ctx) => ((await roleIn(ctx, s)) ? s.meetingUrl : null) }),
     participantPartyIds: t.idList({ description: 'CaseParty ids taking part.', resolve: (s) => s.participantPartyIds }),
-    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: async (s, _a, ctx) => s.participantPartyIds.length < (await partyCounts(ctx).load(s.caseId)) }),
+    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: async (s, _a, ctx) => s.participantPartyIds.length < (await partiesOfCases(ctx).load(s.caseId)).length }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     minutes: t.field({
       type: SessionMinutesRef,
@@ -277,6 +286,9 @@ const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
   }),
 });
 
+/** The terminations of a page of cases in one query. */
+const terminationsByCase = groupedLoader((ctx, caseIds) => ctx.deps.db.select().from(caseTerminations).where(inArray(caseTerminations.caseId, caseIds)), (r) => r.caseId);
+
 builder.objectFields(CaseRef, (t) => ({
   // List fields load for every case of a page in one query (grouped by case), not one per case.
   sessions: t.loadableGroup({
@@ -294,7 +306,7 @@ builder.objectFields(CaseRef, (t) => ({
   termination: t.field({
     type: TerminationRef,
     nullable: true,
-    resolve: async (c: CaseRow, _a, ctx) => (await ctx.deps.db.select().from(caseTerminations).where(eq(caseTerminations.caseId, c.id)))[0] ?? null,
+    resolve: async (c: CaseRow, _a, ctx) => (await terminationsByCase(ctx).load(c.id))[0] ?? null,
   }),
   undisputedFacts: t.loadableGroup({
     type: UndisputedFactRef,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { supervisionOrders, supervisionProposals } from '../../schema';
-import { loadRegionScope } from '../domain/access/region-scope';
+import { groupedLoader, regionScope } from './batch';
 import { visibleSupervisionOrders, visibleSupervisionProposals, type SupervisionOrderRow, type SupervisionProposalRow } from '../domain/access/supervision';
 import type { CaseRow } from '../domain/cases/case-access';
 import { ValidationError } from '../domain/errors';
@@ -25,7 +25,7 @@ const ProposalStatusEnum = builder.enumType('SupervisionProposalStatus', { value
 export const SupervisionOrderRef = builder.loadableNodeRef('SupervisionOrder', {
   id: { resolve: (o: SupervisionOrderRow) => o.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
-    const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
+    const scope = await regionScope(ctx);
     const rows = await ctx.deps.db.select().from(supervisionOrders).where(and(inArray(supervisionOrders.id, ids), visibleSupervisionOrders(ctx.viewer, scope)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as SupervisionOrderRow[];
@@ -71,13 +71,22 @@ const ProposalRef = builder.objectRef<SupervisionProposalRow>('SupervisionPropos
   }),
 });
 
+/** The supervision orders of a page of cases the viewer may see, in one query. */
+const ordersByCase = groupedLoader(
+  async (ctx, caseIds) =>
+    ctx.deps.db
+      .select()
+      .from(supervisionOrders)
+      .where(and(inArray(supervisionOrders.caseId, caseIds), visibleSupervisionOrders(ctx.viewer, await regionScope(ctx))))
+      .orderBy(asc(supervisionOrders.createdAt)),
+  // Orders on a lead have no case; those read here are all on a case.
+  (o) => o.caseId ?? '',
+);
+
 builder.objectFields(CaseRef, (t) => ({
   supervisionOrders: t.field({
     type: [SupervisionOrderRef],
-    resolve: async (c: CaseRow, _a, ctx) => {
-      const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
-      return ctx.deps.db.select().from(supervisionOrders).where(and(eq(supervisionOrders.caseId, c.id), visibleSupervisionOrders(ctx.viewer, scope))).orderBy(asc(supervisionOrders.createdAt));
-    },
+    resolve: (c: CaseRow, _a, ctx) => ordersByCase(ctx).load(c.id),
   }),
 }));
 
@@ -88,7 +97,7 @@ builder.queryFields((t) => ({
     description: 'Orders the viewer’s organisation issued or received (and, for admins, those in its area); newest first.',
     args: { status: t.arg({ type: [OrderStatusEnum] }), received: t.arg.boolean({ description: 'Only orders received by the viewer’s organisation.' }) },
     resolve: async (_p, args, ctx) => {
-      const scope = await loadRegionScope(ctx.deps.db, ctx.viewer);
+      const scope = await regionScope(ctx);
       const where: (SQL | undefined)[] = [visibleSupervisionOrders(ctx.viewer, scope)];
       if (args.status?.length) where.push(inArray(supervisionOrders.status, args.status));
       if (args.received) {

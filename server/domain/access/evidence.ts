@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { evidence, storedFiles, users } from '../../../schema';
+import { cases, evidence, storedFiles, users } from '../../../schema';
 import type { Executor } from '../../db';
-import { loadVisibleCase, mediatorOfUser, withinCourtWindow, type CaseRow } from './case';
-import { hasContentGrant } from './standing';
+import { loadVisibleCase, visibleCases, withinCourtWindow, type CaseRow } from './case';
+import { caseStanding } from './standing';
 import type { Viewer } from '../context';
 import { NotFoundError } from '../errors';
 
@@ -21,13 +21,11 @@ export interface EvidenceWithFile {
  */
 export async function isMediatorSide(db: Executor, viewer: Viewer | null, c: CaseRow, now: Date): Promise<boolean> {
   if (viewer?.kind !== 'user') return false;
-  if (viewer.role === 'PLATFORM_ADMIN') return hasContentGrant(db, viewer.userId, c.id, now);
   if (viewer.role === 'ORG_ADMIN') return c.organizationId !== null && viewer.organizationId === c.organizationId;
-  if (viewer.role === 'MEDIATOR' && c.mediatorId) {
-    const m = await mediatorOfUser(db, viewer.userId);
-    return m?.id === c.mediatorId;
-  }
-  return false;
+  if (viewer.role !== 'PLATFORM_ADMIN' && viewer.role !== 'MEDIATOR') return false;
+  // The standing is cached per request viewer: a page of cases reads the viewer's mediator row or grants once.
+  const standing = await caseStanding(db, viewer, c, now);
+  return viewer.role === 'PLATFORM_ADMIN' ? standing.hasContentGrant : standing.isCaseMediator;
 }
 
 /**
@@ -72,42 +70,56 @@ export async function loadVisibleEvidence(db: Executor, viewer: Viewer | null, e
 
 /** The evidence of a case the viewer may see, oldest first (the case itself is already visible to them). */
 export async function listVisibleEvidence(db: Executor, viewer: Viewer | null, c: CaseRow, now: Date): Promise<EvidenceWithFile[]> {
-  const side = await isMediatorSide(db, viewer, c, now);
-  return db
+  return (await listVisibleEvidenceOfCases(db, viewer, [c], now)).get(c.id) ?? [];
+}
+
+/** The condition for the evidence of several visible cases, each read as its viewer may (mediator side or not). */
+async function evidenceOfCases(db: Executor, viewer: Viewer | null, cs: CaseRow[], now: Date): Promise<SQL> {
+  const sides = await Promise.all(cs.map((c) => isMediatorSide(db, viewer, c, now)));
+  const side = cs.filter((_c, i) => sides[i]).map((c) => c.id);
+  const other = cs.filter((_c, i) => !sides[i]).map((c) => c.id);
+  const parts: SQL[] = [];
+  if (side.length) parts.push(inArray(evidence.caseId, side));
+  if (other.length) parts.push(and(inArray(evidence.caseId, other), visibleEvidence(viewer, false))!);
+  return parts.length ? or(...parts)! : sql`false`;
+}
+
+/**
+ * The evidence of several cases (already visible to the viewer) that the viewer may see, oldest
+ * first, by case: one query for a whole page of cases.
+ */
+export async function listVisibleEvidenceOfCases(db: Executor, viewer: Viewer | null, cs: CaseRow[], now: Date): Promise<Map<string, EvidenceWithFile[]>> {
+  const out = new Map<string, EvidenceWithFile[]>(cs.map((c) => [c.id, []]));
+  if (cs.length === 0) return out;
+  const rows = await db
     .select({ evidence, file: storedFiles, uploaderName: users.name })
     .from(evidence)
     .innerJoin(storedFiles, eq(storedFiles.id, evidence.fileId))
     .innerJoin(users, eq(users.id, evidence.uploadedBy))
-    .where(and(eq(evidence.caseId, c.id), visibleEvidence(viewer, side)))
+    .where(await evidenceOfCases(db, viewer, cs, now))
     .orderBy(asc(evidence.createdAt), asc(evidence.id));
+  for (const r of rows) out.get(r.evidence.caseId)?.push(r);
+  return out;
 }
 
 /**
  * Several items at once (a page of node lookups): for each id the item with its file, or null when
- * the viewer may not see it or it does not exist. One query for the items, then the case's
- * visibility once per case rather than once per item.
+ * the viewer may not see it or it does not exist. A fixed number of queries however many ids and
+ * cases: the items' cases, those the viewer may see, then the items they may see.
  */
 export async function loadVisibleEvidenceMany(db: Executor, viewer: Viewer | null, evidenceIds: readonly string[], now: Date): Promise<(EvidenceWithFile | null)[]> {
   if (evidenceIds.length === 0) return [];
-  const heads = await db.select({ id: evidence.id, caseId: evidence.caseId }).from(evidence).where(inArray(evidence.id, [...evidenceIds]));
-  const idsByCase = new Map<string, string[]>();
-  for (const h of heads) idsByCase.set(h.caseId, [...(idsByCase.get(h.caseId) ?? []), h.id]);
+  const heads = await db.select({ caseId: evidence.caseId }).from(evidence).where(inArray(evidence.id, [...evidenceIds]));
+  const caseIds = [...new Set(heads.map((h) => h.caseId))];
+  const visible = caseIds.length ? await db.select().from(cases).where(and(inArray(cases.id, caseIds), visibleCases(viewer))) : [];
   const found = new Map<string, EvidenceWithFile>();
-  for (const [caseId, ids] of idsByCase) {
-    let c: CaseRow;
-    try {
-      c = await loadVisibleCase(db, viewer, caseId);
-    } catch (e) {
-      if (e instanceof NotFoundError) continue;
-      throw e;
-    }
-    const side = await isMediatorSide(db, viewer, c, now);
+  if (visible.length) {
     const rows = await db
       .select({ evidence, file: storedFiles, uploaderName: users.name })
       .from(evidence)
       .innerJoin(storedFiles, eq(storedFiles.id, evidence.fileId))
       .innerJoin(users, eq(users.id, evidence.uploadedBy))
-      .where(and(inArray(evidence.id, ids), visibleEvidence(viewer, side)));
+      .where(and(inArray(evidence.id, [...evidenceIds]), await evidenceOfCases(db, viewer, visible, now)));
     for (const r of rows) found.set(r.evidence.id, r);
   }
   return evidenceIds.map((id) => found.get(id) ?? null);

@@ -18,6 +18,8 @@ export interface CaseStanding {
 }
 
 const cache = new WeakMap<object, Map<string, Promise<CaseStanding>>>();
+/** Per request viewer, what does not depend on the case: read once, however many cases a page holds. */
+const viewerFacts = new WeakMap<object, { mediatorId?: Promise<string | null>; grants?: Promise<Set<string>> }>();
 
 /** The viewer's standing on a case (cached per request viewer). */
 export function caseStanding(db: Executor, viewer: Viewer | null, c: Pick<CaseRow, 'id' | 'mediatorId'>, now: Date): Promise<CaseStanding> {
@@ -35,14 +37,35 @@ export function caseStanding(db: Executor, viewer: Viewer | null, c: Pick<CaseRo
   return found;
 }
 
+function factsOf(viewer: Viewer) {
+  let facts = viewerFacts.get(viewer);
+  if (!facts) viewerFacts.set(viewer, (facts = {}));
+  return facts;
+}
+
 async function computeStanding(db: Executor, viewer: Viewer, c: Pick<CaseRow, 'id' | 'mediatorId'>, now: Date): Promise<CaseStanding> {
   const standing: CaseStanding = { viewer, caseId: c.id, isCaseMediator: false, hasContentGrant: false };
   if (viewer.kind !== 'user') return standing;
   if (viewer.role === 'MEDIATOR' && c.mediatorId) {
-    const [m] = await db.select({ id: mediators.id }).from(mediators).where(eq(mediators.userId, viewer.userId)).limit(1);
-    standing.isCaseMediator = m?.id === c.mediatorId;
+    const facts = factsOf(viewer);
+    facts.mediatorId ??= db
+      .select({ id: mediators.id })
+      .from(mediators)
+      .where(eq(mediators.userId, viewer.userId))
+      .limit(1)
+      .then((r) => r[0]?.id ?? null);
+    standing.isCaseMediator = (await facts.mediatorId) === c.mediatorId;
   }
-  if (viewer.role === 'PLATFORM_ADMIN') standing.hasContentGrant = await hasContentGrant(db, viewer.userId, c.id, now);
+  if (viewer.role === 'PLATFORM_ADMIN') {
+    // The admin's live grants, all at once: a page of cases asks about each, and grants are few.
+    const facts = factsOf(viewer);
+    facts.grants ??= db
+      .select({ caseId: caseContentGrants.caseId })
+      .from(caseContentGrants)
+      .where(and(eq(caseContentGrants.userId, viewer.userId), gt(caseContentGrants.expiresAt, now)))
+      .then((rows) => new Set(rows.map((r) => r.caseId)));
+    standing.hasContentGrant = (await facts.grants).has(c.id);
+  }
   return standing;
 }
 

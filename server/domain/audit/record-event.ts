@@ -73,30 +73,45 @@ export async function recordEvent(tx: Executor, clock: Clock, actor: Actor, inpu
     .where(and(eq(events.subjectType, input.subjectType), eq(events.subjectId, input.subjectId)))
     .orderBy(desc(events.seq))
     .limit(1);
-  const base = {
-    subjectType: input.subjectType,
-    subjectId: input.subjectId,
-    seq: (last?.seq ?? 0) + 1,
-    type: input.type,
-    at: clock.now(),
-    ...actorFields(actor),
-    ip: actor.ip,
-    userAgent: actor.userAgent?.slice(0, 500) ?? null,
-    requestId: actor.requestId,
-    beforeStatus: input.beforeStatus ?? null,
-    afterStatus: input.afterStatus ?? null,
-    data: (JSON.parse(canonical(input.data ?? {})) as Record<string, unknown>),
-    prevHash: last?.hash ?? null,
-  };
-  const [row] = await tx
-    .insert(events)
-    .values({ ...base, hash: eventHash(base) })
-    .returning();
+  const [value] = chainEvents(clock, actor, [input], last ?? null);
+  const [row] = await tx.insert(events).values(value!).returning();
   // The case row keeps the head of its chain, so removing the newest events is detected too.
   if (input.subjectType === 'case') {
     await tx.update(cases).set({ headEventHash: row!.hash }).where(eq(cases.id, input.subjectId));
   }
   return row!;
+}
+
+type NewEvent = Omit<EventRow, 'id'>;
+
+/**
+ * The rows of events appended to one chain after `last` (null: a new subject, whose chain starts
+ * at 1), each hashed and linked to the one before. Pure: the caller inserts them.
+ */
+export function chainEvents(clock: Clock, actor: Actor, inputs: EventInput[], last: { seq: number; hash: string } | null): NewEvent[] {
+  const out: NewEvent[] = [];
+  let prev = last;
+  for (const input of inputs) {
+    const base = {
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      seq: (prev?.seq ?? 0) + 1,
+      type: input.type,
+      at: clock.now(),
+      ...actorFields(actor),
+      ip: actor.ip,
+      userAgent: actor.userAgent?.slice(0, 500) ?? null,
+      requestId: actor.requestId,
+      beforeStatus: input.beforeStatus ?? null,
+      afterStatus: input.afterStatus ?? null,
+      data: JSON.parse(canonical(input.data ?? {})) as Record<string, unknown>,
+      prevHash: prev?.hash ?? null,
+    };
+    const row = { ...base, hash: eventHash(base) };
+    out.push(row);
+    prev = row;
+  }
+  return out;
 }
 
 export interface ChainVerification {
@@ -119,6 +134,11 @@ export async function verifyEventChain(
     .from(events)
     .where(and(eq(events.subjectType, subjectType), eq(events.subjectId, subjectId)))
     .orderBy(asc(events.seq));
+  return verifyChain(rows, expectedHead);
+}
+
+/** Pure: checks the rows of one chain, oldest first, against their hashes, links and the expected head. */
+export function verifyChain(rows: EventRow[], expectedHead?: string | null): ChainVerification {
   let prev: string | null = null;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;

@@ -1,27 +1,21 @@
-import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { addressSchema, printable } from '../validation/printable';
 import { caseParties, cases, mediators, regions, users } from '../../../schema';
-import { recordEvent } from '../audit/record-event';
 import { idNumberSchema, nameSchema, phoneSchema } from '../auth/fields';
 import { requireRole } from '../auth/policy';
 import { idNumberColumns } from '../auth/users';
 import type { Actor, Deps } from '../context';
 import { DISPUTE_CATEGORIES, LANGUAGE_CODES } from '../enums';
 import { ValidationError } from '../errors';
-import { enqueue } from '../outbox/enqueue';
 import { creditCodeError } from '../validation';
 import { ethnicitySchema, genderSchema, occupationSchema, serviceAddressSchema } from '../auth/profile-fields';
 import { parseInput } from '../validate';
-import { applyTransition } from './apply-transition';
 import type { CaseRow } from './case-access';
 import { lowestCommonRegion } from './diversion';
-import { nextCaseNumber } from './numbering';
+import { insertNewCase, type NewPartyColumns } from './insert-new-case';
 import { assessRisk } from './risk';
-import { localDate } from '../clock/calendar';
 import { computeDeadline } from '../clock/deadline';
-import { recordDeadline } from '../clock/deadline-records';
 
 const RISK_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
 
@@ -152,18 +146,19 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   }
 
   // Who applies: the filer themself, or (grid worker, admin) the resident named as applicant.
-  const [filer] = await deps.db.select().from(users).where(eq(users.id, viewer.userId));
   let applicant: z.infer<ReturnType<typeof partySchema>>;
   if (viewer.role === 'PARTY') {
-    if (data.applicant && data.applicant.phone !== filer!.phone) {
+    if (data.applicant && data.applicant.phone !== viewer.phone) {
       throw ValidationError.field('applicant', 'a party files for themself; grid workers file for residents');
     }
+    // The session read the filer's name and phone; the account is read again only for an address not given.
+    const address = data.applicant?.address ?? (await deps.db.select({ address: users.address }).from(users).where(eq(users.id, viewer.userId)))[0]?.address ?? null;
     applicant = {
       ...(data.applicant ?? {}),
-      name: filer!.name,
-      phone: filer!.phone,
+      name: viewer.name,
+      phone: viewer.phone,
       kind: 'PERSON',
-      address: data.applicant?.address ?? filer!.address,
+      address,
       idNumber: null,
       creditCode: null,
     };
@@ -196,22 +191,23 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
     ...(data.subjectMatterRegionCode ? [{ field: 'subjectMatterRegionCode', code: data.subjectMatterRegionCode }] : []),
     ...all.flatMap((p, i) => (p.domicileRegionCode ? [{ field: `${i === 0 ? 'applicant' : `respondents.${i - 1}`}.domicileRegionCode`, code: p.domicileRegionCode }] : [])),
   ];
-  if (extraCodes.length) {
-    const found = await deps.db.select({ code: regions.code }).from(regions).where(inArray(regions.code, extraCodes.map((e) => e.code)));
-    for (const e of extraCodes) {
-      if (!found.some((r) => r.code === e.code)) throw ValidationError.field(e.field, `${e.code} is not a known division code`);
-      if (e.code.length === 6 && e.code.endsWith('00')) throw ValidationError.field(e.field, 'must name a county, township or village');
-    }
+  const countyCode = regionCode.slice(0, 6);
+  // Every division the filing names, and its county, in one read.
+  const known = await deps.db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(inArray(regions.code, [...new Set([...codes, countyCode, ...extraCodes.map((e) => e.code)])]));
+  for (const e of extraCodes) {
+    if (!known.some((r) => r.code === e.code)) throw ValidationError.field(e.field, `${e.code} is not a known division code`);
+    if (e.code.length === 6 && e.code.endsWith('00')) throw ValidationError.field(e.field, 'must name a county, township or village');
   }
-  const known = await deps.db.select().from(regions).where(inArray(regions.code, codes));
   for (const code of codes) {
     if (!known.some((r) => r.code === code)) throw ValidationError.field('regionCode', `${code} is not a known division code`);
   }
   if (regionCode.length === 6 && regionCode.endsWith('00')) {
     throw ValidationError.field('regionCode', 'must be inside one county (or name the county, township or village)');
   }
-  const countyCode = regionCode.slice(0, 6);
-  const [county] = await deps.db.select().from(regions).where(eq(regions.code, countyCode));
+  const county = known.find((r) => r.code === countyCode);
   if (!county) throw ValidationError.field('regionCode', 'lies in no known county');
 
   // Repeated conflict between the same people within a year is a risk signal (民转刑 prevention).
@@ -234,18 +230,13 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
     priorCasesBetweenSamePartiesWithinYear: Number(prior),
   });
   const now = deps.clock.now();
-  const year = Number(localDate(now).slice(0, 4));
+  const filedVia = viewer.role === 'PARTY' ? 'PARTY' : 'GRID_WORKER';
   // OMR 15: the other side of a one-sided application is contacted within 3 working days.
   const contact = computeDeadline(deps.calendar, { rule: 'WORKING_DAYS', amount: RESPONDENT_CONTACT_WORKING_DAYS, startAt: now });
 
-  return deps.db.transaction(async (tx) => {
-    // The number is taken last (below): the county's counter row stays locked from its increment
-    // to commit, so the less that runs after it, the more filings a county can take at once.
-    const [created] = await tx
-      .insert(cases)
-      .values({
-        number: `pending:${randomUUID()}`,
-        status: 'SUBMITTED',
+  return deps.db.transaction((tx) =>
+    insertNewCase(tx, deps, actor, {
+      row: {
         category: data.category,
         title: data.title,
         description: data.description,
@@ -255,89 +246,77 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
         countyCode,
         languages: data.languages?.length ? data.languages : ['zh'],
         filedByUserId: viewer.userId,
-        filedVia: viewer.role === 'PARTY' ? 'PARTY' : 'GRID_WORKER',
+        filedVia,
         subjectMatterRegionCode: data.subjectMatterRegionCode ?? null,
         riskLevel: risk.level,
         riskRank: RISK_RANK[risk.level],
         riskSignals: risk.signals,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    const linked = await tx.select({ id: users.id, phone: users.phone }).from(users).where(and(inArray(users.phone, phones), isNotNull(users.phoneVerifiedAt)));
-    // Only an account whose owner proved the phone is linked: registering someone else's number links nothing.
-    await tx.insert(caseParties).values(
-      all.map((p, i) => ({
-        caseId: created!.id,
-        role: i === 0 ? 'APPLICANT' : 'RESPONDENT',
-        kind: p.kind ?? 'PERSON',
-        name: p.name,
-        phone: p.phone,
-        userId: linked.find((u) => u.phone === p.phone)?.id ?? null,
-        ...(p.idNumber ? partyIdColumns(deps.config.dataKey, p.idNumber.value) : {}),
-        creditCode: p.creditCode ?? null,
-        address: p.address ?? null,
-        domicileRegionCode: p.domicileRegionCode ?? null,
-        gender: p.gender ?? p.idNumber?.gender ?? null,
-        ethnicity: p.ethnicity ?? null,
-        occupation: p.occupation ?? null,
-        serviceAddress: p.consentsToElectronicService ? (p.serviceAddress ?? p.phone) : null,
-        serviceConsentAt: p.consentsToElectronicService ? now : null,
-        serviceConsentChannel: p.consentsToElectronicService ? 'FILING' : null,
-        agents: (i === 0 && data.agents?.length ? data.agents : (p.agents ?? [])).map((a) => ({
-          name: a.name,
-          phone: a.phone ?? null,
-          authority: a.authority,
-          special: a.specialAuthority === true,
-        })),
-        consent: i === 0 ? 'ACCEPTED' : 'PENDING',
-        chosenMediatorId: i === 0 ? (data.preferredMediatorId ?? null) : null,
-        consentAt: i === 0 ? now : null,
-        position: i,
-      })),
-    );
-    await recordEvent(tx, deps.clock, actor, {
-      subjectType: 'case',
-      subjectId: created!.id,
-      type: 'case.filed',
-      afterStatus: 'SUBMITTED',
-      data: {
+      },
+      countyName: county.name,
+      applicant: partyColumns(deps, applicant, now, data.agents?.length ? data.agents : null, data.preferredMediatorId ?? null),
+      respondents: data.respondents.map((r) => partyColumns(deps, r, now, null, null)),
+      filed: {
         category: data.category,
         regionCode,
-        filedVia: created!.filedVia,
+        filedVia,
         parties: all.map((p, i) => ({ role: i === 0 ? 'APPLICANT' : 'RESPONDENT', name: p.name })),
         riskLevel: risk.level,
         riskSignals: risk.signals.map((s) => s.code),
       },
-    });
-    // Intake needs no manual review here: the checks above are the review.
-    const awaiting = await applyTransition(tx, deps.clock, actor, created!, 'INTAKE_APPROVE', { contactDueAt: contact.dueAt }, {
-      type: 'case.intake_passed',
-      data: { checks: ['mediable category', 'parties identified', 'region known'], contactDueAt: contact.dueAt.toISOString(), contactDueBasis: contact.basis },
-    });
-    await recordDeadline(tx, deps.clock, { caseId: created!.id, kind: 'RESPONDENT_CONTACT', targetId: created!.id, computed: contact, source: 'OMR 15' });
-    const number = await nextCaseNumber(tx, countyCode, county.name, year);
-    const [numbered] = await tx.update(cases).set({ number }).where(eq(cases.id, created!.id)).returning();
-    await enqueue(tx, deps.clock, [
-      ...data.respondents.map((r) => ({
-        kind: 'NOTIFICATION' as const,
-        topic: 'case.respondent_invited',
-        recipient: r.phone,
-        caseId: created!.id,
-        payload: { caseNumber: number, applicant: applicant.name, title: data.title },
-      })),
-      ...(risk.level === 'HIGH'
-        ? [
-            {
-              kind: 'ALERT' as const,
-              topic: 'risk.high',
-              recipient: `police-liaison:${countyCode}`,
-              caseId: created!.id,
-              payload: { caseNumber: number, regionCode, signals: risk.signals.map((s) => s.label).join('、') },
-            },
-          ]
-        : []),
-    ]);
-    return { ...awaiting, number: numbered!.number };
-  });
+      intake: {
+        patch: { contactDueAt: contact.dueAt },
+        data: { checks: ['mediable category', 'parties identified', 'region known'], contactDueAt: contact.dueAt.toISOString(), contactDueBasis: contact.basis },
+      },
+      deadline: { kind: 'RESPONDENT_CONTACT', computed: contact, source: 'OMR 15' },
+      notices: (number, caseId) => [
+        ...data.respondents.map((r) => ({
+          kind: 'NOTIFICATION' as const,
+          topic: 'case.respondent_invited',
+          recipient: r.phone,
+          caseId,
+          payload: { caseNumber: number, applicant: applicant.name, title: data.title },
+        })),
+        ...(risk.level === 'HIGH'
+          ? [
+              {
+                kind: 'ALERT' as const,
+                topic: 'risk.high',
+                recipient: `police-liaison:${countyCode}`,
+                caseId,
+                payload: { caseNumber: number, regionCode, signals: risk.signals.map((s) => s.label).join('、') },
+              },
+            ]
+          : []),
+      ],
+    }),
+  );
+}
+
+type AgentInput = NonNullable<PartyFields['agents']>[number];
+
+/** A filed party's own columns (the applicant may carry the filing's agents and chosen mediator). */
+function partyColumns(
+  deps: Deps,
+  p: z.infer<ReturnType<typeof partySchema>>,
+  now: Date,
+  filingAgents: AgentInput[] | null,
+  chosenMediatorId: string | null,
+): NewPartyColumns {
+  return {
+    kind: p.kind ?? 'PERSON',
+    name: p.name,
+    phone: p.phone,
+    ...(p.idNumber ? partyIdColumns(deps.config.dataKey, p.idNumber.value) : {}),
+    creditCode: p.creditCode ?? null,
+    address: p.address ?? null,
+    domicileRegionCode: p.domicileRegionCode ?? null,
+    gender: p.gender ?? p.idNumber?.gender ?? null,
+    ethnicity: p.ethnicity ?? null,
+    occupation: p.occupation ?? null,
+    serviceAddress: p.consentsToElectronicService ? (p.serviceAddress ?? p.phone) : null,
+    serviceConsentAt: p.consentsToElectronicService ? now : null,
+    serviceConsentChannel: p.consentsToElectronicService ? 'FILING' : null,
+    agents: (filingAgents ?? p.agents ?? []).map((a) => ({ name: a.name, phone: a.phone ?? null, authority: a.authority, special: a.specialAuthority === true })),
+    chosenMediatorId,
+  };
 }

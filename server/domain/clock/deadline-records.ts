@@ -133,24 +133,26 @@ export async function recordDeadline(tx: Tx, clock: Clock, input: DeadlineRecord
     .update(deadlines)
     .set({ open: false, updatedAt: now })
     .where(and(eq(deadlines.kind, input.kind), eq(deadlines.targetId, input.targetId), eq(deadlines.open, true)));
-  const [row] = await tx
-    .insert(deadlines)
-    .values({
-      caseId: input.caseId,
-      kind: input.kind,
-      targetId: input.targetId,
-      rule: input.computed.rule,
-      amount: input.computed.amount,
-      startAt: input.computed.startAt,
-      dueAt: input.computed.dueAt,
-      basis: input.computed.basis,
-      protects: KIND_SPECS[input.kind].protects,
-      source: input.source,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
+  const [row] = await tx.insert(deadlines).values(deadlineValues(input, now)).returning();
   return row!;
+}
+
+/** The row of a deadline record; a row that has none yet (a new case) inserts it without superseding. */
+export function deadlineValues(input: DeadlineRecordInput, now: Date): typeof deadlines.$inferInsert {
+  return {
+    caseId: input.caseId,
+    kind: input.kind,
+    targetId: input.targetId,
+    rule: input.computed.rule,
+    amount: input.computed.amount,
+    startAt: input.computed.startAt,
+    dueAt: input.computed.dueAt,
+    basis: input.computed.basis,
+    protects: KIND_SPECS[input.kind].protects,
+    source: input.source,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Closes the open records of clocks that stopped (met, or no longer running). */

@@ -56,7 +56,7 @@ export interface SessionStanding extends CaseStanding {
 }
 
 /** Whether a standing makes the viewer one of this session's participants (its parties and the mediator). */
-export function participantRole(s: CaseStanding, session: SessionRow): { role: 'MEDIATOR' | 'PARTY' | null; mySessionParties: PartyRow[] } {
+export function participantRole(s: Pick<CaseStanding, 'myParties' | 'isMediator'>, session: SessionRow): { role: 'MEDIATOR' | 'PARTY' | null; mySessionParties: PartyRow[] } {
   const mySessionParties = s.myParties.filter((p) => session.participantPartyIds.includes(p.id));
   if (s.isMediator) return { role: 'MEDIATOR', mySessionParties };
   return { role: mySessionParties.length > 0 ? 'PARTY' : null, mySessionParties };
