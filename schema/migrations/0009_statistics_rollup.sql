@@ -82,6 +82,10 @@ DECLARE
   d integer;
   mon text;
 BEGIN
+  -- Commits move the shared counter rows one transaction at a time: two commits taking the same
+  -- rows in opposite orders would otherwise deadlock. Held from the first count to the commit; the
+  -- two-key form keeps it apart from the single-key locks of the migrations and phone codes.
+  PERFORM pg_advisory_xact_lock(2026, 1130);
   IF TG_OP = 'INSERT' THEN r := NEW; d := 1; ELSE r := OLD; d := -1; END IF;
   mon := to_char(r.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM');
   INSERT INTO statistic_counts AS k (grain, area, month, category, level, channel, milestone, value, n) VALUES
