@@ -3,6 +3,7 @@ import { agreementSignatures, agreements } from '../../schema';
 import { visibleAgreements, type SignatureRow } from '../domain/agreements/agreement-access';
 import { contentOf, verificationUrl, type AgreementRow, type StoredTerm } from '../domain/agreements/agreement-content';
 import { draftAgreement } from '../domain/agreements/draft-agreement';
+import { previewAgreement } from '../domain/agreements/preview-agreement';
 import { signAgreement } from '../domain/agreements/sign-agreement';
 import { verifyAgreement, type AgreementVerification } from '../domain/agreements/verify-agreement';
 import { groupedLoader } from './batch';
@@ -189,6 +190,31 @@ function partyId(id: string | number | null | undefined, field: string): string 
   return UUID_RE.test(s) ? s : localId(s, 'CaseParty', field);
 }
 
+const AgreementPreviewRef = builder.objectRef<{ pdf: Uint8Array }>('AgreementPreviewSuccess').implement({
+  description: 'The PDF a draft would produce, marked 草稿; nothing is stored.',
+  fields: (t) => ({
+    pdfBase64: t.string({ description: 'The PDF, base64-encoded.', resolve: (p) => Buffer.from(p.pdf).toString('base64') }),
+    byteLength: t.int({ resolve: (p) => p.pdf.byteLength }),
+  }),
+});
+
+const draftInputOf = (input: typeof DraftAgreementInput.$inferInput) => ({
+  ...input,
+  caseId: localId(String(input.caseId), 'Case', 'caseId'),
+  terms: input.terms.map((term, i) => ({ ...term, obligorPartyId: partyId(term.obligorPartyId, `terms.${i}.obligorPartyId`) })),
+});
+
+builder.queryFields((t) => ({
+  agreementPreview: t.field({
+    type: AgreementPreviewRef,
+    errors: { union: { name: 'AgreementPreviewResult' } },
+    description: 'The case’s mediator reads the PDF of a draft before drafting it: the same input and checks as draftAgreement, nothing written.',
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: DraftAgreementInput, required: true }) },
+    resolve: async (_p, { input }, ctx) => ({ pdf: await previewAgreement(ctx.deps, ctx.actor, draftInputOf(input)) }),
+  }),
+}));
+
 builder.mutationFields((t) => ({
   draftAgreement: t.field({
     type: agreementSuccess('DraftAgreementSuccess'),
@@ -196,11 +222,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: DraftAgreementInput, required: true }) },
     resolve: async (_p, { input }, ctx) => ({
-      agreement: await draftAgreement(ctx.deps, ctx.actor, {
-        ...input,
-        caseId: localId(String(input.caseId), 'Case', 'caseId'),
-        terms: input.terms.map((term, i) => ({ ...term, obligorPartyId: partyId(term.obligorPartyId, `terms.${i}.obligorPartyId`) })),
-      }),
+      agreement: await draftAgreement(ctx.deps, ctx.actor, draftInputOf(input)),
     }),
   }),
   signAgreement: t.field({

@@ -305,6 +305,17 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await page.getByLabel('履行期限').fill('2026-12-20');
     await page.keyboard.press('Enter');
     await page.getByLabel('履行方式').fill('被申请人自行拆除，申请人到场确认');
+    // The PDF of the draft beside the form, before anything is stored; it follows the edits.
+    await page.getByRole('button', { name: '预览协议' }).click();
+    const frame = page.locator('iframe[title="协议预览（草稿）"]');
+    await frame.waitFor();
+    const first = await frame.getAttribute('src');
+    const head = (src: string) => page.evaluate(async (u) => new TextDecoder().decode((await (await fetch(u)).arrayBuffer()).slice(0, 5)), src);
+    expect(await head(first!)).toBe('%PDF-');
+    await page.getByLabel('协议条款').fill('被申请人于2026年12月20日前拆除越界围墙，恢复通道原状，费用自理。');
+    await expect.poll(() => frame.getAttribute('src'), { timeout: 15_000 }).not.toBe(first);
+    expect(await head((await frame.getAttribute('src'))!)).toBe('%PDF-');
+    await checkPage(page, ctx.mediator!.w, '11d-mediator-draft-preview');
     await page.getByRole('button', { name: '生成协议' }).click();
     await page.getByText('调解协议（签字中）').waitFor();
 

@@ -102,6 +102,8 @@ export const MATRIX: Record<string, Row> = {
   // 以案定补: the world holds no statement, so every viewer is told it does not exist.
   'query node:SubsidyStatement': row('NOT_FOUND'),
   // Eligibility of a case for 以案定补: its mediator and the offices that review (a platform admin); courts are refused.
+  // The PDF of a draft: whoever may draft the case's agreement (its mediator), nothing stored.
+  'query agreementPreview': onCase(['mediator']),
   'query subsidyEligibility': row('NOT_FOUND', { anonymous: 'UNAUTHENTICATED', court: 'FORBIDDEN', otherCourt: 'FORBIDDEN', mediator: 'ALLOWED', platformAdmin: 'ALLOWED' }),
   // The screening ledger: staff overseeing the village, and platform admins; never parties or courts.
   'query node:DisputeLead': row('NOT_FOUND', { mediator: 'ALLOWED', orgAdmin: 'ALLOWED', gridWorker: 'ALLOWED', platformAdmin: 'ALLOWED' }),

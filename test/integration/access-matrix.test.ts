@@ -336,6 +336,14 @@ async function runQuery(key: string, viewer: ViewerKey): Promise<Observed> {
     const c = res.data?.nodes?.[0];
     return c ? { outcome: readsParties(c.parties), detail: JSON.stringify(c.parties) } : { outcome: 'NOT_FOUND', detail: JSON.stringify(res.body.errors ?? null) };
   }
+  if (key === 'query agreementPreview') {
+    const res = await gqlAs(
+      viewer,
+      `query($input: DraftAgreementInput!) { agreementPreview(input: $input) { __typename ... on AgreementPreviewSuccess { byteLength } ... on Error { code message } } }`,
+      { input: draftInput(ids.case!, ids.respondentParty!) },
+    );
+    return fieldRefusal(res) ?? (res.body.errors?.length ? { outcome: 'ERROR', detail: JSON.stringify(res.body.errors) } : classifyResult(res.data?.agreementPreview));
+  }
   if (key === 'query subsidyEligibility') {
     const res = await gqlAs(viewer, `query($id: ID!) { subsidyEligibility(caseId: $id) { __typename ... on Error { code message } } }`, { id: ids.case });
     return fieldRefusal(res) ?? (res.body.errors?.length ? { outcome: 'ERROR', detail: JSON.stringify(res.body.errors) } : classifyResult(res.data?.subsidyEligibility));

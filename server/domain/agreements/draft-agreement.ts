@@ -81,7 +81,12 @@ const inputSchema = z.object({
  * rejected confirmation) is a new version that needs every signature again and supersedes the
  * effective one only when it becomes effective itself.
  */
-export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgreementInput): Promise<AgreementRow> {
+/**
+ * Everything a draft is made of, checked as drafting checks it, without writing anything: the
+ * agreement's content and head, the template, and the versions it replaces. Drafting stores it;
+ * the preview only renders it.
+ */
+export async function composeDraft(deps: Deps, actor: Actor, input: DraftAgreementInput) {
   const viewer = requireUser(actor);
   const data = parseInput(inputSchema, input);
   const current = await loadVisibleCase(deps.db, viewer, data.caseId);
@@ -192,6 +197,11 @@ export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgree
     templateVersion: template.version,
     verificationCode: newVerificationCode(),
   };
+  return { viewer, current, parties, open, effective, content, head, template, templateId, version, now };
+}
+
+export async function draftAgreement(deps: Deps, actor: Actor, input: DraftAgreementInput): Promise<AgreementRow> {
+  const { viewer, current, parties, open, effective, content, head, template, templateId, version, now } = await composeDraft(deps, actor, input);
 
   // Rendering is pure and slow: done before the transaction; stored bytes are content-addressed,
   // so a failed transaction leaves at most an unreferenced file, never a half-written agreement.

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { CaseData } from '../case-query';
 import { AgreementText, CaseTimeline, Deadlines, DownloadButton, Routing } from '../components/case-parts';
+import { DraftAgreementCard } from '../components/draft-agreement';
 import { EvidenceCard } from '../components/evidence';
 import { FollowUpsToDo, IdentityChecks, SessionControls, SupervisionOrders } from '../components/mediator-extras';
 import { VideoJoin } from '../components/party-extras';
@@ -36,16 +37,6 @@ const ADD_FACT = graphql(`
     addUndisputedFact(input: $input) {
       __typename
       ... on AddUndisputedFactSuccess { fact { id } }
-      ... on Error { code message }
-      ... on ValidationError { fields { field message } }
-    }
-  }
-`);
-const DRAFT = graphql(`
-  mutation DraftAgreement($input: DraftAgreementInput!) {
-    draftAgreement(input: $input) {
-      __typename
-      ... on DraftAgreementSuccess { agreement { id } }
       ... on Error { code message }
       ... on ValidationError { fields { field message } }
     }
@@ -89,7 +80,6 @@ export default function MediatorCasePage({ id }: { id: string }) {
   const [fact, setFact] = useState('');
   const [ground, setGround] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [draftForm] = Form.useForm();
   const [sessionForm] = Form.useForm();
   if (error) return <Alert type="error" title={error} role="alert" />;
   if (!data) return <Spin aria-label="加载中" />;
@@ -190,34 +180,7 @@ export default function MediatorCasePage({ id }: { id: string }) {
           <FollowUpsToDo c={c} onDone={reload} />
           <IdentityChecks c={c} onDone={reload} />
 
-          {mediating && (
-            <Card size="small" title="起草调解协议" style={{ marginBottom: 12 }}>
-              <Form form={draftForm} layout="vertical" onFinish={(v: { facts: string; issues: string; term: string; amount?: number; obligor?: string; method: string; deadline: { format(f: string): string } }) =>
-                act(async () => unwrap((await request(DRAFT, {
-                  input: {
-                    caseId: c.id,
-                    facts: v.facts,
-                    issues: v.issues,
-                    terms: [{ text: v.term, amount: v.amount != null ? v.amount.toFixed(2) : null, obligorPartyId: v.obligor ?? null, dueDate: v.amount != null ? v.deadline.format('YYYY-MM-DD') : null }],
-                    performanceMethod: v.method,
-                    performanceDeadline: v.deadline.format('YYYY-MM-DD'),
-                  },
-                })).draftAgreement), '协议已起草，等待各方签字')}>
-                <Form.Item label="纠纷事实" name="facts" rules={[{ required: true, message: '请填写' }]}><Input.TextArea rows={3} /></Form.Item>
-                <Form.Item label="争议事项" name="issues" rules={[{ required: true, message: '请填写' }]}><Input.TextArea rows={2} /></Form.Item>
-                <Form.Item label="协议条款" name="term" rules={[{ required: true, message: '请填写' }]}><Input.TextArea rows={2} /></Form.Item>
-                <Space wrap>
-                  <Form.Item label="金额（元）" name="amount"><InputNumber min={0} precision={2} /></Form.Item>
-                  <Form.Item label="履行义务人" name="obligor">
-                    <Select allowClear style={{ width: 160 }} options={c.parties.map((p) => ({ value: p.id, label: p.name }))} />
-                  </Form.Item>
-                  <Form.Item label="履行期限" name="deadline" rules={[{ required: true, message: '请选择' }]}><DatePicker /></Form.Item>
-                </Space>
-                <Form.Item label="履行方式" name="method" rules={[{ required: true, message: '请填写' }]}><Input /></Form.Item>
-                <Button type="primary" htmlType="submit">生成协议</Button>
-              </Form>
-            </Card>
-          )}
+          {mediating && <DraftAgreementCard c={c} act={act} />}
 
           {mediating && (
             <Card size="small" title="终止调解" style={{ marginBottom: 12 }}>
