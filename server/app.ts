@@ -199,11 +199,16 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
     const status = clientErrorStatus(err);
     if (status) {
       deps.log.info({ err, requestId: req.requestId }, 'request refused');
-      if (!res.headersSent) res.status(status).json({ error: status === 404 ? 'Not found.' : 'Bad request.', requestId: req.requestId });
+      if (res.headersSent) res.destroy();
+      else res.status(status).json({ error: status === 404 ? 'Not found.' : 'Bad request.', requestId: req.requestId });
       return;
     }
     deps.log.error({ err, requestId: req.requestId }, 'request failed');
-    if (res.headersSent) return;
+    // Cut short mid-response (a file stream that failed): end the connection, do not leave it hanging.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     res.status(500).json({ error: 'Unexpected error.', requestId: req.requestId });
   });
 

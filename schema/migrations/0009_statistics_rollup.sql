@@ -64,6 +64,9 @@ END $$;
 
 CREATE FUNCTION "statistic_case_row_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- Wait for a concurrent change of the case itself (a transfer, an escalation) to commit, so the
+  -- refresh below reads the case's current county, level, organisation and mediator, not the old.
+  PERFORM 1 FROM cases WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.case_id ELSE NEW.case_id END FOR SHARE;
   IF TG_OP = 'DELETE' THEN
     PERFORM statistic_refresh_case(OLD.case_id);
   ELSE

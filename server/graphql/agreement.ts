@@ -1,6 +1,7 @@
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, inArray } from 'drizzle-orm';
 import { agreementSignatures, agreements } from '../../schema';
 import { visibleAgreements, type SignatureRow } from '../domain/agreements/agreement-access';
+import { withinCourtWindow } from '../domain/access';
 import { contentOf, verificationUrl, type AgreementRow, type StoredTerm } from '../domain/agreements/agreement-content';
 import { draftAgreement } from '../domain/agreements/draft-agreement';
 import { previewAgreement } from '../domain/agreements/preview-agreement';
@@ -36,7 +37,12 @@ export const AgreementRef = builder.loadableNodeRef('Agreement', {
 
 /** Every version of the agreements of a page of cases, oldest first, in one query. */
 const agreementsByCase = groupedLoader(
-  (ctx, caseIds) => ctx.deps.db.select().from(agreements).where(inArray(agreements.caseId, caseIds)).orderBy(asc(agreements.version)),
+  (ctx, caseIds) =>
+    ctx.deps.db
+      .select()
+      .from(agreements)
+      .where(and(inArray(agreements.caseId, caseIds), withinCourtWindow(ctx.viewer, agreements.caseId, agreements.createdAt)))
+      .orderBy(asc(agreements.version)),
   (a) => a.caseId,
 );
 /** The signatures of a page of agreements in one query. */

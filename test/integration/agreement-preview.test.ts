@@ -98,3 +98,19 @@ describe('agreementPreview', () => {
     }
   });
 });
+
+describe('agreementPreview under a burst', () => {
+  it('renders one preview per user at a time: of 5 aliases in one query, one is rendered and 4 refused', async () => {
+    const { case: c, mediator } = await caseInMediation(ctx, w);
+    const parties = (await ctx.gql(PARTIES, { id: c.id }, mediator.token)).data.case.parties as { id: string; role: string }[];
+    const input = draftInput(c.id, parties.find((p) => p.role === 'RESPONDENT')!.id);
+    const aliases = [0, 1, 2, 3, 4].map((i) => `p${i}: agreementPreview(input: $input) { __typename ... on AgreementPreviewSuccess { byteLength } ... on Error { code } }`).join('\n');
+    const res = await ctx.gql(`query($input: DraftAgreementInput!) { ${aliases} }`, { input }, mediator.token);
+    const outcomes = Object.values(res.data as Record<string, { __typename: string; code?: string }>);
+    expect(outcomes.filter((o) => o.__typename === 'AgreementPreviewSuccess')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.code === 'CONFLICT')).toHaveLength(4);
+    // Once it is shown, the next one renders.
+    const next = (await ctx.gql(PREVIEW, { input }, mediator.token)).data.agreementPreview;
+    expect(next.__typename).toBe('AgreementPreviewSuccess');
+  });
+});

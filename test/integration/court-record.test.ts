@@ -5,7 +5,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizations } from '../../schema';
+import { agreements, organizations } from '../../schema';
 import { regionShortName } from '../../server/domain/cases/numbering';
 import { recordEvent } from '../../server/domain/audit/record-event';
 import { DRAFT, SIGN, draftInput } from '../support/agreements';
@@ -175,6 +175,20 @@ describe('a court sees nothing new once the matter has left it', () => {
     expect(after.evidence).toEqual(before.evidence);
     const party = (await ctx.gql(EVENTS, { id: caseId }, w.applicant.token)).data.case;
     expect(party.events.map((e: { type: string }) => e.type)).toContain('case.agent_appointed');
+
+    // An agreement drafted after the window closed (as a correction would be) is not the court's
+    // either, through the case or by its id; the parties still read it. Its drafting time is moved
+    // past the window here, standing in for a later correction.
+    const AGREEMENTS = `query($id: ID!, $a: ID!) { case(id: $id) { agreements { id } } node(id: $a) { id } }`;
+    const seen = (await ctx.gql(AGREEMENTS, { id: caseId, a: agreementId }, court.secret)).data;
+    expect(seen.case.agreements.map((a: { id: string }) => a.id)).toContain(agreementId);
+    expect(seen.node?.id).toBe(agreementId);
+    await ctx.deps.db.update(agreements).set({ createdAt: ctx.clock.now() }).where(eq(agreements.id, decodeGlobalID(agreementId).id));
+    const later = (await ctx.gql(AGREEMENTS, { id: caseId, a: agreementId }, court.secret)).data;
+    expect(later.case.agreements).toEqual([]);
+    expect(later.node).toBeNull();
+    const partySees = (await ctx.gql(AGREEMENTS, { id: caseId, a: agreementId }, w.applicant.token)).data;
+    expect(partySees.case.agreements.map((a: { id: string }) => a.id)).toContain(agreementId);
   }, TIMEOUT);
 
   it('after the transfer is acknowledged: the court keeps the transfer, not what comes later', async () => {

@@ -1,21 +1,24 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { agreementSignatures, agreements, cases, storedFiles } from '../../../schema';
 import type { Executor } from '../../db';
-import { visibleCases } from '../cases/case-access';
+import { visibleCases, withinCourtWindow } from '../cases/case-access';
 import type { Viewer } from '../context';
 import { NotFoundError } from '../errors';
 import type { AgreementRow } from './agreement-content';
 
 export type SignatureRow = typeof agreementSignatures.$inferSelect;
 
-/** Agreements by id that the viewer may see: exactly those of cases they may see. */
+/**
+ * Agreements by id that the viewer may see: those of cases they may see; for a court, none drafted
+ * after its content window closed (a correction after its application was withdrawn).
+ */
 export async function visibleAgreements(db: Executor, viewer: Viewer | null, ids: string[]): Promise<AgreementRow[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .select({ agreement: agreements })
     .from(agreements)
     .innerJoin(cases, eq(cases.id, agreements.caseId))
-    .where(and(inArray(agreements.id, ids), visibleCases(viewer)));
+    .where(and(inArray(agreements.id, ids), visibleCases(viewer), withinCourtWindow(viewer, agreements.caseId, agreements.createdAt)));
   return rows.map((r) => r.agreement);
 }
 

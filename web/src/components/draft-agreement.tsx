@@ -67,13 +67,22 @@ export function DraftAgreementCard({ c, act }: { c: CaseData; act: (f: () => Pro
     });
   }, []);
 
+  const inFlight = useRef(false);
+  const again = useRef(false);
+
   async function preview() {
+    // One render at a time (the server refuses a second): an edit meanwhile redraws once after it.
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
     const v = form.getFieldsValue();
     if (!complete(v)) {
       setProblem('填写纠纷事实、争议事项、协议条款、履行方式和履行期限后即可预览。');
       return;
     }
     const mine = ++seq.current;
+    inFlight.current = true;
     setBusy(true);
     try {
       const r = unwrap((await request(PREVIEW, { input: inputOf(c.id, v) })).agreementPreview);
@@ -88,7 +97,12 @@ export function DraftAgreementCard({ c, act }: { c: CaseData; act: (f: () => Pro
     } catch (e) {
       if (mine === seq.current) setProblem((e as Error).message);
     } finally {
+      inFlight.current = false;
       if (mine === seq.current) setBusy(false);
+      if (again.current) {
+        again.current = false;
+        void preview();
+      }
     }
   }
 
