@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreements, cases, events, storedFiles } from '../../schema';
@@ -42,8 +42,9 @@ describe('agreementPreview', () => {
     const respondent = parties.find((p) => p.role === 'RESPONDENT')!;
     const snapshot = async () => {
       const [a] = await ctx.deps.db.select({ n: count() }).from(agreements).where(eq(agreements.caseId, id));
-      const [f] = await ctx.deps.db.select({ n: count() }).from(storedFiles);
-      const [e] = await ctx.deps.db.select({ n: count() }).from(events);
+      // Scoped to this case: on PostgreSQL other files write to the same tables meanwhile.
+      const [f] = await ctx.deps.db.select({ n: count() }).from(storedFiles).where(eq(storedFiles.caseId, id));
+      const [e] = await ctx.deps.db.select({ n: count() }).from(events).where(and(eq(events.subjectType, 'case'), eq(events.subjectId, id)));
       const [k] = await ctx.deps.db.select({ status: cases.status, version: cases.version, updatedAt: cases.updatedAt }).from(cases).where(eq(cases.id, id));
       return { agreements: Number(a!.n), files: Number(f!.n), events: Number(e!.n), case: k };
     };
