@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLError } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -132,7 +131,8 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
     graphiql: { title: 'jiefen 解纷 GraphQL', defaultQuery: '{ me { name role } }' },
     // GraphiQL's scripts and styles are served inline from this server, never from a CDN: courts
     // and government offices often sit on networks without access to the internet.
-    renderGraphiQL,
+    // GraphiQL's page (served from this server, nothing from a CDN) loads on its first request.
+    renderGraphiQL: async (opts) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(opts),
     logging: {
       debug: (...args) => deps.log.debug({ args }, 'yoga'),
       info: (...args) => deps.log.info({ args }, 'yoga'),

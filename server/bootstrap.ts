@@ -1,3 +1,4 @@
+import { pdfPool } from './pdf/pool';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
@@ -32,6 +33,8 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   // A new embedded database is restored from the migrated template rather than built step by step.
   let loadDataDir: Blob | undefined;
   if (!config.databaseUrl && isNewDataDir(config.dataDir)) {
+    // The demo's settled cases render and sign agreements: a PDF worker gets ready meanwhile.
+    if (config.seedDemo) pdfPool().warm();
     const template = await ensureTemplate();
     if (template.built) log.info({ path: template.path }, 'embedded database template built');
     loadDataDir = await readTemplate(template.path);
@@ -46,7 +49,7 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   lap('open');
   await handle.migrate();
   lap('migrate');
-  const deps: Deps = { db: handle.db, clock, config, log, notifier: createSmsSender(config, log, clock), calendar: loadCalendar(), storage: await openStorage(config, log) };
+  const deps: Deps = { db: handle.db, clock, config, log, notifier: await createSmsSender(config, log, clock), calendar: loadCalendar(), storage: await openStorage(config, log) };
   const ref = await loadReferenceData(handle.db, clock);
   lap('referenceData');
   log.info({ ...ref }, 'reference data ready');
@@ -64,8 +67,8 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   else log.info({ officialThrough: coverage.officialThrough }, 'holiday calendar ready');
   const admin = await ensureAdmin(deps, config.admin);
   if (admin.created) log.info('platform admin created from ADMIN_PHONE');
-  const demoAccounts = config.seedDemo ? await seedDemo(deps) : null;
-  lap('seed');
+  lap('admin');
+  const demoAccounts = config.seedDemo ? await seedDemo(deps, lap) : null;
   return { deps, handle, demoAccounts, timings };
 }
 

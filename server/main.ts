@@ -30,6 +30,9 @@ function startFailed(err: unknown): never {
   console.error(`jiefen: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
+// The client's development server starts beside the database; both are awaited before listening.
+const webStarting = createWebClient(config);
+webStarting.catch(() => undefined);
 const { deps, handle, demoAccounts, timings } = await prepare(config, log).catch(startFailed);
 // Which key seals agreements and which gateway sends codes: printed once, so operators can check.
 log.info(
@@ -43,7 +46,7 @@ log.info(
   'signing and SMS configuration',
 );
 // A missing client bundle (WEB=dist before `npm run build`) stops the start the same way.
-const web = await createWebClient(config).catch(startFailed);
+const web = await webStarting.catch(startFailed);
 const { app, close } = createApp(deps, { web });
 const jobs = config.jobs ? createJobRunner(deps) : null;
 // Every instance reloads the holiday notices another instance published.

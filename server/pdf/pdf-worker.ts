@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { parsedFont } from './fonts';
 import { renderAgreementPdf } from './render-agreement';
 import { signPdf } from './sign-pdf';
 import type { PdfTask, PdfTaskResult } from './pool';
@@ -12,6 +13,11 @@ parentPort!.on('message', (task: PdfTask) => {
 
 async function run(task: PdfTask): Promise<PdfTaskResult> {
   try {
+    if (task.kind === 'warm') {
+      parsedFont('regular');
+      parsedFont('bold');
+      return { id: task.id, ok: true, bytes: new Uint8Array(0) };
+    }
     const bytes = task.kind === 'render' ? await renderAgreementPdf(task.doc, task.template) : await signPdf(task.pdf, task.opts);
     return { id: task.id, ok: true, bytes };
   } catch (err) {

@@ -14,7 +14,9 @@ import type { AgreementDocument } from './types';
 
 export type PdfTask =
   | { id: number; kind: 'render'; doc: AgreementDocument; template: AgreementTemplate | undefined }
-  | { id: number; kind: 'sign'; pdf: Uint8Array; opts: SignOptions };
+  | { id: number; kind: 'sign'; pdf: Uint8Array; opts: SignOptions }
+  /** Loads the libraries and parses the fonts ahead of the first document. */
+  | { id: number; kind: 'warm' };
 export type PdfTaskResult = { id: number; ok: true; bytes: Uint8Array } | { id: number; ok: false; name: string; message: string };
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -57,6 +59,15 @@ export class PdfPool {
 
   sign(pdf: Uint8Array, opts: SignOptions): Promise<Uint8Array> {
     return this.submit({ kind: 'sign', pdf, opts });
+  }
+
+  /**
+   * Starts a worker and has it parse the fonts now, so that an agreement expected soon (the demo's
+   * on a first start) does not wait for it. Failures surface on the first real task instead.
+   */
+  warm(): void {
+    if (this.workers.length > 0) return;
+    this.submit({ kind: 'warm' }).catch(() => undefined);
   }
 
   /** Stops every worker; tasks still running fail. */

@@ -19,6 +19,8 @@ import { embedFonts, parsedFont, tagSubsetNames, type DocumentFonts } from './fo
 import { breakLines } from './line-break';
 import { fillPlaceholders, loadTemplate, type AgreementTemplate } from './templates';
 import type { AgreementDocument, AgreementPartyView, AgreementSignature } from './types';
+export { NO_RESPONSIBILITY, chineseDate } from './agreement-text';
+import { NO_RESPONSIBILITY, chineseDate } from './agreement-text';
 
 const MM = 72 / 25.4;
 const PAGE_W = 595.28;
@@ -48,9 +50,6 @@ const CAP = 0.86;
 
 const DIGITS = '零一二三四五六七八九';
 
-/** Printed under 各方责任 when the agreement assigns responsibility to no one. */
-export const NO_RESPONSIBILITY = '经各方当事人协商一致，本纠纷不划分责任，各方均不承担责任。';
-
 /** Printed at the top of a signature page that carries no clause of the agreement. */
 export const NO_BODY_MARKER = '（本页无正文）';
 
@@ -70,12 +69,6 @@ export function chineseNumeral(n: number): string {
   return `${DIGITS[Math.floor(n / 1000)]}千${tail}`;
 }
 
-/** 2026-11-23 -> 2026年11月23日 */
-export function chineseDate(iso: string): string {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(iso);
-  if (!m) return iso;
-  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
-}
 
 // Advance widths at 1000 units per em, per font, shared across documents: measuring by
 // character keeps wrapping cheap, and CJK advances do not depend on context.

@@ -7,7 +7,8 @@
  * validators cannot find the signer certificate and report the signature invalid. pkijs keeps
  * the names exactly as they were encoded (UTF8String) in the certificate.
  */
-import { createHash, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, generateKeyPair, randomBytes, webcrypto } from 'node:crypto';
+import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFSignature, PDFString } from 'pdf-lib';
@@ -72,7 +73,8 @@ export interface SelfSignedOptions {
  * development and tests. Names are UTF8String, so Chinese organisation names survive intact.
  */
 export async function generateSelfSignedP12(opts: SelfSignedOptions): Promise<Uint8Array> {
-  const { privateKey: nodePrivate, publicKey: nodePublic } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // Generated on libuv's thread pool: an RSA key takes about half a second of CPU.
+  const { privateKey: nodePrivate, publicKey: nodePublic } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const pkcs8 = nodePrivate.export({ format: 'der', type: 'pkcs8' });
   const spki = nodePublic.export({ format: 'der', type: 'spki' });
   const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, RSA_SHA256, true, ['sign']);

@@ -133,10 +133,11 @@ describe('configuration', () => {
     }
   };
 
-  it('accepts a complete production configuration and picks the provider it names', () => {
+  it('accepts a complete production configuration and picks the provider it names', async () => {
     const config = loadConfig(prod);
     expect(config.sms).toMatchObject({ provider: 'http', url: prod.SMS_HTTP_URL });
-    expect(createSmsSender(config, { info() {} }, clock)).toBeDefined();
+    const sender = await createSmsSender(config, { info() {} }, clock);
+    expect(typeof sender.send).toBe('function');
   });
 
   it('refuses SMS_PROVIDER=log, a missing provider, PUBLIC_URL or signing key in production', () => {

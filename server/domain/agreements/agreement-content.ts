@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { REAL_NAME_METHODS, type IdentityMethod } from '../identity/identity-service';
-import { chineseDate } from '../../pdf/render-agreement';
+import { chineseDate } from '../../pdf/agreement-text';
 import type { AgreementDocument, AgreementPartyView, AgreementSignature, AgreementTemplateId } from '../../pdf/types';
 import { decrypt } from '../auth/crypto';
 import type { PartyRow } from '../cases/case-access';

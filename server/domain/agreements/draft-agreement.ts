@@ -2,7 +2,7 @@ import { and, count, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { agreementSignatures, agreements, mediators, organizations, users } from '../../../schema';
 import { renderAgreementPdfOffThread } from '../../pdf/pool';
-import { NO_RESPONSIBILITY } from '../../pdf/render-agreement';
+import { NO_RESPONSIBILITY } from '../../pdf/agreement-text';
 import { unprintableCharacters } from '../../pdf/fonts';
 import { loadTemplate } from '../../pdf/templates';
 import { requireUser } from '../auth/policy';

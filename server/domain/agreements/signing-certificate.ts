@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { signingKeys } from '../../../schema';
-import { generateSelfSignedP12 } from '../../pdf/sign-pdf';
 import type { Config } from '../../config';
 import type { Executor } from '../../db';
 import { decrypt, encrypt } from '../auth/crypto';
@@ -14,6 +13,12 @@ export interface SigningKey {
 }
 
 const generated = new Map<string, Promise<SigningKey>>();
+
+/** The certificate builder loads the PDF and ASN.1 libraries on first use, not at start. */
+async function selfSignedP12(opts: import('../../pdf/sign-pdf').SelfSignedOptions): Promise<Uint8Array> {
+  const { generateSelfSignedP12 } = await import('../../pdf/sign-pdf');
+  return generateSelfSignedP12(opts);
+}
 
 /**
  * The certificate that seals effective agreements: the organisation's or platform's PKCS#12 from
@@ -28,7 +33,7 @@ export function signingKeyFor(config: Config, organizationName: string, notBefor
   let key = generated.get(organizationName);
   if (!key) {
     const passphrase = randomBytes(18).toString('base64url');
-    key = generateSelfSignedP12({
+    key = selfSignedP12({
       commonName: organizationName,
       organization: organizationName,
       passphrase,
@@ -59,7 +64,7 @@ async function storedSelfSignedKey(config: Config, db: Executor, organizationNam
   const existing = await read();
   if (existing) return existing;
   const passphrase = randomBytes(18).toString('base64url');
-  const p12 = await generateSelfSignedP12({
+  const p12 = await selfSignedP12({
     commonName: organizationName,
     organization: organizationName,
     passphrase,

@@ -79,7 +79,7 @@ const MEDIATORS: { org: string; name: string; phone: string; languages: string[]
  * courts, committees at village, township and county level, an agency desk, an industry committee,
  * a lawyer studio, mediators with languages, and accounts to log in with.
  */
-export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
+export async function seedDemo(baseDeps: Deps, lap: (phase: string) => void = () => undefined): Promise<DemoAccount[] | null> {
   // The demo password is printed on the console, so a high hashing cost protects nothing here
   // while 17 hashes at cost 12 held up the first start by seconds. Real accounts keep the
   // configured cost.
@@ -146,6 +146,7 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
     }),
   );
   for (const m of MEDIATORS) accounts.push({ phone: m.phone, name: m.name, role: 'MEDIATOR', note: orgs.get(m.org)!.name });
+  lap('seedOrganizations');
 
   const staff = [
     { org: 'jinniu', role: 'ORG_ADMIN' as const, name: '金牛镇调委会管理员', phone: '13800002001' },
@@ -174,8 +175,11 @@ export async function seedDemo(baseDeps: Deps): Promise<DemoAccount[] | null> {
     .values(parties.map(({ idNumber, ...p }) => ({ ...p, ...idNumberColumns(deps.config.dataKey, idNumber), passwordHash: hash, role: 'PARTY' as const, phoneVerifiedAt: now, address: '云南省大理白族自治州宾川县金牛镇圭山村', createdAt: now, updatedAt: now })))
     .returning();
   for (const p of parties) accounts.push({ phone: p.phone, name: p.name, role: 'PARTY', note: 'party' });
+  lap('seedAccounts');
   await seedGovernanceDemo(deps, { guishan: staffRows[1]!, beihui: staffRows[2]!, changan: staffRows[3]! }, staffRows[0]!);
   await seedSubsidyRules(deps, staffRows[5]!);
+  lap('seedGovernance');
   await seedSettledCases(deps, parties.map((p) => partyRows.find((r) => r.phone === p.phone)!), DEMO_PASSWORD);
+  lap('seedSettledCases');
   return accounts;
 }

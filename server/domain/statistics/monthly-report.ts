@@ -1,7 +1,6 @@
-import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { regions } from '../../../schema';
-import { renderMonthlyReportPdf, type MonthlyReportRow } from '../../pdf/render-monthly-report';
+import type { MonthlyReportRow } from '../../pdf/render-monthly-report';
 import { queryRows } from '../../db';
 import type { Actor, Deps } from '../context';
 import { CATEGORY_LABELS, type DisputeCategory } from '../enums';
@@ -85,6 +84,7 @@ const reportRow = (label: string, r: StatisticsRow): MonthlyReportRow => ({
 export async function monthlyReportPdf(deps: Deps, actor: Actor, regionCode: string, month: string): Promise<Uint8Array> {
   const { stats, highRisk } = await monthlyReportData(deps, actor, regionCode, month);
   const [region] = await deps.db.select({ name: regions.name }).from(regions).where(eq(regions.code, regionCode));
+  const { renderMonthlyReportPdf } = await import('../../pdf/render-monthly-report');
   return renderMonthlyReportPdf({
     regionCode,
     regionName: region?.name ?? regionCode,
@@ -99,6 +99,8 @@ export async function monthlyReportPdf(deps: Deps, actor: Actor, regionCode: str
 /** 月报 of a division as an XLSX workbook: figures per category, and the open high-risk matters. */
 export async function monthlyReportXlsx(deps: Deps, actor: Actor, regionCode: string, month: string): Promise<Buffer> {
   const { stats, highRisk } = await monthlyReportData(deps, actor, regionCode, month);
+  // Loaded on first use: the spreadsheet library takes about 0.3 s to load.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.created = deps.clock.now();
   const figures = book.addWorksheet('统计数据');
