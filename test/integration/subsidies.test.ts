@@ -349,6 +349,9 @@ describe('statements', () => {
     expect(rows.sort()).toEqual(lines.map((l: any) => [l.caseNumber, gradeLabel[l.grade], l.amountFen / 100]).sort());
     const last = detail.getRow(detail.rowCount);
     expect([last.getCell(1).value, last.getCell(6).value]).toEqual(['合计', september.totalFen / 100]);
+    // Headings in bold, yuan with two decimal places, as the offices print them.
+    expect(detail.getRow(2).getCell(1).font?.bold).toBe(true);
+    expect(last.getCell(6).numFmt).toBe('0.00');
     expect(september.totalFen).toBe(60000);
     const persons = book.getWorksheet('人员汇总')!;
     const personRows = [];

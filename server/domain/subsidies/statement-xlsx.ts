@@ -5,6 +5,7 @@ import type { Actor, Deps } from '../context';
 import { loadStatementFor } from './statement-machine';
 import { statementViews } from './subsidy-statement';
 import { subsidyStatements } from '../../../schema';
+import { xlsxBuffer } from '../xlsx';
 import { fenToYuan, GRADE_LABELS, MISSING_LABELS, STATEMENT_STATUS_LABELS } from './types';
 
 const ACTION_LABELS: Record<string, string> = { DRAFT: '起草', REDRAFT: '重新起草', REVIEW: '司法所审核', APPROVE: '司法局审批', PAY: '发放', SUPERSEDE: '更正作废' };
@@ -22,29 +23,19 @@ export async function subsidyStatementXlsx(deps: Deps, actor: Actor, statementId
   const { statement } = await loadStatementFor(deps.db, viewer, statementId);
   const [view] = await statementViews(deps.db, eq(subsidyStatements.id, statement.id));
   const [region] = await deps.db.select({ name: regions.name }).from(regions).where(eq(regions.code, statement.regionCode));
-  // Loaded on first use: the spreadsheet library takes about 0.3 s to load.
-  const { default: ExcelJS } = await import('exceljs');
-  const book = new ExcelJS.Workbook();
-  book.created = deps.clock.now();
   const title = `${region?.name ?? statement.regionCode} ${statement.month} 以案定补发放清单（${STATEMENT_STATUS_LABELS[statement.status]}）`;
 
-  const lines = book.addWorksheet('补贴明细');
-  lines.addRow([title]);
-  lines.addRow(['姓名', '身份', '案号', '类别', '难易等级', '金额（元）']);
-  lines.getRow(2).font = { bold: true };
+  const lines: (string | number)[][] = [[title], ['姓名', '身份', '案号', '类别', '难易等级', '金额（元）']];
   for (const p of view!.persons) {
     for (const l of p.lines) {
-      lines.addRow([p.name, ROLE_LABELS[p.role] ?? p.role, l.caseNumber, l.kind === 'PAYMENT' ? '补贴' : '追回', GRADE_LABELS[l.grade], yuanCell(l.amountFen)]);
+      lines.push([p.name, ROLE_LABELS[p.role] ?? p.role, l.caseNumber, l.kind === 'PAYMENT' ? '补贴' : '追回', GRADE_LABELS[l.grade], yuanCell(l.amountFen)]);
     }
   }
-  lines.addRow(['合计', '', '', '', '', yuanCell(statement.totalFen)]);
-  lines.getColumn(6).numFmt = '0.00';
+  lines.push(['合计', '', '', '', '', yuanCell(statement.totalFen)]);
 
-  const persons = book.addWorksheet('人员汇总');
-  persons.addRow(['姓名', '身份', '补贴案件数', '追回案件数', '补贴金额（元）', '追回金额（元）', '应发金额（元）']);
-  persons.getRow(1).font = { bold: true };
+  const persons: (string | number)[][] = [['姓名', '身份', '补贴案件数', '追回案件数', '补贴金额（元）', '追回金额（元）', '应发金额（元）']];
   for (const p of view!.persons) {
-    persons.addRow([
+    persons.push([
       p.name,
       ROLE_LABELS[p.role] ?? p.role,
       p.lines.filter((l) => l.kind === 'PAYMENT').length,
@@ -54,17 +45,18 @@ export async function subsidyStatementXlsx(deps: Deps, actor: Actor, statementId
       yuanCell(p.totalFen),
     ]);
   }
-  for (const c of [5, 6, 7]) persons.getColumn(c).numFmt = '0.00';
 
-  const steps = book.addWorksheet('审核记录');
-  steps.addRow(['步骤', '经办人', '单位', '时间', '说明']);
-  steps.getRow(1).font = { bold: true };
-  for (const s of view!.steps) steps.addRow([ACTION_LABELS[s.action] ?? s.action, s.actorName, s.actorOrganization ?? '', s.at.toISOString(), s.note ?? '']);
+  const steps: string[][] = [['步骤', '经办人', '单位', '时间', '说明']];
+  for (const s of view!.steps) steps.push([ACTION_LABELS[s.action] ?? s.action, s.actorName, s.actorOrganization ?? '', s.at.toISOString(), s.note ?? '']);
 
-  const left = book.addWorksheet('未予补贴案件');
-  left.addRow(['案号', '缺少或不符']);
-  left.getRow(1).font = { bold: true };
-  for (const x of statement.exclusions) left.addRow([x.caseNumber, x.missing.map((m) => MISSING_LABELS[m]).join('；')]);
+  const left: string[][] = [['案号', '缺少或不符']];
+  for (const x of statement.exclusions) left.push([x.caseNumber, x.missing.map((m) => MISSING_LABELS[m]).join('；')]);
 
-  return { bytes: Buffer.from(await book.xlsx.writeBuffer()), filename: `subsidy-${statement.regionCode}-${statement.month}-v${statement.version}.xlsx` };
+  const bytes = await xlsxBuffer([
+    { name: '补贴明细', rows: lines, boldRows: [2], moneyColumns: [6] },
+    { name: '人员汇总', rows: persons, boldRows: [1], moneyColumns: [5, 6, 7] },
+    { name: '审核记录', rows: steps, boldRows: [1] },
+    { name: '未予补贴案件', rows: left, boldRows: [1] },
+  ]);
+  return { bytes, filename: `subsidy-${statement.regionCode}-${statement.month}-v${statement.version}.xlsx` };
 }
