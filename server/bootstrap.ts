@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
 import { ensureTemplate, isNewDataDir, readTemplate } from './db-template';
+import { readDemoSnapshot, type DemoSnapshot } from './demo-snapshot';
 import { ensureAdmin } from './domain/bootstrap/ensure-admin';
 import { seedDemo, type DemoAccount } from './domain/bootstrap/seed-demo';
 import { systemClock, type Clock, type Deps } from './domain/context';
@@ -22,7 +23,7 @@ export interface Started {
 }
 
 /** Opens the database, applies migrations, loads reference data, the admin and (outside production) demo data. */
-export async function prepare(config: Config, log: Logger, clock: Clock = systemClock): Promise<Started> {
+export async function prepare(config: Config, log: Logger, clock: Clock = systemClock, demoDir?: string): Promise<Started> {
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -32,13 +33,21 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   };
   // A new embedded database is restored from the migrated template rather than built step by step.
   let loadDataDir: Blob | undefined;
+  let demo: DemoSnapshot | null = null;
   if (!config.databaseUrl && isNewDataDir(config.dataDir)) {
-    // The demo's settled cases render and sign agreements: a PDF worker gets ready meanwhile.
-    if (config.seedDemo) pdfPool().warm();
-    const template = await ensureTemplate();
-    if (template.built) log.info({ path: template.path }, 'embedded database template built');
-    loadDataDir = await readTemplate(template.path);
-    lap('template');
+    // Today's demo, prepared by the install step, restores with its files; otherwise the migrated
+    // template restores and the demo is seeded below.
+    demo = config.seedDemo ? await readDemoSnapshot(config, clock, demoDir) : null;
+    if (demo) {
+      loadDataDir = demo.dump;
+    } else {
+      // The demo's settled cases render and sign agreements: a PDF worker gets ready meanwhile.
+      if (config.seedDemo) pdfPool().warm();
+      const template = await ensureTemplate();
+      if (template.built) log.info({ path: template.path }, 'embedded database template built');
+      loadDataDir = await readTemplate(template.path);
+    }
+    lap(demo ? 'demoSnapshot' : 'template');
   }
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -68,7 +77,15 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   const admin = await ensureAdmin(deps, config.admin);
   if (admin.created) log.info('platform admin created from ADMIN_PHONE');
   lap('admin');
-  const demoAccounts = config.seedDemo ? await seedDemo(deps, lap) : null;
+  let demoAccounts: DemoAccount[] | null = null;
+  if (demo) {
+    // The agreements the snapshot's cases refer to, stored under the same content keys.
+    for (const bytes of demo.objects) await deps.storage.put(bytes);
+    demoAccounts = demo.accounts;
+    lap('demoFiles');
+  } else if (config.seedDemo) {
+    demoAccounts = await seedDemo(deps, lap);
+  }
   return { deps, handle, demoAccounts, timings };
 }
 
