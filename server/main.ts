@@ -30,7 +30,7 @@ function startFailed(err: unknown): never {
   console.error(`jiefen: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
-// The client's development server starts beside the database; both are awaited before listening.
+// The client (its bundle checked, or Vite's server prepared) is set up beside the database.
 const webStarting = createWebClient(config);
 webStarting.catch(() => undefined);
 const { deps, handle, demoAccounts, timings } = await prepare(config, log).catch(startFailed);

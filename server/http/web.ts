@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { ViteDevServer } from 'vite';
 import type { Config } from '../config';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
@@ -34,20 +35,28 @@ export async function createWebClient(config: Pick<Config, 'web'>, dist: string 
   if (config.web === 'off') return null;
   const router = express.Router();
   if (config.web === 'vite') {
-    const { createServer } = await import('vite');
-    const vite = await createServer({
-      configFile: `${WEB_ROOT}/vite.config.ts`,
-      root: WEB_ROOT,
-      appType: 'spa',
-      logLevel: 'warn',
-      server: { middlewareMode: true, hmr: false },
-    });
+    // Vite starts on the first request for a page (about half a second), not on every start.
+    let starting: Promise<ViteDevServer> | null = null;
+    const vite = () =>
+      (starting ??= import('vite').then(({ createServer }) =>
+        createServer({
+          configFile: `${WEB_ROOT}/vite.config.ts`,
+          root: WEB_ROOT,
+          appType: 'spa',
+          logLevel: 'warn',
+          server: { middlewareMode: true, hmr: false },
+        }),
+      ).catch((err: unknown) => {
+        // A failed start is tried again by the next request rather than kept.
+        starting = null;
+        throw err;
+      }));
     // Pages and the client's modules go to Vite; the API's own paths pass straight through.
     router.use((req: Request, res: Response, next: NextFunction) => {
       if (!forClient(req)) return next();
-      vite.middlewares(req, res, next);
+      vite().then((server) => server.middlewares(req, res, next), next);
     });
-    return { router, close: () => vite.close() };
+    return { router, close: async () => void (starting ? await (await starting).close() : undefined) };
   }
   if (!existsSync(`${dist}/index.html`)) {
     throw new Error('WEB=dist but dist/web/index.html is missing: run `npm run build` first.');
