@@ -59,7 +59,7 @@ const caseHeads = createContextCache(
       return ids.map((id) => byId.get(id));
     }),
 );
-const caseHead = (ctx: GraphQLContext, caseId: string) => caseHeads(ctx).load(caseId);
+export const caseHead = (ctx: GraphQLContext, caseId: string) => caseHeads(ctx).load(caseId);
 const caseOfParty = async (ctx: GraphQLContext, p: PartyRow) => (await caseHead(ctx, p.caseId))!;
 
 /** A party's personal fields as the access policy lets this viewer read them. */

@@ -36,7 +36,7 @@ import { AgreementRef } from './agreement';
 import { groupedLoader } from './batch';
 import { builder } from './builder';
 import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
-import { CaseRef } from './case';
+import { caseHead, CaseRef } from './case';
 import type { GraphQLContext } from './context';
 import { localId } from './ids';
 import { OrganizationRef } from './organization';
@@ -158,6 +158,15 @@ const MaterialsEvidenceRef = builder.objectRef<Materials['evidence'][number]>('C
     sha256: t.exposeString('sha256', { nullable: true }),
   }),
 });
+/** Who holds each party of a page's cases (account and phone), for the party field rules. */
+const partyHoldersByCase = groupedLoader(
+  (ctx, caseIds) =>
+    ctx.deps.db
+      .select({ id: caseParties.id, caseId: caseParties.caseId, userId: caseParties.userId, phone: caseParties.phone })
+      .from(caseParties)
+      .where(inArray(caseParties.caseId, caseIds)),
+  (p) => p.caseId,
+);
 const MaterialsRef = builder.objectRef<Materials & { caseId: string }>('ConfirmationMaterials').implement({
   description: 'INT 354: what the application carries, as frozen when the parties applied.',
   fields: (t) => ({
@@ -165,10 +174,11 @@ const MaterialsRef = builder.objectRef<Materials & { caseId: string }>('Confirma
     parties: t.field({
       type: [MaterialsPartyRef],
       // Read through the same party rule as Case.parties: the same field reads the same way wherever reached.
+      // The case heads and party rows of a whole page are read in one statement each.
       resolve: async (m, _x, ctx) => {
-        const [c] = await ctx.deps.db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(eq(cases.id, m.caseId));
+        const c = await caseHead(ctx, m.caseId);
         const standing = await caseStanding(ctx.deps.db, ctx.viewer, c ?? { id: m.caseId, mediatorId: null }, ctx.deps.clock.now());
-        const rows = await ctx.deps.db.select({ id: caseParties.id, userId: caseParties.userId, phone: caseParties.phone }).from(caseParties).where(eq(caseParties.caseId, m.caseId));
+        const rows = await partyHoldersByCase(ctx).load(m.caseId);
         return m.parties.map((p) => {
           const row = rows.find((r) => r.id === p.partyId);
           const access = partyFieldAccess(standing, { userId: row?.userId ?? null, phone: row?.phone ?? p.phone });
@@ -193,6 +203,22 @@ const ExtensionRef = builder.objectRef<ApplicationRow>('ConfirmationExtension').
 });
 
 
+/** Supplements of every application on a page, in one statement (the application's access was checked when it was read). */
+const supplementsByApplication = groupedLoader(
+  (ctx, ids) =>
+    ctx.deps.db
+      .select()
+      .from(confirmationSupplements)
+      .where(inArray(confirmationSupplements.applicationId, ids))
+      .orderBy(asc(confirmationSupplements.requestedAt), asc(confirmationSupplements.id)),
+  (s) => s.applicationId,
+);
+/** Applicants' names for a page of enforcement applications, in one statement. */
+const partyNames = groupedLoader(
+  (ctx, ids) => ctx.deps.db.select({ id: caseParties.id, name: caseParties.name }).from(caseParties).where(inArray(caseParties.id, ids)),
+  (p) => p.id,
+);
+
 ConfirmationApplicationRef.implement({
   description: '司法确认申请 (CPL 205): joint, to one court, with the materials of INT 354.',
   fields: (t) => ({
@@ -209,8 +235,7 @@ ConfirmationApplicationRef.implement({
     }),
     supplements: t.field({
       type: [SupplementRef],
-      resolve: (a, _x, ctx) =>
-        ctx.deps.db.select().from(confirmationSupplements).where(eq(confirmationSupplements.applicationId, a.id)).orderBy(asc(confirmationSupplements.requestedAt)),
+      resolve: (a, _x, ctx) => supplementsByApplication(ctx).load(a.id),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
     submittedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.submittedAt }),
@@ -286,7 +311,7 @@ EnforcementApplicationRef.implement({
     court: t.field({ type: OrganizationRef, resolve: (e) => e.courtId }),
     confirmation: t.field({ type: ConfirmationApplicationRef, resolve: (e) => e.confirmationId }),
     applicantName: t.string({
-      resolve: async (e, _a, ctx) => (await ctx.deps.db.select({ name: caseParties.name }).from(caseParties).where(eq(caseParties.id, e.partyId)))[0]?.name ?? '',
+      resolve: async (e, _a, ctx) => (await partyNames(ctx).load(e.partyId))[0]?.name ?? '',
     }),
     note: t.exposeString('note', { nullable: true }),
     lastPerformanceDate: t.field({ type: 'Date', resolve: (e) => e.lastPerformanceDate }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseInMediation, createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } from '../support/case-world';
-import { createMediatorAccount, createOrg } from '../support/factories';
+import { ACCEPT_APP, courtClient, jointlyApply, REQUEST_SUPPLEMENT, settledCase } from '../support/confirmation-world';
+import { adminOf, courtOf, createMediatorAccount, createOrg } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
 // Every list field reads a whole page in a fixed number of statements: four more rows must not
@@ -52,7 +53,7 @@ const CASE_FIELDS = {
       agreement { number signatures { name } }
       agreements { number signatures { name } }
       confirmation { id status }
-      enforcementApplications { id }
+      enforcementApplications { id applicantName }
       evidence { title uploaderName }
       followUps { id status }
       lead { id }
@@ -154,6 +155,39 @@ describe('statements per page', () => {
     // Each new committee lists its one mediator: the roster window is per organisation.
     expect(edges.filter((e) => e.node.mediators.edges.length === 1).length).toBeGreaterThanOrEqual(5);
     console.log(`organizations page with region and roster (${ctx.kind}): ${before.count} statements for ${before.data.organizations.edges.length} organisations, ${after.count} for ${edges.length}`);
+    expect(after.count).toBe(before.count);
+  }, TIMEOUT);
+});
+
+describe('statements per page of a court', () => {
+  it('the court’s applications connection with materials, supplements and what each refers to', async () => {
+    const admin = await adminOf(ctx);
+    const court = await courtClient(ctx, admin.token, await courtOf(ctx, admin.token, w.county.code));
+    const APPS = /* GraphQL */ `
+      query { confirmationApplications(first: 20) { edges { node {
+        id status applicants { name } court { name } agreement { number } case { number }
+        materials { agreement { sha256 } parties { name idNumber } organization { name } }
+        supplements { items answer }
+      } } } }
+    `;
+    const oneMore = async () => {
+      const { agreementId } = await settledCase(ctx, w);
+      const app = await jointlyApply(ctx, w, agreementId, court.court);
+      const accepted = await ctx.gql(ACCEPT_APP, { input: { applicationId: app.id } }, court.secret);
+      expect(accepted.data.acceptConfirmationApplication.__typename).toBe('AcceptConfirmationApplicationSuccess');
+      const dueAt = new Date(ctx.clock.now().getTime() + 5 * 86_400_000).toISOString();
+      const asked = await ctx.gql(REQUEST_SUPPLEMENT, { input: { applicationId: app.id, dueAt, items: ['双方身份证明复印件'] } }, court.secret);
+      expect(asked.data.requestSupplement.__typename).toBe('RequestSupplementSuccess');
+    };
+    await oneMore();
+    const before = await statements(APPS, {}, court.secret);
+    for (let i = 0; i < 4; i++) await oneMore();
+    const after = await statements(APPS, {}, court.secret);
+    const nodes = after.data.confirmationApplications.edges.map((e: { node: unknown }) => e.node) as { supplements: unknown[]; materials: unknown }[];
+    expect(nodes.length).toBe(before.data.confirmationApplications.edges.length + 4);
+    // The court reads the materials and each application's request for more.
+    expect(nodes.every((n) => n.supplements.length === 1 && n.materials !== null)).toBe(true);
+    console.log(`court applications page (${ctx.kind}): ${before.count} statements for ${before.data.confirmationApplications.edges.length} applications, ${after.count} for ${nodes.length}`);
     expect(after.count).toBe(before.count);
   }, TIMEOUT);
 });
