@@ -91,6 +91,8 @@ export default function VideoRoom({ url, token, onLeave }: { url: string; token:
   const [remotes, setRemotes] = useState<RemoteParticipant[]>([]);
   const [version, setVersion] = useState(0);
   const [attempt, setAttempt] = useState(0);
+  /** A browser may hold back the others' voices until the person presses something in the page. */
+  const [audioBlocked, setAudioBlocked] = useState(false);
   const room = useRef<Room | null>(null);
   const self = useRef<HTMLVideoElement>(null);
   /** Set once the room was entered: only then is a disconnection news (a failed connect is told as such). */
@@ -147,6 +149,7 @@ export default function VideoRoom({ url, token, onLeave }: { url: string; token:
       .on(RoomEvent.TrackUnsubscribed, refresh)
       .on(RoomEvent.TrackMuted, refresh)
       .on(RoomEvent.TrackUnmuted, refresh)
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => setAudioBlocked(!r.canPlaybackAudio))
       .on(RoomEvent.Disconnected, () => {
         if (cancelled || leaving.current || !entered.current) return;
         entered.current = false;
@@ -220,6 +223,7 @@ export default function VideoRoom({ url, token, onLeave }: { url: string; token:
       <Space wrap style={{ marginTop: 12 }}>
         <Button disabled={!camera} aria-pressed={!camOn} onClick={() => void toggleCamera()}>{camOn ? '关闭摄像头' : '打开摄像头'}</Button>
         <Button disabled={!microphone} aria-pressed={!micOn} onClick={() => void toggleMicrophone()}>{micOn ? '静音' : '取消静音'}</Button>
+        {phase === 'connected' && audioBlocked && <Button type="primary" onClick={() => void room.current?.startAudio()}>播放其他人的声音</Button>}
         {phase === 'failed' && <Button onClick={() => setAttempt((a) => a + 1)}>重新连接</Button>}
         <Button danger onClick={() => { leaving.current = true; void room.current?.disconnect(); onLeave(); }}>离开会议室</Button>
       </Space>
