@@ -8,6 +8,7 @@ import { createOrganization, type OrganizationRow } from '../domain/organization
 import { createStaffAccount } from '../domain/organizations/create-staff-account';
 import { revokeApiClient } from '../domain/organizations/revoke-api-client';
 import type { UserRow } from '../domain/auth/users';
+import { mayCreateOrganization, mayManageOrganization } from '../domain/access/organization';
 import {
   CASE_LEVELS,
   DISPUTE_CATEGORIES,
@@ -125,6 +126,10 @@ OrganizationRef.implement({
       description: 'The published roster (OMR 5).',
       resolve: (o, args, ctx) => offsetConnection(args, ({ limit, offset }) => rosterPages(ctx, limit, offset).load(o.id)),
     }),
+    viewerMayManage: t.boolean({
+      description: 'Whether the viewer may add mediators and staff accounts here (access policy; createMediator and createStaffAccount decide the same way).',
+      resolve: (o, _a, ctx) => mayManageOrganization(ctx.viewer, o.id),
+    }),
   }),
 });
 
@@ -227,6 +232,13 @@ builder.queryFields((t) => ({
           .offset(offset),
       );
     },
+  }, {
+    fields: (c) => ({
+      viewerMayCreate: c.boolean({
+        description: 'Whether the viewer may add organisations (access policy; createOrganization decides the same way).',
+        resolve: (_c, _a, ctx) => mayCreateOrganization(ctx.viewer),
+      }),
+    }),
   }),
   apiClients: t.connection({
     type: ApiClientRef,

@@ -181,4 +181,71 @@ describe('county and township staff in the browser', () => {
     expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
     await checkPage(page, w, 'staff-09-subsidy-paid');
   });
+
+  it('a committee admin adds a mediator to their own roster, after the server refuses a phone already in use', async () => {
+    const { page, w } = await logIn('jinniuAdmin', '13800002001', '待办案件');
+    await page.goto(server.base + '/staff/rosters');
+    await page.getByRole('heading', { name: '组织与调解员名册' }).waitFor();
+    await page.locator('tr', { hasText: '金牛镇圭山村人民调解委员会' }).first().waitFor();
+    // Only a platform admin adds organisations; another committee's roster is not this admin's to keep.
+    await expect(page.getByRole('button', { name: '新增组织' }).count()).resolves.toBe(0);
+    await page.locator('tr', { hasText: '金牛镇圭山村人民调解委员会' }).getByRole('button', { name: /展开/ }).click();
+    const guishan = page.getByRole('region', { name: '金牛镇圭山村人民调解委员会调解员名册' });
+    await guishan.getByText('村调委会主任').waitFor();
+    await expect(guishan.getByRole('button', { name: '新增调解员' }).count()).resolves.toBe(0);
+
+    await page.locator('tr', { hasText: '宾川县金牛镇人民调解委员会' }).getByRole('button', { name: /展开/ }).click();
+    const own = page.getByRole('region', { name: '宾川县金牛镇人民调解委员会调解员名册' });
+    await own.getByRole('button', { name: '新增调解员' }).click();
+    const name = `段雪梅${String(Date.now()).slice(-2)}`;
+    await own.getByLabel('调解员姓名').fill(name);
+    await own.getByLabel('调解员手机号').fill('13800002002'); // the 圭山村 grid worker's
+    await own.getByLabel('初始密码').fill('Jinniu-tiaojie-2026');
+    await own.getByLabel('职务').fill('专职人民调解员');
+    await own.getByRole('button', { name: '保存调解员' }).click();
+    // The server's ValidationError, told in Chinese above the buttons and under the phone input.
+    await own.getByRole('alert').getByText('填写的内容有误：手机号已被注册').waitFor();
+    await own.locator('.ant-form-item-explain-error', { hasText: '手机号已被注册' }).waitFor();
+    await checkPage(page, w, 'staff-11-roster-mediator-refused');
+
+    await own.getByLabel('调解员手机号').fill(`1390871${String(Date.now()).slice(-4)}`);
+    await own.getByRole('button', { name: '保存调解员' }).click();
+    await page.getByText(`已新增调解员：${name}`).waitFor();
+    const row = own.locator('tr', { hasText: name });
+    await row.waitFor();
+    await row.getByText('专职人民调解员').waitFor();
+    await checkPage(page, w, 'staff-12-roster-mediator-added');
+  });
+
+  it('the platform admin adds an organisation and its first staff account', async () => {
+    const { page, w } = await logIn('platform', '13800000000', '工作台 · 统计');
+    await openTab(page, '组织与调解员名册', '组织与调解员名册');
+    await page.getByRole('button', { name: '新增组织' }).click();
+    const form = page.locator('form#create-organization');
+    const orgName = `宾川县金牛镇物业纠纷人民调解委员会${String(Date.now()).slice(-3)}`;
+    await form.getByLabel('组织名称').fill(orgName);
+    await form.getByLabel('组织类型', { exact: true }).click();
+    await page.locator('.ant-select-item-option', { hasText: /^人民调解委员会$/ }).click();
+    await form.getByLabel('所在地区').click();
+    await page.locator('.ant-cascader-menu-item', { hasText: /^宾川县$/ }).click();
+    await page.locator('.ant-cascader-menu-item', { hasText: /^金牛镇$/ }).click();
+    await page.keyboard.press('Escape');
+    await checkPage(page, w, 'staff-13-organization-form');
+    await form.getByRole('button', { name: '保存组织' }).click();
+    await page.getByText(`已新增组织：${orgName}`).waitFor();
+    const row = page.locator('tr', { hasText: orgName });
+    await row.waitFor();
+    await row.getByRole('button', { name: /展开/ }).click();
+    const roster = page.getByRole('region', { name: `${orgName}调解员名册` });
+    await roster.getByText('该组织尚未公布调解员').waitFor();
+    await roster.getByRole('button', { name: '新增工作人员账号' }).click();
+    await roster.getByLabel('账号角色').click();
+    await page.locator('.ant-select-item-option', { hasText: '组织管理员' }).click();
+    await roster.getByLabel('工作人员姓名').fill('物业调委会管理员');
+    await roster.getByLabel('工作人员手机号').fill(`1390872${String(Date.now()).slice(-4)}`);
+    await roster.getByLabel('账号初始密码').fill('Wuye-guanli-2026');
+    await roster.getByRole('button', { name: '保存账号' }).click();
+    await page.getByText('已新增组织管理员账号：物业调委会管理员').waitFor();
+    await checkPage(page, w, 'staff-14-organization-added');
+  });
 });

@@ -37,10 +37,11 @@ async function startIdentityGateway(): Promise<{ url: string; close(): Promise<v
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/verify`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `env` adds settings (e.g. LIVEKIT_* pointing at a stand-in the test serves). */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'jiefen-browser-'));
   const gateway = await startIdentityGateway();
-  const env: NodeJS.ProcessEnv = {
+  const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'development',
       PORT: '0',
@@ -55,11 +56,12 @@ export async function startServer(): Promise<RunningServer> {
       IDENTITY_SERVICE: 'http',
       IDENTITY_HTTP_URL: gateway.url,
       IDENTITY_HTTP_SECRET: 'browser-identity-gateway',
+      ...env,
   };
   // Always the embedded database, whatever the caller's environment says.
-  delete env.DATABASE_URL;
+  delete childEnv.DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env,
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -197,10 +199,11 @@ function fontConfig(): string {
 /** The id of the PDF viewer built into Chromium. */
 const PDF_VIEWER = 'mhjfbmdgcfjbbpaeojofohoefgiehjai';
 
-export async function launch(): Promise<Browser> {
+/** `args` adds Chromium switches (e.g. a fake camera and microphone). */
+export async function launch(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
+    args: ['--no-sandbox', ...args],
     env: { ...process.env, FONTCONFIG_FILE: fontConfig() } as Record<string, string>,
   });
 }

@@ -89,6 +89,41 @@ describe('admin-only operations', () => {
     expect(accepted.data.createMediator.__typename).toBe('CreateMediatorSuccess');
     expect(accepted.data.createMediator.mediator.organization.id).toBe(own.globalId);
   });
+
+  it('tells each viewer what the roster mutations will let them do, as the mutations then decide', async () => {
+    const own = await createOrg(ctx, admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: '532924101' });
+    const other = await createOrg(ctx, admin.token, { kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: '532924101' });
+    const orgAdmin = await userWithRole(ctx, 'ORG_ADMIN', { organizationId: own.id });
+    const mediator = await createMediatorAccount(ctx, admin.token, own);
+    const party = await registerParty(ctx);
+    const query = `query ($a: ID!, $b: ID!) {
+      organizations(first: 1) { viewerMayCreate }
+      a: node(id: $a) { ... on Organization { viewerMayManage } }
+      b: node(id: $b) { ... on Organization { viewerMayManage } }
+    }`;
+    const staff = `mutation ($input: CreateStaffAccountInput!) {
+      createStaffAccount(input: $input) { __typename ... on Error { code } }
+    }`;
+    const viewers: [string, string | undefined, { create: boolean; own: boolean; other: boolean }][] = [
+      ['platform admin', admin.token, { create: true, own: true, other: true }],
+      ['organisation admin', orgAdmin.token, { create: false, own: true, other: false }],
+      ['mediator of the organisation', mediator.token, { create: false, own: false, other: false }],
+      ['party', party.token, { create: false, own: false, other: false }],
+      ['anonymous', undefined, { create: false, own: false, other: false }],
+    ];
+    for (const [who, token, may] of viewers) {
+      const r = await ctx.gql(query, { a: own.globalId, b: other.globalId }, token);
+      expect(r.data, who).toEqual({ organizations: { viewerMayCreate: may.create }, a: { viewerMayManage: may.own }, b: { viewerMayManage: may.other } });
+      // What was advertised is what the mutation does.
+      for (const [org, allowed] of [[own, may.own], [other, may.other]] as const) {
+        const input = { organizationId: org.globalId, role: 'GRID_WORKER', name: '网格员', phone: uniquePhone(), password: PASSWORD };
+        const res = (await ctx.gql(staff, { input }, token)).data.createStaffAccount;
+        expect(res.__typename === 'CreateStaffAccountSuccess', `${who} on ${org === own ? 'own' : 'other'}`).toBe(allowed);
+      }
+      const created = await ctx.gql(CREATE_ORG, { input: { name: `权限核对${uniquePhone().slice(-7)}`, kind: 'PEOPLES_MEDIATION_COMMITTEE', regionCode: '532924101' } }, token);
+      expect(created.data.createOrganization.__typename === 'CreateOrganizationSuccess', who).toBe(may.create);
+    }
+  });
 });
 
 describe('court API clients', () => {

@@ -12,3 +12,4 @@ export * from './application';
 export * from './statutory';
 export * from './evidence';
 export * from './subsidy';
+export * from './organization';

@@ -1,3 +1,4 @@
+import { mayManageOrganization } from '../access/organization';
 import { ForbiddenError } from '../errors';
 import type { Actor, ApiClientViewer, UserViewer } from '../context';
 import type { UserRole } from '../enums';
@@ -27,7 +28,6 @@ export function requireApiClient(actor: Actor): ApiClientViewer {
 /** Platform admins manage everything; organisation admins only their own organisation. */
 export function requireOrgManager(actor: Actor, organizationId: string): UserViewer {
   const user = requireUser(actor);
-  if (user.role === 'PLATFORM_ADMIN') return user;
-  if (user.role === 'ORG_ADMIN' && user.organizationId === organizationId) return user;
+  if (mayManageOrganization(user, organizationId)) return user;
   throw new ForbiddenError('Only a platform admin or this organisation’s admin may do this.');
 }

@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { organizations, regions } from '../../../schema';
 import { recordEvent } from '../audit/record-event';
-import { requireRole } from '../auth/policy';
+import { mayCreateOrganization } from '../access/organization';
+import { requireUser } from '../auth/policy';
 import type { Actor, Deps } from '../context';
 import { courtCodeForRegion } from '../courts/court-code';
 import { uniqueViolation } from '../db-errors';
 import { CASE_LEVELS, CHANNEL_OF_KIND, DISPUTE_CATEGORIES, ORGANIZATION_KINDS, type CaseLevel } from '../enums';
-import { ValidationError } from '../errors';
+import { ForbiddenError, ValidationError } from '../errors';
 import { creditCodeError } from '../validation';
 import { parseInput } from '../validate';
 import { freeShortName } from '../cases/numbering';
@@ -66,7 +67,8 @@ const LEVEL_OF_REGION: Record<string, CaseLevel | undefined> = {
 
 /** Creates a mediation organisation, agency desk, studio or court (platform admins only). */
 export async function createOrganization(deps: Deps, actor: Actor, input: CreateOrganizationInput): Promise<OrganizationRow> {
-  requireRole(actor, 'PLATFORM_ADMIN');
+  requireUser(actor);
+  if (!mayCreateOrganization(actor.viewer)) throw new ForbiddenError('This needs one of the roles: PLATFORM_ADMIN.');
   const data = parseInput(inputSchema, input);
   const [region] = await deps.db.select().from(regions).where(eq(regions.code, data.regionCode));
   if (!region) throw ValidationError.field('regionCode', 'is not a known division code');

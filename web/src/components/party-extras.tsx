@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Input, List, Modal, Radio, Space, Tag, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
+import { Alert, Button, Card, Input, List, Modal, Radio, Space, Spin, Tag, Typography } from 'antd';
 import type { CaseData } from '../case-query';
 import { graphql, request, unwrap, type ResultOf } from '../graphql';
 import { when } from '../labels';
@@ -38,10 +38,18 @@ const RATE = graphql(`
 
 type Join = Extract<ResultOf<typeof JOIN>['joinSession'], { __typename: 'JoinSessionSuccess' }>['join'];
 
+// The LiveKit SDK is fetched only when someone enters a LiveKit room: it would not fit the party entry's budget.
+// A chunk that cannot be fetched (the network dropped) is told as such instead of breaking the page.
+const VideoRoom = lazy(() =>
+  import('./video-room').catch(() => ({
+    default: () => <Alert type="error" showIcon role="alert" title="视频组件加载失败，请检查网络后关闭此窗口重新进入。" />,
+  })),
+);
+
 /**
  * Joining a video session re-checks the party's identity (OMR 17: password or the last 4 characters
  * of the ID number); the API then hands out the room. An external meeting opens in a new tab; a
- * LiveKit room is shown by name: the client has no LiveKit SDK bundled.
+ * LiveKit room opens in the page with the token handed out.
  */
 export function VideoJoin({ sessionId, party = true }: { sessionId: string; party?: boolean }) {
   const [open, setOpen] = useState(false);
@@ -50,6 +58,12 @@ export function VideoJoin({ sessionId, party = true }: { sessionId: string; part
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [join, setJoin] = useState<Join | null>(null);
+  const inRoom = open && join?.provider === 'livekit' && !!join.token;
+  // A token is for one entry: leaving forgets it, and entering again asks the API for a new one.
+  const leave = () => {
+    setOpen(false);
+    if (join?.provider === 'livekit') setJoin(null);
+  };
   return (
     <>
       <Button type="primary" onClick={() => { setOpen(true); setError(null); }}>进入视频调解</Button>
@@ -59,7 +73,11 @@ export function VideoJoin({ sessionId, party = true }: { sessionId: string; part
         okText={join ? '关闭' : party ? '核验并进入' : '取得入口'}
         cancelText="取消"
         confirmLoading={busy}
-        onCancel={() => setOpen(false)}
+        width={inRoom ? 960 : undefined}
+        // Closing the window leaves the room: the component unmounts and disconnects.
+        destroyOnHidden
+        footer={inRoom ? null : undefined}
+        onCancel={leave}
         onOk={async () => {
           if (join) return setOpen(false);
           setBusy(true);
@@ -83,9 +101,12 @@ export function VideoJoin({ sessionId, party = true }: { sessionId: string; part
               <p>身份已核验。视频会议在新页面打开，有效至 {when(join.expiresAt)}。</p>
               <a href={join.url} target="_blank" rel="noreferrer noopener">打开视频会议</a>
             </>
+          ) : join.token ? (
+            <Suspense fallback={<p><Spin size="small" /> 正在加载视频组件…</p>}>
+              <VideoRoom url={join.url} token={join.token} onLeave={leave} />
+            </Suspense>
           ) : (
-            <Alert type="info" showIcon title={`身份已核验，视频会议室：${join.roomName}`}
-              description="本页面暂不能直接显示视频画面，请按调解员通知的方式进入会议室。" />
+            <Alert type="error" showIcon role="alert" title="视频服务没有给出入口，请联系调解员。" />
           )
         ) : !party ? (
           <>

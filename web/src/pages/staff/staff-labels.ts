@@ -65,3 +65,11 @@ export const ORG_KIND: Record<string, string> = {
 };
 
 export const CHANNEL: Record<string, string> = { PEOPLES: '人民调解', ADMINISTRATIVE: '行政调解', JUDICIAL: '司法调解', LAWYER: '律师调解' };
+
+/** The languages a mediator may list (server/domain/enums.ts LANGUAGE_CODES, ISO 639). */
+export const LANGUAGE: Record<string, string> = {
+  zh: '汉语', ii: '彝语', bca: '白语', khb: '傣语（西双版纳）', tdd: '傣语（德宏）', hni: '哈尼语', za: '壮语', hmn: '苗语',
+  lis: '傈僳语', wbm: '佤语', lhu: '拉祜语', nxq: '纳西语', bo: '藏语', kac: '景颇语', yue: '粤语', en: '英语',
+};
+
+export const STAFF_ROLE: Record<string, string> = { ORG_ADMIN: '组织管理员', GRID_WORKER: '网格员' };
