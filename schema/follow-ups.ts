@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import {
   FOLLOW_UP_KINDS,
   FOLLOW_UP_METHODS,
   FOLLOW_UP_STATUSES,
   RATING_SOURCES,
   TERM_PERFORMANCES,
+  type PartyTermAnswer,
 } from '../server/domain/follow-up/types';
 import { users } from './accounts';
 import { agreements } from './agreements';
@@ -123,5 +124,44 @@ export const mediationRatings = pgTable(
     uniqueIndex('mediation_ratings_follow_up_key').on(t.followUpId, t.partyId).where(sql`${t.followUpId} is not null`),
     index('mediation_ratings_case_idx').on(t.caseId),
     index('mediation_ratings_mediator_idx').on(t.mediatorId),
+  ],
+);
+
+/**
+ * A party's own answer to a scheduled follow-up (回访), given from the party's pages: per agreement
+ * term whether it was performed, with a short note. One per party and follow-up; never edited. The
+ * party's satisfaction and comment are its FOLLOW_UP rating (mediation_ratings), so statistics count
+ * it once. What the party says is its account: the follow-up's finding (term results, DONE) is still
+ * what the mediator records.
+ */
+export const followUpAnswers = pgTable(
+  'follow_up_answers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    followUpId: uuid('follow_up_id')
+      .notNull()
+      .references(() => followUps.id),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => caseParties.id),
+    /** The party's satisfaction and comment, given with this answer. */
+    ratingId: uuid('rating_id')
+      .notNull()
+      .references(() => mediationRatings.id),
+    /** Per term, in term order: the party's account of its performance. */
+    terms: jsonb('terms').$type<PartyTermAnswer[]>().notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
+    /** The user who answered (the party's account). */
+    answeredBy: uuid('answered_by')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('follow_up_answers_party_key').on(t.followUpId, t.partyId),
+    uniqueIndex('follow_up_answers_rating_key').on(t.ratingId),
+    index('follow_up_answers_case_idx').on(t.caseId),
   ],
 );

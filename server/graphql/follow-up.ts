@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { followUpTermResults, followUps } from '../../schema';
-import { visibleFollowUps, type FollowUpRow } from '../domain/access/follow-up';
+import { caseParties, followUpAnswers, followUpTermResults, followUps, mediationRatings } from '../../schema';
+import { visibleFollowUpAnswers, visibleFollowUps, type FollowUpAnswerRow, type FollowUpRow, type RatingRow } from '../domain/access/follow-up';
 import { groupedLoader, regionScope } from './batch';
 import type { CaseRow } from '../domain/cases/case-access';
 import { addFollowUp } from '../domain/follow-up/add-follow-up';
+import { answerFollowUp, type AnsweredFollowUp } from '../domain/follow-up/answer-follow-up';
 import { recordFollowUp, type RecordedFollowUp } from '../domain/follow-up/record-follow-up';
 import { PERFORMANCE_ROUTES } from '../domain/follow-up/routes';
-import { FOLLOW_UP_KINDS, FOLLOW_UP_METHODS, FOLLOW_UP_STATUSES, TERM_PERFORMANCES } from '../domain/follow-up/types';
+import { FOLLOW_UP_KINDS, FOLLOW_UP_METHODS, FOLLOW_UP_STATUSES, PARTY_TERM_PERFORMANCES, TERM_PERFORMANCES, type PartyTermAnswer } from '../domain/follow-up/types';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -16,6 +17,10 @@ const FollowUpKindEnum = builder.enumType('FollowUpKind', { values: FOLLOW_UP_KI
 const FollowUpStatusEnum = builder.enumType('FollowUpStatus', { values: FOLLOW_UP_STATUSES });
 const FollowUpMethodEnum = builder.enumType('FollowUpMethod', { values: FOLLOW_UP_METHODS });
 const TermPerformanceEnum = builder.enumType('TermPerformance', { values: TERM_PERFORMANCES });
+const PartyTermPerformanceEnum = builder.enumType('PartyTermPerformance', {
+  description: 'What a party says of a term when it answers a follow-up itself.',
+  values: PARTY_TERM_PERFORMANCES,
+});
 const PerformanceRouteEnum = builder.enumType('PerformanceRoute', {
   description: 'What a party owed an unperformed term may do: ENFORCEMENT (confirmed agreements), JUDICIAL_CONFIRMATION (within its 30 days), NEW_MEDIATION, LITIGATION.',
   values: PERFORMANCE_ROUTES,
@@ -43,6 +48,42 @@ const TermResultRef = builder.objectRef<TermResultRow>('FollowUpTermResult').imp
   }),
 });
 
+type AnswerWithRating = { answer: FollowUpAnswerRow; rating: Pick<RatingRow, 'score' | 'comment'> };
+
+const PartyTermAnswerRef = builder.objectRef<PartyTermAnswer>('FollowUpAnswerTerm').implement({
+  fields: (t) => ({
+    termNo: t.exposeInt('termNo'),
+    performance: t.field({ type: PartyTermPerformanceEnum, resolve: (r) => r.performance }),
+    note: t.exposeString('note', { nullable: true }),
+  }),
+});
+
+const FollowUpAnswerRef = builder.objectRef<AnswerWithRating>('FollowUpAnswer').implement({
+  description: 'A party’s own answer to a follow-up: its account of each term, its satisfaction and comment. Never shown to the other party.',
+  fields: (t) => ({
+    id: t.id({ resolve: (a) => a.answer.id }),
+    partyId: t.id({ resolve: (a) => a.answer.partyId }),
+    terms: t.field({ type: [PartyTermAnswerRef], resolve: (a) => a.answer.terms }),
+    satisfaction: t.int({ description: '1 to 5.', resolve: (a) => a.rating.score }),
+    comment: t.string({ nullable: true, resolve: (a) => a.rating.comment }),
+    answeredAt: t.field({ type: 'DateTime', resolve: (a) => a.answer.answeredAt }),
+  }),
+});
+
+/** The answers of a page of follow-ups the viewer may read, in one query, in the parties' order. */
+const answersByFollowUp = groupedLoader(
+  async (ctx, followUpIds): Promise<AnswerWithRating[]> =>
+    ctx.deps.db
+      .select({ answer: followUpAnswers, rating: { score: mediationRatings.score, comment: mediationRatings.comment } })
+      .from(followUpAnswers)
+      .innerJoin(mediationRatings, eq(mediationRatings.id, followUpAnswers.ratingId))
+      .innerJoin(caseParties, eq(caseParties.id, followUpAnswers.partyId))
+      .where(and(inArray(followUpAnswers.followUpId, followUpIds), visibleFollowUpAnswers(ctx.viewer, await regionScope(ctx))))
+      // In the order of the parties on the case: the applicant first.
+      .orderBy(asc(caseParties.position), asc(followUpAnswers.id)),
+  (a) => a.answer.followUpId,
+);
+
 FollowUpRef.implement({
   description: '回访: a visit to learn whether an effective agreement is performed and stop relapse.',
   fields: (t) => ({
@@ -58,6 +99,11 @@ FollowUpRef.implement({
     relapseCase: t.field({ type: CaseRef, nullable: true, description: 'The new case opened on relapse.', resolve: (f) => f.relapseCaseId }),
     note: t.exposeString('note', { nullable: true }),
     recordedAt: t.field({ type: 'DateTime', nullable: true, resolve: (f) => f.recordedAt }),
+    answers: t.field({
+      type: [FollowUpAnswerRef],
+      description: 'The parties’ own answers: a party reads only its own; who records the follow-up reads all.',
+      resolve: (f, _a, ctx) => answersByFollowUp(ctx).load(f.id),
+    }),
     terms: t.field({
       type: [TermResultRef],
       resolve: (f, _a, ctx) => ctx.deps.db.select().from(followUpTermResults).where(eq(followUpTermResults.followUpId, f.id)).orderBy(asc(followUpTermResults.termNo)),
@@ -117,6 +163,21 @@ const RecordInput = builder.inputType('RecordFollowUpInput', {
     note: t.string(),
   }),
 });
+const AnswerTermInput = builder.inputType('FollowUpAnswerTermInput', {
+  fields: (t) => ({
+    termNo: t.int({ required: true, description: 'The term’s position in the agreement, from 1.' }),
+    performance: t.field({ type: PartyTermPerformanceEnum, required: true }),
+    note: t.string({ description: 'A short note, at most 200 characters.' }),
+  }),
+});
+const AnswerInput = builder.inputType('AnswerFollowUpInput', {
+  fields: (t) => ({
+    followUpId: t.id({ required: true, description: 'A scheduled follow-up of a case of the viewer’s.' }),
+    terms: t.field({ type: [AnswerTermInput], required: true, description: 'Every term of the agreement, once.' }),
+    satisfaction: t.int({ required: true, description: '1 to 5.' }),
+    comment: t.string(),
+  }),
+});
 const AddInput = builder.inputType('AddFollowUpInput', {
   fields: (t) => ({ caseId: t.id({ required: true }), dueAt: t.field({ type: 'DateTime', required: true }), assigneeId: t.id(), note: t.string() }),
 });
@@ -143,6 +204,25 @@ builder.mutationFields((t) => ({
         relapsed: input.relapsed,
         relapseDescription: input.relapseDescription,
         note: input.note,
+      }),
+  }),
+  answerFollowUp: t.field({
+    description: 'A party answers a scheduled follow-up itself (once); the mediator still records the follow-up.',
+    type: builder.objectRef<AnsweredFollowUp>('AnswerFollowUpSuccess').implement({
+      fields: (f) => ({
+        answer: f.field({ type: FollowUpAnswerRef, resolve: (p) => ({ answer: p.answer, rating: p.rating }) }),
+        followUp: f.field({ type: FollowUpRef, resolve: (p) => p.followUp }),
+      }),
+    }),
+    errors: { union: { name: 'AnswerFollowUpResult' } },
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: AnswerInput, required: true }) },
+    resolve: (_p, { input }, ctx) =>
+      answerFollowUp(ctx.deps, ctx.actor, {
+        followUpId: localId(String(input.followUpId), 'FollowUp', 'followUpId'),
+        terms: input.terms,
+        satisfaction: input.satisfaction,
+        comment: input.comment,
       }),
   }),
   addFollowUp: t.field({

@@ -53,6 +53,20 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A GraphQL call straight to the server, for what other actors do outside the pages under test. */
+async function gql(query: string, variables: Record<string, unknown>, token?: string) {
+  const res = await fetch(`${server.base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data: Record<string, Record<string, any>> };
+}
+async function apiLogin(phone: string, password: string): Promise<string> {
+  const login = await gql('mutation($i: LoginInput!) { login(input: $i) { ... on LoginSuccess { token } } }', { i: { phone, password } });
+  return login.data.login!.token as string;
+}
+
 async function open(name: string, phone: boolean) {
   const w = await Watched.open(browser, server.base, phone);
   const page = await w.page();
@@ -245,16 +259,7 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     // The township committee's admin issues the order through the API (its own pages are not part of this flow).
     const admin = server.demo.find((d) => d.role === 'ORG_ADMIN' && d.phone === '13800002001');
     expect(admin, 'the 金牛镇 committee admin in the demo accounts').toBeTruthy();
-    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-      const res = await fetch(`${server.base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as { data: Record<string, Record<string, unknown>> };
-    };
-    const login = await gql('mutation($i: LoginInput!) { login(input: $i) { ... on LoginSuccess { token } } }', { i: { phone: admin!.phone, password: DEMO_PASSWORD } });
-    const token = login.data.login!.token as string;
+    const token = await apiLogin(admin!.phone, DEMO_PASSWORD);
     const { page, w } = ctx.mediator!;
     const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     const issued = await gql(
@@ -294,6 +299,24 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     expect(await link.getAttribute('href')).toBe('https://meeting.example.org/jiefen-guishan');
     await checkPage(a, w, '11c-party-video-link');
     await a.getByRole('button', { name: '关闭' }).first().click();
+  });
+
+  it('the mediator calls the video session off; the applicant sees it cancelled with the reason', async () => {
+    const { page, w } = ctx.mediator!;
+    // The session block holding the line "time · 视频" (the innermost element containing it).
+    const video = page.locator('div', { has: page.locator('p', { hasText: '· 视频' }) }).last();
+    await video.getByRole('button', { name: '取消调解会' }).click();
+    await page.getByLabel('取消原因', { exact: true }).fill('被申请人临时外出，改为现场调解');
+    await checkPage(page, w, '11e-mediator-cancel-session');
+    await page.getByRole('button', { name: '确认取消' }).click();
+    await page.getByText('已取消调解会，已通知当事人').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: '进入视频调解' }).count()).toBe(0);
+
+    const { page: a, w: aw } = ctx.applicant!;
+    await a.reload();
+    await a.getByText(/的调解会已取消：被申请人临时外出，改为现场调解/).waitFor();
+    expect(await a.getByRole('button', { name: '进入视频调解' }).count()).toBe(0);
+    await checkPage(a, aw, '11f-party-session-cancelled');
   });
 
   it('the mediator drafts the agreement and everyone signs with the password', async () => {
@@ -359,13 +382,50 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await b.getByText('法院司法确认中').first().waitFor();
   });
 
+  it('the applicant answers the follow-up on a phone: each term, satisfaction, a comment; the mediator reads it', async () => {
+    const { page: a, w } = ctx.applicant!;
+    await a.reload();
+    const form = a.getByRole('region', { name: '回答回访' });
+    await form.waitFor();
+    await form.getByLabel('第1项履行情况').getByText('部分履行').click();
+    await expect.poll(() => form.getByRole('radio', { name: '部分履行' }).isChecked()).toBe(true);
+    await form.getByLabel('第1项说明').fill('围墙拆了一半，通道还没完全打通');
+    await form.getByLabel('回访满意度').getByRole('radio', { name: '4分 满意' }).check();
+    await form.getByLabel('回访意见').fill('希望调解员督促对方尽快拆完');
+    await checkPage(a, w, '15a-party-answer-follow-up');
+    await form.getByRole('button', { name: '提交回访答复' }).click();
+    const mine = a.getByRole('region', { name: '您的回访答复' });
+    await mine.waitFor();
+    await mine.getByText('部分履行').waitFor();
+    await mine.getByText('围墙拆了一半，通道还没完全打通').waitFor();
+    await mine.getByText('满意度：4分 满意').waitFor();
+    // Answered once: the form is gone, the follow-up itself is still the mediator's to record.
+    expect(await a.getByRole('region', { name: '回答回访' }).count()).toBe(0);
+    await a.getByText('待回访').first().waitFor();
+    await checkPage(a, w, '15b-party-follow-up-answered');
+
+    const { page, w: mw } = ctx.mediator!;
+    await page.reload();
+    const theirs = page.getByRole('region', { name: `${applicant.name}的回访答复` });
+    await theirs.waitFor();
+    await theirs.getByText('部分履行').waitFor();
+    await theirs.getByText('希望调解员督促对方尽快拆完').waitFor();
+    // The applicant gave its satisfaction itself: the mediator does not ask it again.
+    await page.getByText('已自行答复：4分 满意').waitFor();
+    await checkPage(page, mw, '15c-mediator-sees-party-answer');
+    // The respondent does not read the applicant's answer.
+    const b = ctx.respondent!.page;
+    await b.reload();
+    await b.getByRole('region', { name: '回答回访' }).waitFor();
+    expect(await b.getByText('希望调解员督促对方尽快拆完').count()).toBe(0);
+  });
+
   it('the mediator answers the follow-up with each party’s satisfaction; the applicant rates the mediation', async () => {
     const { page, w } = ctx.mediator!;
     await page.reload();
     await page.getByText('协议生效后回访').first().waitFor();
     await pick(page, '回访方式', '上门');
     await pick(page, '第1项履行情况', '已履行');
-    await pick(page, `${applicant.name}的满意度`, '5分 很满意');
     await pick(page, `${respondent.name}的满意度`, '4分 满意');
     await page.getByLabel('回访记录', { exact: true }).fill('围墙已拆除，通道恢复，双方关系缓和。');
     await checkPage(page, w, '15-mediator-follow-up');
@@ -439,6 +499,44 @@ describe('a dispute from filing to judicial confirmation, in the browser', () =>
     await page.getByLabel('密码', { exact: true }).fill('Xinmima-2026-qiao');
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: '我的纠纷' }).waitFor();
+  });
+
+  it('on a second case, the applicant asks for another mediator and the case goes to another one', async () => {
+    // The second case is filed, consented to and accepted through the API; the request is made on the page.
+    const [applicantToken, respondentToken] = [await apiLogin(applicant.phone, PASSWORD), await apiLogin(respondent.phone, PASSWORD)];
+    const firstId = decodeURIComponent(caseUrl.split('/').pop()!);
+    const first = await gql('query($id: ID!) { case(id: $id) { regionCode } }', { id: firstId }, applicantToken);
+    const filed = await gql(
+      'mutation($i: FileDisputeInput!) { fileDispute(input: $i) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { message } } }',
+      { i: { category: 'NEIGHBOR', title: '排水沟堵塞纠纷', description: '被申请人在排水沟上堆放柴草，雨水倒灌进申请人院内。', regionCode: first.data.case!.regionCode, respondents: [{ name: respondent.name, phone: respondent.phone }] } },
+      applicantToken,
+    );
+    expect(filed.data.fileDispute!.__typename, JSON.stringify(filed)).toBe('FileDisputeSuccess');
+    const id = filed.data.fileDispute!.case.id as string;
+    const consent = await gql('mutation($i: RespondToMediationInput!) { respondToMediation(input: $i) { __typename ... on RespondToMediationSuccess { case { mediator { name } } } } }', { i: { caseId: id, accept: true } }, respondentToken);
+    const proposed = consent.data.respondToMediation!.case.mediator.name as string;
+    const m = server.demo.find((d) => d.role === 'MEDIATOR' && d.name === proposed);
+    expect(m, `proposed mediator ${proposed} in the demo accounts`).toBeTruthy();
+    const accepted = await gql('mutation($i: AcceptAssignmentInput!) { acceptAssignment(input: $i) { __typename } }', { i: { caseId: id } }, await apiLogin(m!.phone, DEMO_PASSWORD));
+    expect(accepted.data.acceptAssignment!.__typename).toBe('AcceptAssignmentSuccess');
+
+    const { page, w } = ctx.applicant!;
+    await page.goto(`${server.base}/cases/${encodeURIComponent(id)}`);
+    await page.getByRole('heading', { name: '排水沟堵塞纠纷' }).waitFor();
+    const mediatorItem = page.locator('.ant-descriptions-item').filter({ hasText: '调解员' });
+    await mediatorItem.getByText(proposed).waitFor();
+    await page.getByRole('button', { name: '申请更换调解员' }).click();
+    await page.getByLabel('更换原因').fill('调解员与被申请人是亲戚，担心不公正');
+    await checkPage(page, w, '19-party-another-mediator');
+    await page.getByRole('button', { name: '提交更换申请' }).click();
+    await page.getByText('已提交更换申请').waitFor();
+    await page.getByText('正在安排调解员').first().waitFor();
+    await expect.poll(async () => (await mediatorItem.textContent()) ?? '').not.toContain(proposed);
+    expect(await page.getByRole('button', { name: '申请更换调解员' }).count()).toBe(0);
+    await checkPage(page, w, '20-party-mediator-changed');
+    // The first case is untouched: it stays with its mediator, in confirmation.
+    await page.goto(server.base + caseUrl);
+    await page.getByText('法院司法确认中').first().waitFor();
   });
 
 });

@@ -139,6 +139,9 @@ export const MATRIX: Record<string, Row> = {
   declineAssignment: onCase(['mediator'], MEDIATORS_ONLY),
   adjustRisk: onCase(['mediator', 'orgAdmin', 'platformAdmin'], { stranger: 'FORBIDDEN', gridWorker: 'FORBIDDEN' }),
   addFollowUp: onCase(['mediator', 'orgAdmin', 'platformAdmin'], { stranger: 'FORBIDDEN', gridWorker: 'FORBIDDEN' }),
+  // A party answers a follow-up itself: who sees the case but is not a party is refused, others
+  // (a grid worker too, who sees the follow-up but not the case) are told it does not exist.
+  answerFollowUp: onCase(['party', 'otherParty']),
   addUndisputedFact: onCase(['mediator']),
   applyForEnforcement: onCase(['party', 'otherParty']),
   chooseMediator: onCase(['party', 'otherParty'], { mediator: 'NOT_FOUND', orgAdmin: 'NOT_FOUND', platformAdmin: 'NOT_FOUND' }),

@@ -154,6 +154,12 @@ function inputFor(op: string): Record<string, unknown> {
     declineAssignment: () => ({ caseId, reason: '本人与当事人有亲属关系' }),
     adjustRisk: () => ({ caseId, riskLevel: 'HIGH', reason: '当事人情绪激动，有激化风险' }),
     addFollowUp: () => ({ caseId, dueAt: inDays(7), note: '电话回访履行情况' }),
+    answerFollowUp: () => ({
+      followUpId: ids.followUp,
+      terms: [1, 2, 3].map((termNo) => ({ termNo, performance: 'PERFORMED', note: '已按约履行' })),
+      satisfaction: 5,
+      comment: '满意',
+    }),
     addUndisputedFact: () => ({ caseId, sessionId: ids.session, text: '双方确认院墙已修复。' }),
     applyForEnforcement: () => ({ caseId }),
     chooseMediator: () => ({ caseId, mediatorId: ids.mediatorNode }),

@@ -25,7 +25,10 @@ export const CASE = graphql(`
       }
       confirmation { id status court { name } applicants { name partyId } }
       evidence { id title description fileName contentType size uploadedAt uploadedByMe uploaderName uploaderRole visibility downloadUrl withdrawnAt }
-      followUps { id kind status dueAt dueRule method note recordedAt relapsed terms { termNo performance amountPerformed } }
+      followUps {
+        id kind status dueAt dueRule method note recordedAt relapsed terms { termNo performance amountPerformed }
+        answers { partyId satisfaction comment answeredAt terms { termNo performance note } }
+      }
       ratings { id partyId score comment source createdAt }
       supervisionOrders {
         id status reason requiredAction dueAt createdAt answeredAt measures result subjectType

@@ -152,6 +152,7 @@ const EVENT: Record<string, string> = {
   'session.cancelled': '取消调解会',
   'case.follow_up_recorded': '回访',
   'case.follow_up_added': '安排回访',
+  'case.follow_up_answered': '当事人答复回访',
   'case.mediation_terminated': '终止调解',
   'supervision.ordered': '督办',
   'supervision.answered': '答复督办',

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { agreements, followUps, followUpTermResults, mediationRatings } from '../../../schema';
 import { loadCaseForFollowUp, type FollowUpRow } from '../access/follow-up';
@@ -99,6 +99,16 @@ export async function recordFollowUp(deps: Deps, actor: Actor, input: RecordFoll
       .where(and(eq(followUps.caseId, theCase.id), eq(followUps.agreementId, agreement.id), eq(followUps.status, 'SCHEDULED')))
       .orderBy(asc(followUps.dueAt), asc(followUps.id))
       .limit(1);
+  }
+
+  if (target && data.satisfaction?.length) {
+    // A party who answered this follow-up itself gave its satisfaction then (answerFollowUp).
+    const answered = await deps.db
+      .select({ partyId: mediationRatings.partyId })
+      .from(mediationRatings)
+      .where(and(eq(mediationRatings.followUpId, target.id), inArray(mediationRatings.partyId, data.satisfaction.map((s) => s.partyId))));
+    const i = data.satisfaction.findIndex((s) => answered.some((a) => a.partyId === s.partyId));
+    if (i >= 0) throw ValidationError.field(`satisfaction.${i}.partyId`, 'this party gave its satisfaction itself when it answered the follow-up');
   }
 
   const now = deps.clock.now();

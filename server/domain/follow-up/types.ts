@@ -24,3 +24,14 @@ export type TermPerformance = (typeof TERM_PERFORMANCES)[number];
 /** Who gave a rating: the party itself when the case ended, or a party asked during a follow-up. */
 export const RATING_SOURCES = ['PARTY', 'FOLLOW_UP'] as const;
 export type RatingSource = (typeof RATING_SOURCES)[number];
+
+/** What a party may say of a term when it answers a follow-up itself. */
+export const PARTY_TERM_PERFORMANCES = ['PERFORMED', 'PARTLY_PERFORMED', 'NOT_PERFORMED'] as const;
+
+/** One term of a party's own follow-up answer. */
+export interface PartyTermAnswer {
+  /** The term's position in the agreement (from 1). */
+  termNo: number;
+  performance: (typeof PARTY_TERM_PERFORMANCES)[number];
+  note: string | null;
+}

@@ -204,7 +204,9 @@ export function FollowUpsToDo({ c, onDone }: { c: CaseData; onDone: () => Promis
                 followUpId: next?.id ?? null,
                 method: v.method,
                 terms: v.terms.map((t, i) => ({ termNo: i + 1, performance: t.performance, amountPerformed: t.performance === 'PARTLY_PERFORMED' && t.amountPerformed != null ? t.amountPerformed.toFixed(2) : null })),
-                satisfaction: c.parties.filter((p) => v.scores?.[p.id] != null).map((p) => ({ partyId: p.id, score: v.scores[p.id]! })),
+                satisfaction: c.parties
+                  .filter((p) => v.scores?.[p.id] != null && !next?.answers.some((x) => x.partyId === p.id))
+                  .map((p) => ({ partyId: p.id, score: v.scores[p.id]! })),
                 relapsed: !!v.relapsed,
                 relapseDescription: v.relapsed ? v.relapseDescription ?? null : null,
                 note: v.note || null,
@@ -234,11 +236,19 @@ export function FollowUpsToDo({ c, onDone }: { c: CaseData; onDone: () => Promis
             </Space>
           ))}
           <Space wrap>
-            {c.parties.map((p) => (
-              <Form.Item key={p.id} label={`${p.name}的满意度`} name={['scores', p.id]}>
-                <Select allowClear placeholder="未询问" style={{ width: 150 }} options={SCORES} />
-              </Form.Item>
-            ))}
+            {c.parties.map((p) => {
+              // A party who answered this follow-up itself gave its satisfaction then.
+              const own = next?.answers.find((x) => x.partyId === p.id);
+              return own ? (
+                <Form.Item key={p.id} label={`${p.name}的满意度`}>
+                  <Typography.Text>已自行答复：{SCORES.find((s) => s.value === own.satisfaction)?.label ?? `${own.satisfaction}分`}</Typography.Text>
+                </Form.Item>
+              ) : (
+                <Form.Item key={p.id} label={`${p.name}的满意度`} name={['scores', p.id]}>
+                  <Select allowClear placeholder="未询问" style={{ width: 150 }} options={SCORES} />
+                </Form.Item>
+              );
+            })}
           </Space>
           <Form.Item label="回访记录" name="note"><Input.TextArea rows={2} /></Form.Item>
           <Form.Item name="relapsed" valuePropName="checked"><Checkbox>纠纷又起（将另立新案）</Checkbox></Form.Item>

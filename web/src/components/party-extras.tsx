@@ -25,6 +25,16 @@ const ANOTHER = graphql(`
     }
   }
 `);
+const ANSWER = graphql(`
+  mutation AnswerFollowUp($input: AnswerFollowUpInput!) {
+    answerFollowUp(input: $input) {
+      __typename
+      ... on AnswerFollowUpSuccess { answer { partyId satisfaction } followUp { id status } }
+      ... on Error { code message }
+      ... on ValidationError { fields { field message } }
+    }
+  }
+`);
 const RATE = graphql(`
   mutation RateMediation($input: RateMediationInput!) {
     rateMediation(input: $input) {
@@ -180,8 +190,40 @@ export const SCORES = [
 /** server/domain/follow-up/rate-mediation.ts: a case is rated once mediation is over. */
 const ENDED = ['SETTLED', 'FAILED', 'CONFIRMATION_PENDING', 'CONFIRMED', 'CONFIRMATION_REJECTED', 'LITIGATION', 'WITHDRAWN', 'CLOSED'];
 
-export function FollowUpList({ c }: { c: CaseData }) {
+/** What a party may say of a term (server/domain/follow-up/types.ts PARTY_TERM_PERFORMANCES). */
+export const PARTY_PERFORMANCE: Record<string, string> = { PERFORMED: '已履行', PARTLY_PERFORMED: '部分履行', NOT_PERFORMED: '未履行' };
+const PERFORMANCE_COLOR: Record<string, string> = { PERFORMED: 'green', PARTLY_PERFORMED: 'orange', NOT_PERFORMED: 'red' };
+
+type FollowUp = CaseData['followUps'][number];
+type Answer = FollowUp['answers'][number];
+
+/** One party's own answer to a follow-up: per term, satisfaction, comment. */
+function AnswerView({ a, who }: { a: Answer; who: string }) {
+  return (
+    <section aria-label={`${who}的回访答复`} style={{ marginTop: 6, padding: '6px 8px', background: '#fafafa', borderRadius: 6 }}>
+      <Typography.Text strong>{who}的答复</Typography.Text>{' '}
+      <Typography.Text type="secondary">{when(a.answeredAt)}</Typography.Text>
+      <ul style={{ margin: '4px 0', paddingLeft: 18 }}>
+        {a.terms.map((t) => (
+          <li key={t.termNo}>
+            第{t.termNo}项：<Tag color={PERFORMANCE_COLOR[t.performance]}>{PARTY_PERFORMANCE[t.performance] ?? t.performance}</Tag>
+            {t.note ?? ''}
+          </li>
+        ))}
+      </ul>
+      <div>满意度：{SCORES.find((s) => s.value === a.satisfaction)?.label ?? `${a.satisfaction}分`}</div>
+      {a.comment && <div>意见：{a.comment}</div>}
+    </section>
+  );
+}
+
+/**
+ * The follow-ups of the case with the parties' own answers that the viewer may read: a party reads
+ * only its own (named 您), the mediator side reads every party's.
+ */
+export function FollowUpList({ c, myPartyId }: { c: CaseData; myPartyId?: string }) {
   if (c.followUps.length === 0) return null;
+  const nameOf = (partyId: string) => (partyId === myPartyId ? '您' : c.parties.find((p) => p.id === partyId)?.name ?? '当事人');
   return (
     <List
       size="small"
@@ -189,7 +231,7 @@ export function FollowUpList({ c }: { c: CaseData }) {
       dataSource={c.followUps}
       renderItem={(f) => (
         <List.Item>
-          <div>
+          <div style={{ width: '100%' }}>
             <strong>{FOLLOW_UP_KIND[f.kind] ?? f.kind}</strong>{' '}
             <Tag color={FOLLOW_UP_STATUS[f.status]?.color}>{FOLLOW_UP_STATUS[f.status]?.name ?? f.status}</Tag>
             <div>
@@ -197,10 +239,60 @@ export function FollowUpList({ c }: { c: CaseData }) {
                 {f.status === 'DONE' ? `${when(f.recordedAt)} ${FOLLOW_UP_METHOD[f.method ?? ''] ?? ''}回访${f.note ? `：${f.note}` : ''}` : `约 ${when(f.dueAt)} 前`}
               </Typography.Text>
             </div>
+            {f.answers.map((a) => <AnswerView key={a.partyId} a={a} who={nameOf(a.partyId)} />)}
           </div>
         </List.Item>
       )}
     />
+  );
+}
+
+interface TermAnswer { performance?: string; note: string }
+
+/**
+ * The party answers an open follow-up itself: for each term of the agreement whether it has been
+ * performed (with a short note), its satisfaction and a comment. Sent once; the mediator reads it.
+ */
+function AnswerFollowUp({ c, f, onDone }: { c: CaseData; f: FollowUp; onDone: () => Promise<void> }) {
+  const act = useAct(onDone);
+  const terms = c.agreement?.terms ?? [];
+  const [answers, setAnswers] = useState<TermAnswer[]>(() => terms.map(() => ({ note: '' })));
+  const [score, setScore] = useState<number | null>(null);
+  const [comment, setComment] = useState('');
+  const set = (i: number, patch: Partial<TermAnswer>) => setAnswers((all) => all.map((a, j) => (j === i ? { ...a, ...patch } : a)));
+  const complete = score !== null && answers.every((a) => a.performance);
+  return (
+    <section aria-label="回答回访" style={{ marginTop: 8, borderTop: '1px solid #f0f0f0', paddingTop: 8 }}>
+      <Typography.Paragraph strong style={{ marginBottom: 4 }}>回答回访（{FOLLOW_UP_KIND[f.kind] ?? '回访'}）</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+        请告诉调解员协议各项的履行情况。您的答复只有调解组织能看到，对方看不到；提交后不能修改。
+      </Typography.Paragraph>
+      {terms.map((t, i) => (
+        <div key={i} style={{ marginBottom: 12 }}>
+          <div style={{ marginBottom: 4 }}>第{i + 1}项：{t.text}</div>
+          <Radio.Group aria-label={`第${i + 1}项履行情况`} optionType="button" buttonStyle="solid" value={answers[i]?.performance}
+            onChange={(e) => set(i, { performance: e.target.value as string })}
+            options={Object.entries(PARTY_PERFORMANCE).map(([value, label]) => ({ value, label }))} />
+          <Input aria-label={`第${i + 1}项说明`} placeholder="简要说明（可不填）" maxLength={200} value={answers[i]?.note}
+            onChange={(e) => set(i, { note: e.target.value })} style={{ marginTop: 6 }} />
+        </div>
+      ))}
+      <div style={{ marginBottom: 4 }}>您对调解结果和履行情况满意吗？</div>
+      <Radio.Group aria-label="回访满意度" value={score} onChange={(e) => setScore(e.target.value as number)} style={{ display: 'grid', gap: 4 }}
+        options={SCORES} />
+      <Input.TextArea aria-label="回访意见" placeholder="想对调解员说的话（可不填）" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} style={{ marginTop: 8 }} maxLength={1000} />
+      <Button type="primary" block style={{ marginTop: 8 }} disabled={!complete}
+        onClick={() => act(async () => unwrap((await request(ANSWER, {
+          input: {
+            followUpId: f.id,
+            terms: answers.map((a, i) => ({ termNo: i + 1, performance: a.performance as 'PERFORMED' | 'PARTLY_PERFORMED' | 'NOT_PERFORMED', note: a.note.trim() || null })),
+            satisfaction: score!,
+            comment: comment.trim() || null,
+          },
+        })).answerFollowUp), '已提交回访答复')}>
+        提交回访答复
+      </Button>
+    </section>
   );
 }
 
@@ -212,18 +304,22 @@ export function FollowUpAndRating({ c, myPartyId, onDone }: { c: CaseData; myPar
   const ended = ENDED.includes(c.status);
   if (!myPartyId || (!ended && c.followUps.length === 0)) return null;
   const mine = c.ratings.find((r) => r.partyId === myPartyId && r.source === 'PARTY');
+  // The earliest open follow-up the party has not answered yet.
+  const open = c.followUps.find((f) => f.status === 'SCHEDULED' && !f.answers.some((a) => a.partyId === myPartyId));
   return (
     <Card size="small" title="回访和评价" style={{ marginBottom: 12 }}>
       {c.followUps.length > 0 && (
         <>
           <Typography.Paragraph style={{ marginBottom: 4 }}>调解员会按下面的时间回访，了解协议履行情况：</Typography.Paragraph>
-          <FollowUpList c={c} />
+          <FollowUpList c={c} myPartyId={myPartyId} />
+          {open && c.agreement && <AnswerFollowUp key={open.id} c={c} f={open} onDone={onDone} />}
         </>
       )}
       {ended && (mine ? (
         <p style={{ marginTop: 8 }}>您的评价：<Tag color="green">{SCORES.find((s) => s.value === mine.score)?.label ?? `${mine.score}分`}</Tag>{mine.comment ? `“${mine.comment}”` : ''}</p>
       ) : (
-        <div style={{ marginTop: 8 }}>
+        <section aria-label="评价这次调解" style={{ marginTop: 8, borderTop: '1px solid #f0f0f0', paddingTop: 8 }}>
+          <Typography.Paragraph strong style={{ marginBottom: 4 }}>评价这次调解</Typography.Paragraph>
           <Typography.Paragraph style={{ marginBottom: 4 }}>请为这次调解打分（只有调解组织能看到，对方看不到）：</Typography.Paragraph>
           <Radio.Group aria-label="调解满意度" value={score} onChange={(e) => setScore(e.target.value as number)} style={{ display: 'grid', gap: 4 }}
             options={SCORES} />
@@ -232,7 +328,7 @@ export function FollowUpAndRating({ c, myPartyId, onDone }: { c: CaseData; myPar
             onClick={() => act(async () => unwrap((await request(RATE, { input: { caseId: c.id, score: score!, comment: comment.trim() || null } })).rateMediation), '感谢您的评价')}>
             提交评价
           </Button>
-        </div>
+        </section>
       ))}
     </Card>
   );
