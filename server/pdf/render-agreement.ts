@@ -1,3 +1,4 @@
+import './pdf-lib-fast-paths';
 import {
   BlendMode,
   PDFDocument,
