@@ -399,6 +399,9 @@ async function main() {
   ] as const;
   console.log('\n== goals ==');
   for (const [goal, met] of goals) console.log(`${met ? 'met    ' : 'NOT met'}  ${goal}`);
+  // What the server logged as an error (level 50 and up), to find the cause of a failed request.
+  const errors = serverOutput.split('\n').filter((l) => /"level":(5\d|60)/.test(l));
+  if (errors.length > 0) console.log(`\nserver errors (${errors.length}, first 3):\n${errors.slice(0, 3).map((l) => l.slice(0, 1500)).join('\n')}`);
 }
 
 main()
