@@ -35,7 +35,7 @@ interface PoolWorker {
  * A worker holds its own heap with the parsed CJK fonts (about 200 MB): after this long without work
  * it ends, and the next agreement starts a new one (a few hundred milliseconds).
  */
-const IDLE_MS = 60_000;
+const IDLE_MS = 20_000;
 
 /** Bundled server (dist/): the compiled worker beside it; otherwise the TypeScript source through tsx. */
 function workerEntry(): string | URL {

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import { apiClients, sessions, users } from '../../../schema';
 import type { Executor } from '../../db';
 import type { Actor, Clock, Deps, Viewer } from '../context';
@@ -99,4 +99,36 @@ export async function sessionIsLive(deps: Pick<Deps, 'db' | 'clock'>, sessionId:
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
     .limit(1);
   return row !== undefined;
+}
+
+/**
+ * Whether each of many logins still stands, asked together: the checks that arrive within one turn
+ * of the event loop (a live room's message reaching every subscriber at once) are answered by one
+ * statement rather than one each.
+ */
+const liveBatches = new WeakMap<object, { ids: Map<string, ((live: boolean) => void)[]>; scheduled: boolean }>();
+export function sessionIsLiveBatched(deps: Pick<Deps, 'db' | 'clock'>, sessionId: string): Promise<boolean> {
+  let batch = liveBatches.get(deps.db);
+  if (!batch) liveBatches.set(deps.db, (batch = { ids: new Map(), scheduled: false }));
+  const pending = batch;
+  return new Promise<boolean>((resolve) => {
+    pending.ids.set(sessionId, [...(pending.ids.get(sessionId) ?? []), resolve]);
+    if (pending.scheduled) return;
+    pending.scheduled = true;
+    setImmediate(() => {
+      const waiting = new Map(pending.ids);
+      pending.ids.clear();
+      pending.scheduled = false;
+      const settle = (live: Set<string>) => {
+        for (const [id, resolvers] of waiting) for (const r of resolvers) r(live.has(id));
+      };
+      deps.db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(inArray(sessions.id, [...waiting.keys()]), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
+        .then((rows) => settle(new Set(rows.map((r) => r.id))))
+        // A failed check counts as not live: the stream ends rather than deliver unchecked.
+        .catch(() => settle(new Set()));
+    });
+  });
 }
