@@ -112,7 +112,9 @@ async function startServer(): Promise<void> {
   url.pathname = `/${name}`;
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['dist/server/main.js'], {
+  // LOAD_SERVER_NODE_ARGS: node flags NODE_OPTIONS refuses, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile.
+  const nodeArgs = (process.env.LOAD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  server = spawn(process.execPath, [...nodeArgs, 'dist/server/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
