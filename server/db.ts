@@ -121,60 +121,6 @@ function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => 
   return sql;
 }
 
-/**
- * Transactions on a connection reserved before BEGIN is sent. postgres.js (3.4.9) marks the
- * connection of `sql.begin` as reserved only if BEGIN did not fill the connection's pipeline or
- * meet a backed-up socket (porsager/postgres#823, #1189). Under load it then fails with
- * UNSAFE_TRANSACTION, and the connection can go back to the pool inside the open transaction.
- * `sql.reserve()` takes an idle connection and marks it first, so BEGIN, the work and COMMIT run on a
- * connection no other query is given. Nested transactions use savepoints on it.
- */
-export function reservedTransactions<T extends PgClient>(sql: T): T {
-  const reserve = (sql as unknown as { reserve: () => Promise<PgClient & { release(): void }> }).reserve.bind(sql);
-  sql.begin = (async (...args: unknown[]) => {
-    const fn = args[args.length - 1] as (tx: PgClient) => unknown;
-    const mode = args.length > 1 && typeof args[0] === 'string' ? args[0].replace(/[^a-z ]/gi, '') : '';
-    const conn = await reserve();
-    let open = false;
-    let lost = false;
-    try {
-      await conn.unsafe(`begin ${mode}`);
-      open = true;
-      const result = await fn(withSavepoints(preparedStatements(conn)));
-      open = false;
-      await conn.unsafe('commit');
-      return result;
-    } catch (err) {
-      lost = connectionWasReset(err);
-      if (open && !lost) await conn.unsafe('rollback').catch((again: unknown) => void (lost = connectionWasReset(again)));
-      throw err;
-    } finally {
-      // A connection the database dropped is already back in postgres.js's closed list.
-      if (!lost) conn.release();
-    }
-  }) as unknown as T['begin'];
-  return sql;
-}
-
-let savepointSeq = 0;
-/** `savepoint(fn)` on a reserved connection, as drizzle's nested transactions ask for it. */
-function withSavepoints<T extends PgClient>(conn: T): T {
-  (conn as unknown as { savepoint: (...a: unknown[]) => Promise<unknown> }).savepoint = async (...args: unknown[]) => {
-    const fn = args[args.length - 1] as (tx: PgClient) => unknown;
-    const name = `s${++savepointSeq}`;
-    await conn.unsafe(`savepoint ${name}`);
-    try {
-      const result = await fn(conn);
-      await conn.unsafe(`release savepoint ${name}`);
-      return result;
-    } catch (err) {
-      if (!connectionWasReset(err)) await conn.unsafe(`rollback to savepoint ${name}`).catch(() => undefined);
-      throw err;
-    }
-  };
-  return conn;
-}
-
 /** Arbitrary constant identifying the migration lock among advisory locks. */
 const MIGRATION_LOCK_KEY = 7_302_615_001;
 
@@ -199,14 +145,14 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
     const client = retryResetReads(
-      reservedTransactions(preparedStatements(
+      preparedStatements(
         postgres(opts.databaseUrl, {
           max: opts.maxConnections ?? 10,
           ...(opts.maxPipeline ? { max_pipeline: opts.maxPipeline } : {}),
           onnotice: () => {},
           connection: { application_name: opts.applicationName ?? 'jiefen' },
         }),
-      )),
+      ),
       opts.onReadRetried ?? (() => {}),
     );
     const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;

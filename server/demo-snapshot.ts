@@ -26,7 +26,8 @@ import { createMemoryStorage, type FileStorage } from './storage/storage';
  * The demo is relative to its day ("settled three days ago"), so a snapshot serves only the China
  * date it was made on, and only the code, settings and database engine that made it: its key is a
  * digest of the migrated template's key, the server's sources, the data key, the public address
- * printed into the agreements and the first admin. Anything else seeds at start, as before.
+ * printed into the agreements, the first admin (with its password) and the signing settings.
+ * Anything else seeds at start, as before.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -57,7 +58,10 @@ export async function demoSnapshotKey(config: Config, clock: Clock): Promise<str
   hash.update(`template ${await templateDigest()}\n`);
   for (const dir of SOURCE_DIRS) await hashTree(hash, join(ROOT, dir));
   hash.update(`data key ${createHash('sha256').update(config.dataKey).digest('hex')}\n`);
-  hash.update(`public url ${config.publicUrl}\nadmin ${config.admin?.phone ?? ''}\n`);
+  hash.update(`public url ${config.publicUrl}\n`);
+  // The first admin (with its password) and the seal are in the dump: other settings, other dump.
+  const settings = JSON.stringify({ admin: config.admin ?? null, signing: config.signing ?? null, selfSigned: config.signingSelfSigned });
+  hash.update(`settings ${createHash('sha256').update(settings).digest('hex')}\n`);
   return `${localDate(clock.now()).replaceAll('-', '')}-${hash.digest('hex').slice(0, 20)}`;
 }
 

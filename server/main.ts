@@ -30,7 +30,7 @@ function startFailed(err: unknown): never {
   console.error(`jiefen: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
-// The client (its bundle checked, or Vite's server prepared) is set up beside the database.
+// The client's bundle is checked beside the database (Vite, in development, starts on the first page request).
 const webStarting = createWebClient(config);
 webStarting.catch(() => undefined);
 const { deps, handle, demoAccounts, timings } = await prepare(config, log).catch(startFailed);

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { caseParties, followUpAnswers, followUpTermResults, followUps, mediationRatings } from '../../schema';
-import { visibleFollowUpAnswers, visibleFollowUps, type FollowUpAnswerRow, type FollowUpRow, type RatingRow } from '../domain/access/follow-up';
+import { visibleFollowUpAnswers, visibleFollowUps, visibleRatings, type FollowUpAnswerRow, type FollowUpRow, type RatingRow } from '../domain/access/follow-up';
 import { groupedLoader, regionScope } from './batch';
 import type { CaseRow } from '../domain/cases/case-access';
 import { addFollowUp } from '../domain/follow-up/add-follow-up';
@@ -48,7 +48,7 @@ const TermResultRef = builder.objectRef<TermResultRow>('FollowUpTermResult').imp
   }),
 });
 
-type AnswerWithRating = { answer: FollowUpAnswerRow; rating: Pick<RatingRow, 'score' | 'comment'> };
+type AnswerWithRating = { answer: FollowUpAnswerRow; rating: Pick<RatingRow, 'score' | 'comment'>; ratingVisible: boolean };
 
 const PartyTermAnswerRef = builder.objectRef<PartyTermAnswer>('FollowUpAnswerTerm').implement({
   fields: (t) => ({
@@ -64,8 +64,12 @@ const FollowUpAnswerRef = builder.objectRef<AnswerWithRating>('FollowUpAnswer').
     id: t.id({ resolve: (a) => a.answer.id }),
     partyId: t.id({ resolve: (a) => a.answer.partyId }),
     terms: t.field({ type: [PartyTermAnswerRef], resolve: (a) => a.answer.terms }),
-    satisfaction: t.int({ description: '1 to 5.', resolve: (a) => a.rating.score }),
-    comment: t.string({ nullable: true, resolve: (a) => a.rating.comment }),
+    satisfaction: t.int({
+      nullable: true,
+      description: '1 to 5. Read under the ratings’ rule: null for a follow-up’s assignee or a grid worker who may not read ratings.',
+      resolve: (a) => (a.ratingVisible ? a.rating.score : null),
+    }),
+    comment: t.string({ nullable: true, resolve: (a) => (a.ratingVisible ? a.rating.comment : null) }),
     answeredAt: t.field({ type: 'DateTime', resolve: (a) => a.answer.answeredAt }),
   }),
 });
@@ -74,7 +78,12 @@ const FollowUpAnswerRef = builder.objectRef<AnswerWithRating>('FollowUpAnswer').
 const answersByFollowUp = groupedLoader(
   async (ctx, followUpIds): Promise<AnswerWithRating[]> =>
     ctx.deps.db
-      .select({ answer: followUpAnswers, rating: { score: mediationRatings.score, comment: mediationRatings.comment } })
+      .select({
+        answer: followUpAnswers,
+        rating: { score: mediationRatings.score, comment: mediationRatings.comment },
+        // The satisfaction and comment are the party's rating: they read as ratings do.
+        ratingVisible: sql<boolean>`${visibleRatings(ctx.viewer)}`.mapWith(Boolean),
+      })
       .from(followUpAnswers)
       .innerJoin(mediationRatings, eq(mediationRatings.id, followUpAnswers.ratingId))
       .innerJoin(caseParties, eq(caseParties.id, followUpAnswers.partyId))
@@ -210,7 +219,8 @@ builder.mutationFields((t) => ({
     description: 'A party answers a scheduled follow-up itself (once); the mediator still records the follow-up.',
     type: builder.objectRef<AnsweredFollowUp>('AnswerFollowUpSuccess').implement({
       fields: (f) => ({
-        answer: f.field({ type: FollowUpAnswerRef, resolve: (p) => ({ answer: p.answer, rating: p.rating }) }),
+        // The answering party reads its own rating.
+        answer: f.field({ type: FollowUpAnswerRef, resolve: (p) => ({ answer: p.answer, rating: p.rating, ratingVisible: true }) }),
         followUp: f.field({ type: FollowUpRef, resolve: (p) => p.followUp }),
       }),
     }),

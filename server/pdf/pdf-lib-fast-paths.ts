@@ -17,7 +17,9 @@ const originals = { deflate: pako.deflate, numberToString: utils.numberToString,
  * about a quarter of an agreement's render time. Node's zlib (C) writes the same deflate format
  * several times faster; readers see ordinary FlateDecode streams either way.
  */
-function deflate(data: Uint8Array): Uint8Array {
+function deflate(data: Uint8Array, options?: unknown): Uint8Array {
+  // pdf-lib passes no options; any other caller of pako's deflate (levels, raw) keeps pako's.
+  if (options !== undefined) return originals.deflate(data, options);
   const out = deflateSync(data);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -62,6 +62,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('embedded database template',
       expect(await readDemoSnapshot(config, nextDay, dir)).toBeNull();
       expect(await readDemoSnapshot({ ...config, dataKey: Buffer.alloc(32, 7) }, clock, dir)).toBeNull();
       expect(await readDemoSnapshot({ ...config, publicUrl: 'http://localhost:4100' }, clock, dir)).toBeNull();
+      expect(await readDemoSnapshot({ ...config, admin: { phone: '13800009999', password: 'Another-pass-2026', name: '管理员' } }, clock, dir)).toBeNull();
 
       const started = await prepare(config, log, clock, dir);
       try {

@@ -122,13 +122,16 @@ export function sessionIsLiveBatched(deps: Pick<Deps, 'db' | 'clock'>, sessionId
       const settle = (live: Set<string>) => {
         for (const [id, resolvers] of waiting) for (const r of resolvers) r(live.has(id));
       };
-      deps.db
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(and(inArray(sessions.id, [...waiting.keys()]), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
-        .then((rows) => settle(new Set(rows.map((r) => r.id))))
-        // A failed check counts as not live: the stream ends rather than deliver unchecked.
-        .catch(() => settle(new Set()));
+      const ids = [...waiting.keys()];
+      const now = deps.clock.now();
+      const live = async (chunk: string[]) =>
+        (await deps.db.select({ id: sessions.id }).from(sessions).where(and(inArray(sessions.id, chunk), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))).map((r) => r.id);
+      // At most 1,000 ids a statement; a failed statement is tried again once before the streams it
+      // checks are ended (a failed check counts as not live: nothing is delivered unchecked).
+      const chunks: string[][] = [];
+      for (let i = 0; i < ids.length; i += 1000) chunks.push(ids.slice(i, i + 1000));
+      void Promise.all(chunks.map((chunk) => live(chunk).catch(() => live(chunk)).catch((): string[] => [])))
+        .then((found) => settle(new Set(found.flat())));
     });
   });
 }

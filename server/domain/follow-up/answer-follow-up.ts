@@ -111,8 +111,10 @@ export async function answerFollowUp(deps: Deps, actor: Actor, input: AnswerFoll
       return { followUp: held, answer: answer!, rating: rating! };
     });
   } catch (err) {
-    // The unique (follow-up, party) indexes: two answers raced and this one came second.
-    if (uniqueViolation(err) !== null) throw new ConflictError(ALREADY);
+    // The unique (follow-up, party) indexes: two answers raced and this one came second. Any other
+    // unique violation is not this party's earlier answer and is not reported as one.
+    const constraint = uniqueViolation(err);
+    if (constraint === 'follow_up_answers_party_key' || constraint === 'mediation_ratings_follow_up_key') throw new ConflictError(ALREADY);
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { regions } from '../../../schema';
-import { xlsxBuffer } from '../xlsx';
+import { xlsxBuffer } from '../../xlsx';
 import type { MonthlyReportRow } from '../../pdf/render-monthly-report';
 import { queryRows } from '../../db';
 import type { Actor, Deps } from '../context';

@@ -5,7 +5,7 @@ import type { Actor, Deps } from '../context';
 import { loadStatementFor } from './statement-machine';
 import { statementViews } from './subsidy-statement';
 import { subsidyStatements } from '../../../schema';
-import { xlsxBuffer } from '../xlsx';
+import { xlsxBuffer } from '../../xlsx';
 import { fenToYuan, GRADE_LABELS, MISSING_LABELS, STATEMENT_STATUS_LABELS } from './types';
 
 const ACTION_LABELS: Record<string, string> = { DRAFT: '起草', REDRAFT: '重新起草', REVIEW: '司法所审核', APPROVE: '司法局审批', PAY: '发放', SUPERSEDE: '更正作废' };

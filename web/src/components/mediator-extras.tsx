@@ -241,7 +241,7 @@ export function FollowUpsToDo({ c, onDone }: { c: CaseData; onDone: () => Promis
               const own = next?.answers.find((x) => x.partyId === p.id);
               return own ? (
                 <Form.Item key={p.id} label={`${p.name}的满意度`}>
-                  <Typography.Text>已自行答复：{SCORES.find((s) => s.value === own.satisfaction)?.label ?? `${own.satisfaction}分`}</Typography.Text>
+                  <Typography.Text>{own.satisfaction == null ? '已自行答复' : `已自行答复：${SCORES.find((s) => s.value === own.satisfaction)?.label ?? `${own.satisfaction}分`}`}</Typography.Text>
                 </Form.Item>
               ) : (
                 <Form.Item key={p.id} label={`${p.name}的满意度`} name={['scores', p.id]}>
