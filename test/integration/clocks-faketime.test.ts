@@ -67,7 +67,9 @@ beforeAll(async () => {
     env.DATA_DIR = 'memory://';
   }
   delete env.VITEST;
-  child = spawn('faketime', [FAKE_NOW, process.execPath, '--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // faketime runs the server as its own child: in a process group of their own, both are stopped
+  // together (killing faketime alone would leave the server running).
+  child = spawn('faketime', [FAKE_NOW, process.execPath, '--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout!.on('data', (b) => (output += b));
   child.stderr!.on('data', (b) => (output += b));
   const deadline = Date.now() + 180_000;
@@ -81,9 +83,18 @@ beforeAll(async () => {
 }, 200_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child!.once('exit', r));
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((r) => child!.once('exit', r));
+    process.kill(-child.pid, 'SIGTERM');
+    const force = setTimeout(() => {
+      try {
+        process.kill(-child!.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 15_000);
+    await exited;
+    clearTimeout(force);
   }
   await dropDatabase?.();
 });
