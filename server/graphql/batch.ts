@@ -1,5 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
+import { asc, inArray } from 'drizzle-orm';
+import { caseParties } from '../../schema';
 import { loadRegionScope, type RegionScope } from '../domain/access/region-scope';
 import type { GraphQLContext } from './context';
 
@@ -21,3 +23,13 @@ export function groupedLoader<Row>(fetch: (ctx: GraphQLContext, keys: string[]) 
 
 /** The viewer's region scope, read once per request however many rows ask. */
 export const regionScope = createContextCache((ctx: GraphQLContext): Promise<RegionScope> => loadRegionScope(ctx.deps.db, ctx.viewer));
+
+/**
+ * The parties of a page's cases, in their order on the case, in one query per request: for
+ * Case.parties, the sessions' participant standing and the party rules of a court's materials.
+ * Rows only: what a viewer reads of them is decided by the field rules.
+ */
+export const partiesByCase = groupedLoader(
+  (ctx, caseIds) => ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, caseIds)).orderBy(asc(caseParties.position)),
+  (p) => p.caseId,
+);

@@ -1,7 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { caseAssignments, caseParties, cases, events } from '../../schema';
+import { caseAssignments, cases, events } from '../../schema';
 import { verifyChain, type EventRow } from '../domain/audit/record-event';
 import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
@@ -22,7 +22,7 @@ import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
 import { courtViewOfEventData } from '../domain/litigation/court-view';
 import { maskPhone } from '../domain/validation';
-import { groupedLoader } from './batch';
+import { groupedLoader, partiesByCase } from './batch';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
@@ -201,13 +201,10 @@ CaseRef.implement({
     level: t.field({ type: CaseLevelEnum, nullable: true, resolve: (c) => c.level }),
     organization: t.field({ type: OrganizationRef, nullable: true, resolve: (c) => c.organizationId }),
     mediator: t.field({ type: MediatorRef, nullable: true, resolve: (c) => c.mediatorId }),
-    parties: t.loadableGroup({
-      type: CasePartyRef,
+    parties: t.field({
+      type: [CasePartyRef],
       // One query for the parties of every case on a page, not one per case.
-      load: (caseIds: string[], ctx: GraphQLContext) =>
-        ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, caseIds)).orderBy(asc(caseParties.position)),
-      group: (p) => p.caseId,
-      resolve: (c) => c.id,
+      resolve: (c, _a, ctx) => partiesByCase(ctx).load(c.id),
     }),
     dueAt: t.field({ type: 'DateTime', nullable: true, description: 'Deadline of the clock now running.', resolve: (c) => c.dueAt }),
     dueRule: t.exposeString('dueRule', { nullable: true, description: 'The rule that produced dueAt.' }),

@@ -33,7 +33,7 @@ import { submitSupplement } from '../domain/confirmation/submit-supplement';
 import { treatAsWithdrawn } from '../domain/confirmation/treat-as-withdrawn';
 import { withdrawConfirmationApplication } from '../domain/confirmation/withdraw-confirmation-application';
 import { AgreementRef } from './agreement';
-import { groupedLoader } from './batch';
+import { groupedLoader, partiesByCase } from './batch';
 import { builder } from './builder';
 import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { caseHead, CaseRef } from './case';
@@ -158,15 +158,6 @@ const MaterialsEvidenceRef = builder.objectRef<Materials['evidence'][number]>('C
     sha256: t.exposeString('sha256', { nullable: true }),
   }),
 });
-/** Who holds each party of a page's cases (account and phone), for the party field rules. */
-const partyHoldersByCase = groupedLoader(
-  (ctx, caseIds) =>
-    ctx.deps.db
-      .select({ id: caseParties.id, caseId: caseParties.caseId, userId: caseParties.userId, phone: caseParties.phone })
-      .from(caseParties)
-      .where(inArray(caseParties.caseId, caseIds)),
-  (p) => p.caseId,
-);
 const MaterialsRef = builder.objectRef<Materials & { caseId: string }>('ConfirmationMaterials').implement({
   description: 'INT 354: what the application carries, as frozen when the parties applied.',
   fields: (t) => ({
@@ -178,7 +169,7 @@ const MaterialsRef = builder.objectRef<Materials & { caseId: string }>('Confirma
       resolve: async (m, _x, ctx) => {
         const c = await caseHead(ctx, m.caseId);
         const standing = await caseStanding(ctx.deps.db, ctx.viewer, c ?? { id: m.caseId, mediatorId: null }, ctx.deps.clock.now());
-        const rows = await partyHoldersByCase(ctx).load(m.caseId);
+        const rows = await partiesByCase(ctx).load(m.caseId);
         return m.parties.map((p) => {
           const row = rows.find((r) => r.id === p.partyId);
           const access = partyFieldAccess(standing, { userId: row?.userId ?? null, phone: row?.phone ?? p.phone });

@@ -3,7 +3,6 @@ import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import {
-  caseParties,
   caseTerminations,
   cases,
   mediationExtensions,
@@ -12,7 +11,7 @@ import {
   undisputedFactConfirmations,
   undisputedFacts,
 } from '../../schema';
-import { mediatorOfUser, partiesOfViewer, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/cases/case-access';
+import { mediatorOfUser, partiesOfViewer, visibleCases, withinCourtWindow, type CaseRow } from '../domain/cases/case-access';
 import { addUndisputedFact, type UndisputedFactRow } from '../domain/sessions/add-undisputed-fact';
 import { cancelSession } from '../domain/sessions/cancel-session';
 import { confirmMinutes } from '../domain/sessions/confirm-minutes';
@@ -38,9 +37,9 @@ import { terminateMediation, TERMINATION_GROUNDS } from '../domain/sessions/term
 import { updateMinutes } from '../domain/sessions/update-minutes';
 import { updatePresence } from '../domain/sessions/update-presence';
 import type { Database } from '../db';
-import { sessionIsLiveBatched } from '../domain/auth/sessions';
+import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
-import { groupedLoader } from './batch';
+import { groupedLoader, partiesByCase } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -72,15 +71,6 @@ const visibleCaseHeads = createContextCache(
     }),
 );
 
-/** The parties of the cases behind a page of sessions, in one query. */
-const partiesOfCases = createContextCache(
-  (ctx: GraphQLContext) =>
-    new DataLoader<string, PartyRow[]>(async (caseIds) => {
-      const rows = await ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, [...caseIds])).orderBy(asc(caseParties.position));
-      return caseIds.map((id) => rows.filter((r) => r.caseId === id));
-    }),
-);
-
 /** The viewer's mediator row id, read once per request (null for anyone not a mediator). */
 const myMediatorId = createContextCache((ctx: GraphQLContext): Promise<string | null> => {
   const v = ctx.viewer;
@@ -95,7 +85,7 @@ const myMediatorId = createContextCache((ctx: GraphQLContext): Promise<string | 
  */
 async function roleIn(ctx: GraphQLContext, s: SessionRow): Promise<'MEDIATOR' | 'PARTY' | null> {
   if (ctx.viewer?.kind !== 'user') return null;
-  const [head, parties, mediatorId] = await Promise.all([visibleCaseHeads(ctx).load(s.caseId), partiesOfCases(ctx).load(s.caseId), myMediatorId(ctx)]);
+  const [head, parties, mediatorId] = await Promise.all([visibleCaseHeads(ctx).load(s.caseId), partiesByCase(ctx).load(s.caseId), myMediatorId(ctx)]);
   if (!head) return null;
   const standing = { myParties: partiesOfViewer(parties, ctx.viewer), isMediator: head.mediatorId !== null && head.mediatorId === mediatorId };
   return participantRole(standing, s).role;
@@ -194,7 +184,7 @@ SessionRef.implement({
     place: t.exposeString('place', { nullable: true }),
     meetingUrl: t.string({ nullable: true, description: 'Participants only.', resolve: async (s, _a, ctx) => ((await roleIn(ctx, s)) ? s.meetingUrl : null) }),
     participantPartyIds: t.idList({ description: 'CaseParty ids taking part.', resolve: (s) => s.participantPartyIds }),
-    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: async (s, _a, ctx) => s.participantPartyIds.length < (await partiesOfCases(ctx).load(s.caseId)).length }),
+    separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: async (s, _a, ctx) => s.participantPartyIds.length < (await partiesByCase(ctx).load(s.caseId)).length }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     minutes: t.field({
       type: SessionMinutesRef,
@@ -567,7 +557,7 @@ const REVOKED: unique symbol = Symbol('revoked');
  */
 function guardSession(ctx: GraphQLContext, userId: string, sessionId: string): StreamGuard {
   // Every subscriber of a room checks when a message arrives: one statement for all of them.
-  const stillLive = () => sessionIsLiveBatched(ctx.deps, sessionId);
+  const stillLive = () => sessionIsLive(ctx.deps, sessionId);
   const signals = roomPubSub(ctx.deps.config).subscribe('sessionsRevoked', userId)[Symbol.asyncIterator]();
   const revoked = (async () => {
     for (;;) {
