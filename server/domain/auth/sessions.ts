@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import { apiClients, sessions, users } from '../../../schema';
 import type { Executor } from '../../db';
@@ -91,47 +92,29 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
   };
 }
 
-/** Whether a login session still stands: not revoked (logout, password change or reset) and not expired. */
-export async function sessionIsLive(deps: Pick<Deps, 'db' | 'clock'>, sessionId: string): Promise<boolean> {
-  const [row] = await deps.db
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
-    .limit(1);
-  return row !== undefined;
-}
-
 /**
- * Whether each of many logins still stands, asked together: the checks that arrive within one turn
- * of the event loop (a live room's message reaching every subscriber at once) are answered by one
- * statement rather than one each.
+ * Whether a login session still stands: not revoked (logout, password change or reset) and not
+ * expired. The checks that arrive within one turn of the event loop (a live room's message reaching
+ * every subscriber at once) are answered together, at most 1,000 a statement; a failed statement is
+ * tried again once, then counts as not live, so nothing is delivered unchecked.
  */
-const liveBatches = new WeakMap<object, { ids: Map<string, ((live: boolean) => void)[]>; scheduled: boolean }>();
-export function sessionIsLiveBatched(deps: Pick<Deps, 'db' | 'clock'>, sessionId: string): Promise<boolean> {
-  let batch = liveBatches.get(deps.db);
-  if (!batch) liveBatches.set(deps.db, (batch = { ids: new Map(), scheduled: false }));
-  const pending = batch;
-  return new Promise<boolean>((resolve) => {
-    pending.ids.set(sessionId, [...(pending.ids.get(sessionId) ?? []), resolve]);
-    if (pending.scheduled) return;
-    pending.scheduled = true;
-    setImmediate(() => {
-      const waiting = new Map(pending.ids);
-      pending.ids.clear();
-      pending.scheduled = false;
-      const settle = (live: Set<string>) => {
-        for (const [id, resolvers] of waiting) for (const r of resolvers) r(live.has(id));
-      };
-      const ids = [...waiting.keys()];
-      const now = deps.clock.now();
-      const live = async (chunk: string[]) =>
-        (await deps.db.select({ id: sessions.id }).from(sessions).where(and(inArray(sessions.id, chunk), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))).map((r) => r.id);
-      // At most 1,000 ids a statement; a failed statement is tried again once before the streams it
-      // checks are ended (a failed check counts as not live: nothing is delivered unchecked).
-      const chunks: string[][] = [];
-      for (let i = 0; i < ids.length; i += 1000) chunks.push(ids.slice(i, i + 1000));
-      void Promise.all(chunks.map((chunk) => live(chunk).catch(() => live(chunk)).catch((): string[] => [])))
-        .then((found) => settle(new Set(found.flat())));
-    });
-  });
+const liveLoaders = new WeakMap<object, DataLoader<string, boolean>>();
+export function sessionIsLive(deps: Pick<Deps, 'db' | 'clock'>, sessionId: string): Promise<boolean> {
+  let loader = liveLoaders.get(deps.db);
+  if (!loader) {
+    loader = new DataLoader<string, boolean>(
+      async (ids) => {
+        const read = () =>
+          deps.db
+            .select({ id: sessions.id })
+            .from(sessions)
+            .where(and(inArray(sessions.id, [...ids]), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())));
+        const live = new Set((await read().catch(read).catch(() => [])).map((r) => r.id));
+        return ids.map((id) => live.has(id));
+      },
+      { cache: false, maxBatchSize: 1000, batchScheduleFn: (run) => setImmediate(run) },
+    );
+    liveLoaders.set(deps.db, loader);
+  }
+  return loader.load(sessionId);
 }
