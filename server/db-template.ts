@@ -21,7 +21,8 @@ const REFERENCE_FILES = ['schema/data/regions.tsv.gz', 'schema/data/holidays-cn.
 /** Build cache: wiped with node_modules, rebuilt by the install step or on first use. */
 export const TEMPLATE_DIR = join(ROOT, 'node_modules', '.cache', 'jiefen');
 
-async function filesUnder(dir: string): Promise<string[]> {
+/** Every file under a directory, sorted by path. */
+export async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

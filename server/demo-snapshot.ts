@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { openDatabase } from './db';
-import { ensureTemplate, readTemplate, TEMPLATE_DIR, templateDigest } from './db-template';
+import { ensureTemplate, filesUnder, readTemplate, TEMPLATE_DIR, templateDigest } from './db-template';
 import { ensureAdmin } from './domain/bootstrap/ensure-admin';
 import { seedDemo, type DemoAccount } from './domain/bootstrap/seed-demo';
 import { loadCalendar } from './domain/clock/calendar';
@@ -39,24 +39,17 @@ export interface DemoSnapshot {
   objects: Uint8Array[];
 }
 
-async function hashTree(hash: ReturnType<typeof createHash>, dir: string): Promise<void> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await hashTree(hash, path);
-    // Fonts change only with a font update, which changes the sources too; they are 20 MB to read.
-    else if (!entry.name.endsWith('.ttf')) {
-      hash.update(`${path.slice(ROOT.length)}\n`);
-      hash.update(await readFile(path));
-    }
-  }
-}
-
 /** The key of the snapshot these settings would make today. */
 export async function demoSnapshotKey(config: Config, clock: Clock): Promise<string> {
   const hash = createHash('sha256');
   hash.update(`template ${await templateDigest()}\n`);
-  for (const dir of SOURCE_DIRS) await hashTree(hash, join(ROOT, dir));
+  for (const dir of SOURCE_DIRS) {
+    // Fonts change only with a font update, which changes the sources too; they are 20 MB to read.
+    for (const path of (await filesUnder(join(ROOT, dir))).filter((p) => !p.endsWith('.ttf'))) {
+      hash.update(`${path.slice(ROOT.length)}\n`);
+      hash.update(await readFile(path));
+    }
+  }
   hash.update(`data key ${createHash('sha256').update(config.dataKey).digest('hex')}\n`);
   hash.update(`public url ${config.publicUrl}\n`);
   // The first admin (with its password) and the seal are in the dump: other settings, other dump.
