@@ -1,0 +1,77 @@
+// Install step: remembers drizzle-orm's class checks (0.45.x) instead of walking the class chain each time.
+//
+// drizzle builds every statement by asking `is(chunk, Kind)` of each chunk, several times per chunk,
+// and every answer that is not a plain `instanceof` walks the value's class chain looking for a
+// matching static `entityKind`. Under load that walk was the server's largest single cost (about a
+// tenth of its CPU on the case page). A class's chain and its `entityKind` never change, so the answer
+// per class and kind is remembered; what `is` returns is unchanged (`test/unit/drizzle-is.test.ts`
+// compares it with drizzle's own walk). The replacement is exact: a drizzle whose code differs is left
+// as it is and the install says so.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const FILES = ['entity.js', 'entity.cjs'];
+const BEFORE = `  let cls = Object.getPrototypeOf(value).constructor;
+  if (cls) {
+    while (cls) {
+      if (entityKind in cls && cls[entityKind] === type[entityKind]) {
+        return true;
+      }
+      cls = Object.getPrototypeOf(cls);
+    }
+  }
+  return false;
+}`;
+const AFTER = `  let cls = Object.getPrototypeOf(value).constructor;
+  // jiefen: the walk's answer per class and kind, remembered (server/patch-drizzle.mjs)
+  if (typeof cls === "function") {
+    let known = kindsOfClass.get(cls);
+    if (known === void 0) {
+      known = /* @__PURE__ */ new Map();
+      kindsOfClass.set(cls, known);
+    }
+    const kind = type[entityKind];
+    let found = known.get(kind);
+    if (found === void 0) {
+      found = false;
+      for (let c = cls; c; c = Object.getPrototypeOf(c)) {
+        if (entityKind in c && c[entityKind] === kind) {
+          found = true;
+          break;
+        }
+      }
+      known.set(kind, found);
+    }
+    return found;
+  }
+  if (cls) {
+    while (cls) {
+      if (entityKind in cls && cls[entityKind] === type[entityKind]) {
+        return true;
+      }
+      cls = Object.getPrototypeOf(cls);
+    }
+  }
+  return false;
+}
+const kindsOfClass = /* @__PURE__ */ new WeakMap();`;
+
+let pkg;
+try {
+  pkg = JSON.parse(readFileSync(`${root}node_modules/drizzle-orm/package.json`, 'utf8'));
+} catch {
+  console.log('drizzle-orm is not installed: nothing to change');
+  process.exit(0);
+}
+for (const file of FILES) {
+  const path = `${root}node_modules/drizzle-orm/${file}`;
+  const text = readFileSync(path, 'utf8');
+  if (text.includes(AFTER)) continue;
+  if (!text.includes(BEFORE)) {
+    console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its class checks are left as they are`);
+    continue;
+  }
+  writeFileSync(path, text.replace(BEFORE, AFTER));
+  console.log(`drizzle-orm ${pkg.version}: ${file}: class checks remembered per class`);
+}
