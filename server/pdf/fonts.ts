@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
+import type { FontCoverage } from './coverage';
 
 export type FontWeight = 'regular' | 'bold';
 
@@ -110,17 +113,21 @@ export function parsedFont(weight: FontWeight): fontkit.Font {
 }
 
 /**
- * The characters of `text` the agreement fonts cannot draw (e.g. CJK Extension B such as 𠮷):
- * printed, they would come out as empty boxes, so callers refuse such text instead.
+ * Asks the fonts themselves, code point by code point, which ones every weight can draw: the table
+ * `coverage.ts` checks text against (written by `npm run fonts:coverage`).
  */
-export function unprintableCharacters(text: string): string[] {
-  const regular = parsedFont('regular');
-  const bold = parsedFont('bold');
-  const missing = new Set<string>();
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || ch === '\u3000') continue;
-    if (!regular.hasGlyphForCodePoint(cp) || !bold.hasGlyphForCodePoint(cp)) missing.add(ch);
+export function computeCoverage(): FontCoverage {
+  const weights: FontWeight[] = ['regular', 'bold'];
+  const fonts = weights.map((w) => parsedFont(w));
+  const ranges: [number, number][] = [];
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (!fonts.every((f) => f.hasGlyphForCodePoint(cp))) continue;
+    const last = ranges.at(-1);
+    if (last && last[1] === cp - 1) last[1] = cp;
+    else ranges.push([cp, cp]);
   }
-  return [...missing];
+  return {
+    fonts: weights.map((w) => ({ file: basename(fileURLToPath(FONT_FILES[w])), sha256: createHash('sha256').update(fontBytes(w)).digest('hex') })),
+    ranges,
+  };
 }

@@ -4,7 +4,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
 import { NO_BODY_MARKER, NO_RESPONSIBILITY, QR_QUIET_MODULES, renderAgreementPdf } from '../../server/pdf/render-agreement';
-import { unprintableCharacters } from '../../server/pdf/fonts';
+import { unprintableCharacters } from '../../server/pdf/coverage';
 import { generateSelfSignedP12, readP12, signPdf } from '../../server/pdf/sign-pdf';
 import { loadTemplate, templateVersions } from '../../server/pdf/templates';
 import type { AgreementDocument } from '../../server/pdf/types';

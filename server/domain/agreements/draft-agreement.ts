@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { agreementSignatures, agreements, mediators, organizations, users } from '../../../schema';
 import { renderAgreementPdfOffThread } from '../../pdf/pool';
 import { NO_RESPONSIBILITY } from '../../pdf/agreement-text';
-import { unprintableCharacters } from '../../pdf/fonts';
+import { unprintableCharacters } from '../../pdf/coverage';
 import { loadTemplate } from '../../pdf/templates';
 import { requireUser } from '../auth/policy';
 import { applyTransition } from '../cases/apply-transition';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unprintableCharacters } from '../../pdf/fonts';
+import { unprintableCharacters } from '../../pdf/coverage';
 
 /** The message for text holding characters the agreement fonts cannot draw. */
 export function unprintableMessage(bad: string[]): string {
