@@ -4,13 +4,13 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ping } from './db';
 import { authenticate } from './domain/auth/sessions';
 import type { Deps } from './domain/context';
 import { AppError, ForbiddenError } from './domain/errors';
 import type { GraphQLContext } from './graphql/context';
+import { newRedis } from './graphql/pubsub';
 import { schema } from './graphql/schema';
 import { textGuardPlugin } from './graphql/text-guard';
 import { requestStore } from './logger';
@@ -48,7 +48,7 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
   // Per-court-client request budget (court API hygiene), keyed by client id. With REDIS_URL the
   // counters live in Redis, so the budget holds across every instance; otherwise in process. Should
   // Redis be unreachable, each instance falls back to its own memory counter rather than refusing.
-  const redis = deps.config.redisUrl ? new Redis(deps.config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  const redis = deps.config.redisUrl ? newRedis(deps.config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', (err) => deps.log.warn({ err }, 'rate limit store unavailable'));
   const limiters = new Map<number, RateLimiterAbstract>();
   const limiterFor = (perMinute: number) => {

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { MessageRow } from '../domain/sessions/session-access';
 
@@ -29,11 +30,20 @@ type Topics = {
 };
 export type RoomPubSub = PubSub<Topics>;
 
+// ioredis loads only when Redis is configured, not at start.
+const load = createRequire(import.meta.url);
+
+/** A Redis client (ioredis). */
+export function newRedis(url: string, options: RedisOptions = {}): Redis {
+  const { Redis: Client } = load('ioredis') as typeof import('ioredis');
+  return new Client(url, options);
+}
+
 /** A new pub/sub: in process without Redis; through Redis, so events cross instances, with it. */
 export function createRoomPubSub(redisUrl: string | undefined): { pubsub: RoomPubSub; close(): Promise<void> } {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
-  const publishClient = new Redis(redisUrl);
-  const subscribeClient = new Redis(redisUrl);
+  const publishClient = newRedis(redisUrl);
+  const subscribeClient = newRedis(redisUrl);
   return {
     pubsub: createPubSub<Topics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
     close: async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { z } from 'zod';
 
 // bcrypt's async API runs on libuv's thread pool, so hashing never blocks the event loop.
@@ -27,12 +27,19 @@ export function dummyHash(cost: number): Promise<string> {
 
 let estimator: ZxcvbnFactory | null = null;
 
+// zxcvbn and its dictionaries load with the first password checked, not at start.
+const load = createRequire(import.meta.url);
+
 /**
  * zxcvbn's score (0-4) from a maintained list of common passwords, names and keyboard patterns;
  * "Passw0rd" and "12345678a" score 0-1. Built lazily: the dictionaries take a moment to load.
  */
 export function passwordStrength(password: string): number {
-  estimator ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  if (!estimator) {
+    const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = load('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    estimator = new Factory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  }
   return estimator.check(password.slice(0, 72)).score;
 }
 

@@ -1,4 +1,3 @@
-import { AccessToken } from 'livekit-server-sdk';
 import { VideoProviderError, type JoinDetails, type JoinDetailsInput, type VideoProvider } from './provider';
 
 /** Settings for the LiveKit backend. */
@@ -35,6 +34,8 @@ export function createLiveKitProvider(opts: LiveKitProviderOptions): VideoProvid
       const { participant, roomName, now } = input;
       if (!roomName) throw new VideoProviderError('INVALID_ROOM', 'room name is required');
       if (!participant.identity) throw new VideoProviderError('INVALID_PARTICIPANT', 'participant identity is required');
+      // The SDK loads with the first token, not at start.
+      const { AccessToken } = await import('livekit-server-sdk');
       const at = new AccessToken(opts.apiKey, opts.apiSecret, {
         identity: participant.identity,
         name: participant.name,
