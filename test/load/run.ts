@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -134,6 +134,12 @@ async function startServer(): Promise<void> {
   });
   server.stdout!.on('data', (b) => (serverOutput += b));
   server.stderr!.on('data', (b) => (serverOutput += b));
+  // LOAD_SERVER_OUTPUT=<file>: the server's own output kept there as well (with --trace-gc, say).
+  if (process.env.LOAD_SERVER_OUTPUT) {
+    const file = createWriteStream(process.env.LOAD_SERVER_OUTPUT);
+    server.stdout!.pipe(file);
+    server.stderr!.pipe(file);
+  }
   const deadline = Date.now() + 120_000;
   while (!serverOutput.includes('jiefen 解纷 is running')) {
     if (server.exitCode !== null) throw new Error(`server exited:\n${serverOutput}`);
@@ -308,6 +314,7 @@ const sseAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
 async function mixedRun(): Promise<{ figures: Figures[]; rss: number }> {
   // Subscribers attached to every room while messages go in: two per room.
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   let received = 0;
   for (const c of cases) for (let k = 0; k < 2; k++) await subscribe(c.applicantToken, c.sessionId, () => received++, abort.signal);
   let n = 0;
