@@ -18,7 +18,7 @@ const installed = join(root, 'node_modules/drizzle-orm');
 const LOOP = /* ts */ `
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import * as schema from './schema/index';
+import * as schema from '@schema';
 const db = drizzle.mock({ schema });
 const ids = ['00000000-0000-0000-0000-000000000001'];
 const once = () => {
@@ -35,9 +35,15 @@ console.log(((performance.now() - started) * 1000) / 30000);
 const work = mkdtempSync(join(tmpdir(), 'jiefen-query-build-'));
 try {
   // One bundle of the loop and the schema, drizzle-orm left to each directory's own node_modules.
-  writeFileSync(join(root, '.query-build-entry.ts'), LOOP);
-  const bundle = await build({ entryPoints: [join(root, '.query-build-entry.ts')], bundle: true, platform: 'node', format: 'esm', write: false, external: ['drizzle-orm', 'drizzle-orm/*'] });
-  rmSync(join(root, '.query-build-entry.ts'));
+  const bundle = await build({
+    stdin: { contents: LOOP, loader: 'ts', resolveDir: root },
+    alias: { '@schema': join(root, 'schema/index.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    external: ['drizzle-orm', 'drizzle-orm/*'],
+  });
   const dirs = { installed: join(work, 'installed'), published: join(work, 'published') };
   for (const dir of Object.values(dirs)) {
     mkdirSync(join(dir, 'node_modules'), { recursive: true });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Column, SQL, StringChunk, Name, Param, Placeholder, Table, View, Subquery, entityKind, is, sql } from 'drizzle-orm';
 import { PgColumn, PgTable, PgDialect, alias } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
@@ -39,17 +40,30 @@ describe('drizzle class checks remembered per class', () => {
       new StringChunk('x'), new Name('n'), new Param(1), new Placeholder('q'),
       new PgDialect(), {}, [], Object.create({ constructor: 'not a class' }), new Date(), 'text', 1, null, undefined,
     ];
+    // Values that `instanceof` does not recognise, so the answer comes from the class walk the install
+    // step remembers: drizzle's CommonJS build beside the ESM one, and classes that only carry a kind.
+    const cjs = createRequire(import.meta.url)('drizzle-orm') as typeof import('drizzle-orm');
+    class LooksLikeSql {
+      static readonly [entityKind] = SQL[entityKind];
+    }
+    class StillLooksLikeSql extends LooksLikeSql {}
+    values.push(cjs.sql`select 1`, new cjs.Param(1), new cjs.StringChunk('x'), new LooksLikeSql(), new StillLooksLikeSql());
     const kinds = [Column, SQL, SQL.Aliased, StringChunk, Name, Param, Placeholder, Table, View, Subquery, PgColumn, PgTable, PgDialect];
     let compared = 0;
+    let walkedToYes = 0;
     for (let round = 0; round < 2; round++) {
       for (const v of values) {
         for (const k of kinds) {
           expect(outcome(() => is(v, k)), `${String((v as { constructor?: { name?: string } })?.constructor?.name ?? v)} is ${k.name}`).toBe(outcome(() => reference(v, k)));
           compared++;
+          if (!(v instanceof k) && outcome(() => reference(v, k)) === true) walkedToYes++;
         }
       }
     }
     expect(compared).toBe(values.length * kinds.length * 2);
+    // Some "yes" answers come from the walk, not from instanceof: the remembered path is exercised.
+    expect(walkedToYes).toBeGreaterThan(0);
+    expect(is(new StillLooksLikeSql(), SQL) && is(cjs.sql`x`, SQL) && !is(new StillLooksLikeSql(), Column)).toBe(true);
     // Some answers are yes, some no: the comparison covers both.
     expect(is(users.id, Column) && is(users, PgTable) && !is(users, Column) && !is(sql`x`, Column)).toBe(true);
   });
