@@ -148,7 +148,8 @@ builder.queryField('me', (t) =>
     type: UserRef,
     nullable: true,
     description: 'The logged-in user; null when anonymous.',
-    resolve: (_p, _a, ctx) => (ctx.viewer?.kind === 'user' ? ctx.viewer.userId : null),
+    // The row the login was checked against in this request, when there is one; else loaded by id.
+    resolve: (_p, _a, ctx) => (ctx.viewer?.kind === 'user' ? (ctx.viewerUser?.id === ctx.viewer.userId && canSeeUser(ctx.viewer, ctx.viewerUser) ? ctx.viewerUser : ctx.viewer.userId) : null),
   }),
 );
 

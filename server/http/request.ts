@@ -1,10 +1,13 @@
 import type { Request } from 'express';
+import type { UserRow } from '../domain/auth/users';
 import type { Actor, Viewer } from '../domain/context';
 
 declare module 'express-serve-static-core' {
   interface Request {
     requestId: string;
     viewer: Viewer | null;
+    /** The logged-in user's account row, read with the login. */
+    viewerUser: UserRow | null;
     tokenRejected: boolean;
   }
 }

@@ -135,6 +135,21 @@ describe('statements per page', () => {
     expect(party.count).toBeLessThanOrEqual(after.count + 1);
   }, TIMEOUT);
 
+  it('the logged-in user’s own account (`me`) comes with the login: one statement, and it is theirs', async () => {
+    const ME = /* GraphQL */ `query { me { id name phone role } }`;
+    const party = await statements(ME, {}, w.applicant.token);
+    expect(party.data.me).toMatchObject({ name: '李秀英', phone: w.applicant.phone, role: 'PARTY' });
+    expect(party.count).toBe(1);
+    const mediator = await statements(ME, {}, w.villageMediators[0]!.token);
+    expect(mediator.data.me.role).toBe('MEDIATOR');
+    expect(mediator.data.me.id).not.toBe(party.data.me.id);
+    expect(mediator.count).toBe(1);
+    // Anonymous: no login to look up, no account.
+    const anonymous = await statements(ME, {}, '');
+    expect(anonymous.data.me).toBeNull();
+    expect(anonymous.count).toBe(0);
+  }, TIMEOUT);
+
   it('the organizations connection with every list field of Organization (region, roster)', async () => {
     const ORGS = /* GraphQL */ `
       query ($r: String) {

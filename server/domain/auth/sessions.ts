@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
-import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { apiClients, sessions, users } from '../../../schema';
-import type { Executor } from '../../db';
+import type { Database, Executor } from '../../db';
 import type { Actor, Clock, Deps, Viewer } from '../context';
 import { randomToken, sha256Hex } from './crypto';
+import type { UserRow } from './users';
 
 export const SESSION_TOKEN_PREFIX = 'jfs_';
 export const API_CLIENT_SECRET_PREFIX = 'jfc_';
@@ -33,7 +34,23 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-export type AuthResult = { viewer: Viewer } | { viewer: null; rejected: boolean };
+/** A login's viewer, with the account row read together with it (for `me`, without a second read). */
+export type AuthResult = { viewer: Viewer; user?: UserRow } | { viewer: null; rejected: boolean };
+
+/**
+ * The login lookup every request makes, built once per database: the statement text and its column
+ * mapping are kept, only the token's hash and the time are sent each time.
+ */
+function prepareLoginLookup(db: Database) {
+  return db
+    .select({ session: { id: sessions.id, lastUsedAt: sessions.lastUsedAt }, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sql.placeholder('hash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .limit(1)
+    .prepare('login_lookup');
+}
+const loginLookups = new WeakMap<Database, ReturnType<typeof prepareLoginLookup>>();
 
 /** Resolves a bearer token to the viewer it stands for; unknown, expired or revoked tokens are rejected. */
 export async function authenticate(deps: Deps, token: string | null): Promise<AuthResult> {
@@ -60,12 +77,13 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
       },
     };
   }
-  const [row] = await deps.db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-    .limit(1);
+  let lookup = loginLookups.get(deps.db);
+  if (!lookup) {
+    lookup = prepareLoginLookup(deps.db);
+    loginLookups.set(deps.db, lookup);
+  }
+  // The time as text: a placeholder is sent as given, without the column's own conversion.
+  const [row] = await lookup.execute({ hash, now: now.toISOString() });
   if (!row) return { viewer: null, rejected: true };
   if (!row.session.lastUsedAt || now.getTime() - row.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await deps.db
@@ -89,6 +107,7 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
       name: row.user.name,
       sessionId: row.session.id,
     },
+    user: row.user,
   };
 }
 
