@@ -1,7 +1,8 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { asc, inArray } from 'drizzle-orm';
-import { caseParties } from '../../schema';
+import { and, asc, inArray } from 'drizzle-orm';
+import { caseParties, cases } from '../../schema';
+import { visibleCases } from '../domain/cases/case-access';
 import { loadRegionScope, type RegionScope } from '../domain/access/region-scope';
 import type { GraphQLContext } from './context';
 
@@ -33,3 +34,39 @@ export const partiesByCase = groupedLoader(
   (ctx, caseIds) => ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, caseIds)).orderBy(asc(caseParties.position)),
   (p) => p.caseId,
 );
+
+/** A case's id and mediator: what the viewer's standing on a row of the case rests on. */
+export interface CaseHead {
+  id: string;
+  mediatorId: string | null;
+}
+
+const headsLoader = (visibleOnly: boolean) =>
+  createContextCache(
+    (ctx: GraphQLContext) =>
+      new DataLoader<string, CaseHead | undefined>(async (ids) => {
+        const rows = await ctx.deps.db
+          .select({ id: cases.id, mediatorId: cases.mediatorId })
+          .from(cases)
+          .where(visibleOnly ? and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)) : inArray(cases.id, [...ids]));
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id));
+      }),
+  );
+
+/** The id and mediator of the cases of a page's parties, events and materials, in one query (not one per case). */
+export const caseHeads = headsLoader(false);
+/** The same for the cases the viewer may see (the others answer undefined), for a page of sessions. */
+export const visibleCaseHeads = headsLoader(true);
+
+/**
+ * Cases this request already read through the visibility rule give their heads to both loaders, so
+ * a case page does not read its case's head again for its parties' and sessions' field rules.
+ */
+export function primeCaseHeads(ctx: GraphQLContext, rows: readonly CaseHead[]): void {
+  for (const r of rows) {
+    const head = { id: r.id, mediatorId: r.mediatorId };
+    caseHeads(ctx).prime(r.id, head);
+    visibleCaseHeads(ctx).prime(r.id, head);
+  }
+}

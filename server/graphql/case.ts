@@ -1,5 +1,3 @@
-import { createContextCache } from '@pothos/core';
-import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, cases, events } from '../../schema';
 import { verifyChain, type EventRow } from '../domain/audit/record-event';
@@ -22,7 +20,7 @@ import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
 import { courtViewOfEventData } from '../domain/litigation/court-view';
 import { maskPhone } from '../domain/validation';
-import { groupedLoader, partiesByCase } from './batch';
+import { caseHeads, groupedLoader, partiesByCase, primeCaseHeads } from './batch';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
@@ -43,6 +41,7 @@ export const CaseRef = builder.loadableNodeRef('Case', {
   id: { resolve: (c: CaseRow) => c.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
     const rows = await ctx.deps.db.select().from(cases).where(and(inArray(cases.id, ids), visibleCases(ctx.viewer)));
+    primeCaseHeads(ctx, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as CaseRow[];
   },
@@ -50,15 +49,6 @@ export const CaseRef = builder.loadableNodeRef('Case', {
 
 /** The viewer's standing on the case of a row, for the field rules of the access policy. */
 const standingOn = (ctx: GraphQLContext, c: { id: string; mediatorId: string | null }) => caseStanding(ctx.deps.db, ctx.viewer, c, ctx.deps.clock.now());
-/** The id and mediator of the cases of a page's parties and events, in one query (not one per case). */
-const caseHeads = createContextCache(
-  (ctx: GraphQLContext) =>
-    new DataLoader<string, { id: string; mediatorId: string | null } | undefined>(async (ids) => {
-      const rows = await ctx.deps.db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(inArray(cases.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id));
-    }),
-);
 export const caseHead = (ctx: GraphQLContext, caseId: string) => caseHeads(ctx).load(caseId);
 const caseOfParty = async (ctx: GraphQLContext, p: PartyRow) => (await caseHead(ctx, p.caseId))!;
 
@@ -329,6 +319,7 @@ builder.queryFields((t) => ({
         .orderBy(desc(cases.riskRank), desc(cases.createdAt), desc(cases.id))
         .limit(first + 1);
       const page = rows.slice(0, first);
+      primeCaseHeads(ctx, page);
       return {
         edges: page.map((c) => ({ cursor: encodeCursor(c), node: c })),
         pageInfo: {

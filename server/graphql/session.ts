@@ -39,7 +39,7 @@ import { updatePresence } from '../domain/sessions/update-presence';
 import type { Database } from '../db';
 import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
-import { groupedLoader, partiesByCase } from './batch';
+import { groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -57,19 +57,6 @@ const SessionMessageKindEnum = builder.enumType('SessionMessageKind', { values: 
 const PostableMessageKindEnum = builder.enumType('PostableMessageKind', { values: ['CHAT', 'PROPOSAL'] as const });
 const ExtensionStatusEnum = builder.enumType('ExtensionStatus', { values: ['PENDING', 'GRANTED', 'REFUSED'] as const });
 const IdentityCheckMethodEnum = builder.enumType('IdentityCheckMethod', { values: ['PASSWORD', 'ID_NUMBER_LAST4', 'NONE'] as const });
-
-/** The visible cases (id, mediator) behind a page of sessions, in one query. */
-const visibleCaseHeads = createContextCache(
-  (ctx: GraphQLContext) =>
-    new DataLoader<string, { id: string; mediatorId: string | null } | undefined>(async (ids) => {
-      const rows = await ctx.deps.db
-        .select({ id: cases.id, mediatorId: cases.mediatorId })
-        .from(cases)
-        .where(and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id));
-    }),
-);
 
 /** The viewer's mediator row id, read once per request (null for anyone not a mediator). */
 const myMediatorId = createContextCache((ctx: GraphQLContext): Promise<string | null> => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseInMediation, createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } from '../support/case-world';
 import { ACCEPT_APP, courtClient, jointlyApply, REQUEST_SUPPLEMENT, settledCase } from '../support/confirmation-world';
@@ -133,6 +134,25 @@ describe('statements per page', () => {
     const party = await statements(PAGE, { id: c.id }, w.applicant.token);
     expect(party.data.case.sessions).toHaveLength(5);
     expect(party.count).toBeLessThanOrEqual(after.count + 1);
+  }, TIMEOUT);
+
+  it('the web client’s case page reads its case, the login and the account once each', async () => {
+    const PAGE = readFileSync(new URL('../../web/src/case-query.ts', import.meta.url), 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
+    const { case: c, mediator } = await caseInMediation(ctx, w);
+    // The mediator's page reads two more: their own mediator row (their standing) and the assigned
+    // mediator's organisation, asked for once the mediator is read.
+    for (const [token, most] of [[w.applicant.token, 15], [mediator.token, 17]] as const) {
+      const page = await statements(PAGE, { id: c.id }, token);
+      expect(page.data.case.id).toBe(c.id);
+      expect(page.data.me).not.toBeNull();
+      // The table each statement reads from (its first FROM; subqueries come later).
+      const from = ctx.queries.map((q) => /^select .*? from "([a-z_]+)"/.exec(q)?.[1] ?? null);
+      expect(from.filter((t) => t === 'cases')).toHaveLength(1);
+      expect(from.filter((t) => t === 'users')).toHaveLength(0);
+      expect(from.filter((t) => t === 'sessions')).toHaveLength(1);
+      console.log(`the web client's case page (${ctx.kind}): ${page.count} statements`);
+      expect(page.count).toBeLessThanOrEqual(most);
+    }
   }, TIMEOUT);
 
   it('the logged-in user’s own account (`me`) comes with the login: one statement, and it is theirs', async () => {
