@@ -19,6 +19,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import postgres from 'postgres';
@@ -77,6 +78,34 @@ async function mutate(query: string, input: Record<string, unknown>, token: stri
 async function login(phone: string, password: string): Promise<string> {
   const r = await mutate(`mutation($input: LoginInput!) { login(input: $input) { __typename ... on LoginSuccess { token } ... on Error { code message } } }`, { phone, password }, '');
   return r.token;
+}
+
+/** CPU time a process has used so far (user and system), in ms. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** The machine's CPU time so far, busy and in all, in clock ticks (every core). */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total };
+}
+
+/** Where the CPU went during a run: the server's share of one core, and how busy the machine was. */
+function cpuDuring<T>(run: () => Promise<T>): Promise<{ result: T; serverCores: number; machineBusy: number; serverCpuMs: number }> {
+  const pid = server!.pid!;
+  const [cpu0, machine0, at0] = [processCpuMs(pid), machineCpu(), performance.now()];
+  return run().then((result) => {
+    const [cpu1, machine1, at1] = [processCpuMs(pid), machineCpu(), performance.now()];
+    return {
+      result,
+      serverCpuMs: cpu1 - cpu0,
+      serverCores: (cpu1 - cpu0) / (at1 - at0),
+      machineBusy: (machine1.busy - machine0.busy) / (machine1.total - machine0.total),
+    };
+  });
 }
 
 function rssMb(pid: number): number {
@@ -331,7 +360,7 @@ async function mixedRun(): Promise<{ figures: Figures[]; rss: number }> {
   let received = 0;
   for (const c of cases) for (let k = 0; k < 2; k++) await subscribe(c.applicantToken, c.sessionId, () => received++, abort.signal);
   let n = 0;
-  const figures = await Promise.all([
+  const { result: figures, serverCores, machineBusy, serverCpuMs } = await cpuDuring(() => Promise.all([
     runOperation('party reads case page', 25, MIXED_SECONDS, () => {
       const c = pick(cases);
       return { body: JSON.stringify({ query: CASE_PAGE, variables: { id: c.id } }), token: c.applicantToken };
@@ -358,9 +387,11 @@ async function mixedRun(): Promise<{ figures: Figures[]; rss: number }> {
       },
       20,
     ),
-  ]);
+  ]));
   abort.abort();
   console.log(`  (${received} room messages reached the ${cases.length * 2} attached subscribers)`);
+  const requests = figures.reduce((a, f) => a + f.requests, 0);
+  console.log(`  server CPU ${(serverCores * 100).toFixed(0)} % of one core (${(serverCpuMs / requests).toFixed(1)} ms per request); machine ${(machineBusy * 100).toFixed(0)} % busy on ${cpus().length} cores`);
   return { figures, rss: rssMb(server!.pid!) };
 }
 
@@ -396,6 +427,7 @@ async function fanOutRun(): Promise<{ received: number; expected: number; p50: n
   // Every post has its own time on a fixed schedule: a slow answer does not delay the next ones.
   const gap = process.env.FANOUT_BURST === '1' ? 0 : 1000 / cases.length;
   const started = Date.now();
+  const [cpu0, machine0] = [processCpuMs(server!.pid!), machineCpu()];
   const sending: Promise<void>[] = [];
   for (let second = 0; second < FANOUT_SECONDS; second++) {
     for (const [i, c] of cases.entries()) {
@@ -415,7 +447,11 @@ async function fanOutRun(): Promise<{ received: number; expected: number; p50: n
     }
   }
   await Promise.all(sending);
-  const postsPerSecond = posts / ((Date.now() - started) / 1000);
+  const elapsed = Date.now() - started;
+  const postsPerSecond = posts / (elapsed / 1000);
+  const [cpu1, machine1] = [processCpuMs(server!.pid!), machineCpu()];
+  const busy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
+  console.log(`  server CPU ${(((cpu1 - cpu0) / elapsed) * 100).toFixed(0)} % of one core while posting; machine ${(busy * 100).toFixed(0)} % busy on ${cpus().length} cores`);
   // Let the last messages arrive.
   await new Promise((r) => setTimeout(r, 2000));
   const rss = rssMb(server!.pid!);
