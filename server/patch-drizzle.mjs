@@ -11,8 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const FILES = ['entity.js', 'entity.cjs'];
-const BEFORE = `  let cls = Object.getPrototypeOf(value).constructor;
+export const FILES = ['entity.js', 'entity.cjs'];
+export const BEFORE = `  let cls = Object.getPrototypeOf(value).constructor;
   if (cls) {
     while (cls) {
       if (entityKind in cls && cls[entityKind] === type[entityKind]) {
@@ -23,7 +23,7 @@ const BEFORE = `  let cls = Object.getPrototypeOf(value).constructor;
   }
   return false;
 }`;
-const AFTER = `  let cls = Object.getPrototypeOf(value).constructor;
+export const AFTER = `  let cls = Object.getPrototypeOf(value).constructor;
   // jiefen: the walk's answer per class and kind, remembered (server/patch-drizzle.mjs)
   if (typeof cls === "function") {
     let known = kindsOfClass.get(cls);
@@ -57,21 +57,24 @@ const AFTER = `  let cls = Object.getPrototypeOf(value).constructor;
 }
 const kindsOfClass = /* @__PURE__ */ new WeakMap();`;
 
-let pkg;
-try {
-  pkg = JSON.parse(readFileSync(`${root}node_modules/drizzle-orm/package.json`, 'utf8'));
-} catch {
-  console.log('drizzle-orm is not installed: nothing to change');
-  process.exit(0);
-}
-for (const file of FILES) {
-  const path = `${root}node_modules/drizzle-orm/${file}`;
-  const text = readFileSync(path, 'utf8');
-  if (text.includes(AFTER)) continue;
-  if (!text.includes(BEFORE)) {
-    console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its class checks are left as they are`);
-    continue;
+// Run as the install step; imported (by the query-build benchmark), only the texts above.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let pkg;
+  try {
+    pkg = JSON.parse(readFileSync(`${root}node_modules/drizzle-orm/package.json`, 'utf8'));
+  } catch {
+    console.log('drizzle-orm is not installed: nothing to change');
+    process.exit(0);
   }
-  writeFileSync(path, text.replace(BEFORE, AFTER));
-  console.log(`drizzle-orm ${pkg.version}: ${file}: class checks remembered per class`);
+  for (const file of FILES) {
+    const path = `${root}node_modules/drizzle-orm/${file}`;
+    const text = readFileSync(path, 'utf8');
+    if (text.includes(AFTER)) continue;
+    if (!text.includes(BEFORE)) {
+      console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its class checks are left as they are`);
+      continue;
+    }
+    writeFileSync(path, text.replace(BEFORE, AFTER));
+    console.log(`drizzle-orm ${pkg.version}: ${file}: class checks remembered per class`);
+  }
 }

@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { AFTER, BEFORE, FILES } from '../../server/patch-drizzle.mjs';
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 5);
 const root = new URL('../../', import.meta.url).pathname;
@@ -53,14 +54,11 @@ try {
   symlinkSync(join(root, 'node_modules/postgres'), join(dirs.published, 'node_modules/postgres'));
   // The published drizzle-orm: the installed copy with the install step's change taken back out.
   cpSync(installed, join(dirs.published, 'node_modules/drizzle-orm'), { recursive: true, dereference: true });
-  const patch = readFileSync(join(root, 'server/patch-drizzle.mjs'), 'utf8');
-  const literal = (name: string) => Function(`return ${patch.match(new RegExp(`const ${name} = (\`[\\s\\S]*?\`);`))![1]}`)() as string;
-  const [before, after] = [literal('BEFORE'), literal('AFTER')];
-  for (const file of ['entity.js', 'entity.cjs']) {
+  for (const file of FILES) {
     const path = join(dirs.published, 'node_modules/drizzle-orm', file);
     const text = readFileSync(path, 'utf8');
-    if (!text.includes(after)) throw new Error(`the installed drizzle-orm's ${file} lacks the install step's change`);
-    writeFileSync(path, text.replace(after, before));
+    if (!text.includes(AFTER)) throw new Error(`the installed drizzle-orm's ${file} lacks the install step's change`);
+    writeFileSync(path, text.replace(AFTER, BEFORE));
   }
   const runs: Record<keyof typeof dirs, number[]> = { installed: [], published: [] };
   for (let i = 0; i < ROUNDS; i++) {

@@ -1,0 +1,4 @@
+/** drizzle-orm's files the install step changes (server/patch-drizzle.mjs), and its exact text before and after. */
+export declare const FILES: string[];
+export declare const BEFORE: string;
+export declare const AFTER: string;
