@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 // ranges, read from a table written beside the fonts (`npm run fonts:coverage`). Checking text
 // against the table needs neither the 14 MB fonts nor a font parser in the server's own thread;
 // `test/unit/font-coverage.test.ts` recomputes the table from the fonts and fails if it differs.
-const COVERAGE_FILE = new URL('../../templates/fonts/coverage.json', import.meta.url);
+export const COVERAGE_FILE = new URL('../../templates/fonts/coverage.json', import.meta.url);
 
 export interface FontCoverage {
   /** What the table was computed from (file names and their SHA-256). */
@@ -16,8 +16,13 @@ export interface FontCoverage {
 let starts: Uint32Array | null = null;
 let ends: Uint32Array | null = null;
 
+/** The table as written beside the fonts. */
+export function readCoverage(): FontCoverage {
+  return JSON.parse(readFileSync(COVERAGE_FILE, 'utf8')) as FontCoverage;
+}
+
 function load(): void {
-  const table = JSON.parse(readFileSync(COVERAGE_FILE, 'utf8')) as FontCoverage;
+  const table = readCoverage();
   starts = Uint32Array.from(table.ranges, (r) => r[0]);
   ends = Uint32Array.from(table.ranges, (r) => r[1]);
 }

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { printableCodePoint, unprintableCharacters, type FontCoverage } from '../../server/pdf/coverage';
+import { printableCodePoint, readCoverage, unprintableCharacters } from '../../server/pdf/coverage';
 import { computeCoverage, parsedFont } from '../../server/pdf/fonts';
 
-const table = JSON.parse(readFileSync(new URL('../../templates/fonts/coverage.json', import.meta.url), 'utf8')) as FontCoverage;
+const table = readCoverage();
 
 describe('the agreement fonts’ coverage table', () => {
   it('is what the fonts themselves answer, code point by code point (run `npm run fonts:coverage` after changing a font)', () => {
