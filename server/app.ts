@@ -97,7 +97,7 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
     try {
       const result = await authenticate(deps, bearer(req));
       req.viewer = result.viewer;
-      req.viewerUser = result.viewer?.kind === 'user' && 'user' in result ? (result.user ?? null) : null;
+      req.viewerUser = result.viewer ? (result.user ?? null) : null;
       req.tokenRejected = result.viewer === null && result.rejected;
       if (result.viewer?.kind === 'apiClient') {
         const client = result.viewer;
