@@ -4,6 +4,7 @@ import { and, asc, inArray } from 'drizzle-orm';
 import { caseParties, cases } from '../../schema';
 import { visibleCases } from '../domain/cases/case-access';
 import { loadRegionScope, type RegionScope } from '../domain/access/region-scope';
+import { anyOfIds, preparedPerDatabase } from '../db-prepared';
 import type { GraphQLContext } from './context';
 
 /**
@@ -30,10 +31,10 @@ export const regionScope = createContextCache((ctx: GraphQLContext): Promise<Reg
  * Case.parties, the sessions' participant standing and the party rules of a court's materials.
  * Rows only: what a viewer reads of them is decided by the field rules.
  */
-export const partiesByCase = groupedLoader(
-  (ctx, caseIds) => ctx.deps.db.select().from(caseParties).where(inArray(caseParties.caseId, caseIds)).orderBy(asc(caseParties.position)),
-  (p) => p.caseId,
+const partiesOfCases = preparedPerDatabase((db) =>
+  db.select().from(caseParties).where(anyOfIds(caseParties.caseId)).orderBy(asc(caseParties.position)).prepare('parties_by_case'),
 );
+export const partiesByCase = groupedLoader((ctx, caseIds) => partiesOfCases(ctx.deps.db).execute({ ids: caseIds }), (p) => p.caseId);
 
 /** A case's id and mediator: what the viewer's standing on a row of the case rests on. */
 export interface CaseHead {
@@ -41,14 +42,18 @@ export interface CaseHead {
   mediatorId: string | null;
 }
 
+const headsOfCases = preparedPerDatabase((db) => db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(anyOfIds(cases.id)).prepare('case_heads'));
+
 const headsLoader = (visibleOnly: boolean) =>
   createContextCache(
     (ctx: GraphQLContext) =>
       new DataLoader<string, CaseHead | undefined>(async (ids) => {
-        const rows = await ctx.deps.db
-          .select({ id: cases.id, mediatorId: cases.mediatorId })
-          .from(cases)
-          .where(visibleOnly ? and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)) : inArray(cases.id, [...ids]));
+        const rows = visibleOnly
+          ? await ctx.deps.db
+              .select({ id: cases.id, mediatorId: cases.mediatorId })
+              .from(cases)
+              .where(and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)))
+          : await headsOfCases(ctx.deps.db).execute({ ids: [...ids] });
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => byId.get(id));
       }),

@@ -1,4 +1,4 @@
-import { asc, inArray } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { deadlines } from '../../schema';
 import type { CaseRow } from '../domain/cases/case-access';
 import type { YearArrangement } from '../domain/clock/calendar';
@@ -10,6 +10,7 @@ import { ValidationError } from '../domain/errors';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
+import { anyOfIds, preparedPerDatabase } from '../db-prepared';
 
 export const DayBasisEnum = builder.enumType('DayBasis', {
   description: 'OFFICIAL: days of a published State Council notice. PROVISIONAL: computed from the statutory holidays until the notice is published.',
@@ -64,13 +65,16 @@ const DeadlineRef = builder.objectRef<DeadlineRow>('Deadline').implement({
   }),
 });
 
+const deadlinesOfCases = preparedPerDatabase((db) =>
+  db.select().from(deadlines).where(anyOfIds(deadlines.caseId)).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare('deadlines_by_case'),
+);
+
 builder.objectFields(CaseRef, (t) => ({
   deadlines: t.loadableGroup({
     type: DeadlineRef,
     description: 'Every deadline computed for the case, oldest first, with its basis.',
     // One query for the deadlines of every case on a page.
-    load: (caseIds: string[], ctx: GraphQLContext) =>
-      ctx.deps.db.select().from(deadlines).where(inArray(deadlines.caseId, caseIds)).orderBy(asc(deadlines.createdAt), asc(deadlines.id)),
+    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases(ctx.deps.db).execute({ ids: caseIds }),
     group: (d) => d.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

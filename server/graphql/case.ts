@@ -27,6 +27,7 @@ import { localId, optionalLocalId } from './ids';
 import { checkedKey, decodeJsonCursor } from './keyset';
 import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
 import { GenderEnum } from './user';
+import { anyOfIds, preparedPerDatabase } from '../db-prepared';
 
 export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
 export const RiskLevelEnum = builder.enumType('RiskLevel', { values: ['LOW', 'MEDIUM', 'HIGH'] as const });
@@ -176,6 +177,10 @@ const RecordVerificationRef = builder
     }),
   });
 
+const assignmentsOfCases = preparedPerDatabase((db) =>
+  db.select().from(caseAssignments).where(anyOfIds(caseAssignments.caseId)).orderBy(asc(caseAssignments.createdAt)).prepare('assignments_by_case'),
+);
+
 CaseRef.implement({
   fields: (t) => ({
     number: t.exposeString('number'),
@@ -217,8 +222,7 @@ CaseRef.implement({
     // List fields load for every case of a page in one query (grouped by case), not one per case.
     assignments: t.loadableGroup({
       type: AssignmentRef,
-      load: (caseIds: string[], ctx: GraphQLContext) =>
-        ctx.deps.db.select().from(caseAssignments).where(inArray(caseAssignments.caseId, caseIds)).orderBy(asc(caseAssignments.createdAt)),
+      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases(ctx.deps.db).execute({ ids: caseIds }),
       group: (a) => a.caseId,
       resolve: (c) => c.id,
     }),

@@ -39,6 +39,7 @@ import { updatePresence } from '../domain/sessions/update-presence';
 import type { Database } from '../db';
 import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
+import { anyOfIds, preparedPerDatabase } from '../db-prepared';
 import { groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
@@ -264,6 +265,12 @@ const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
 });
 
 /** The terminations of a page of cases in one query. */
+const factsOfCases = preparedPerDatabase((db) =>
+  db.select().from(undisputedFacts).where(anyOfIds(undisputedFacts.caseId)).orderBy(asc(undisputedFacts.createdAt)).prepare('facts_by_case'),
+);
+const extensionsOfCases = preparedPerDatabase((db) =>
+  db.select().from(mediationExtensions).where(anyOfIds(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt)).prepare('extensions_by_case'),
+);
 const terminationsByCase = groupedLoader((ctx, caseIds) => ctx.deps.db.select().from(caseTerminations).where(inArray(caseTerminations.caseId, caseIds)), (r) => r.caseId);
 
 builder.objectFields(CaseRef, (t) => ({
@@ -287,15 +294,13 @@ builder.objectFields(CaseRef, (t) => ({
   }),
   undisputedFacts: t.loadableGroup({
     type: UndisputedFactRef,
-    load: (caseIds: string[], ctx: GraphQLContext) =>
-      ctx.deps.db.select().from(undisputedFacts).where(inArray(undisputedFacts.caseId, caseIds)).orderBy(asc(undisputedFacts.createdAt)),
+    load: (caseIds: string[], ctx: GraphQLContext) => factsOfCases(ctx.deps.db).execute({ ids: caseIds }),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),
   extensions: t.loadableGroup({
     type: ExtensionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) =>
-      ctx.deps.db.select().from(mediationExtensions).where(inArray(mediationExtensions.caseId, caseIds)).orderBy(asc(mediationExtensions.requestedAt)),
+    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases(ctx.deps.db).execute({ ids: caseIds }),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

@@ -79,12 +79,14 @@ describe('statements per page', () => {
     await fileAndConsent(ctx, w);
     const mediator = w.villageMediators[0]!;
     const measure = async () => {
-      const out: Record<string, { n: number; count: number }> = {};
+      const out: Record<string, { n: number; count: number; byIds: string[] }> = {};
       for (const [half, fragment] of Object.entries(CASE_FIELDS)) {
         for (const [who, token] of [['admin', w.admin.token], ['mediator', mediator.token]] as const) {
           const r = await statements(queue(fragment), { r: w.village.code }, token);
           expect(r.data.cases.edges.every((e: { node: { recordVerification?: { valid: boolean } } }) => e.node.recordVerification?.valid !== false)).toBe(true);
-          out[`${half} as ${who}`] = { n: r.data.cases.edges.length, count: r.count };
+          // The reads whose text does not depend on the viewer take their ids as one array.
+          const byIds = ctx.queries.filter((q) => q.includes('= any($1::uuid[])'));
+          out[`${half} as ${who}`] = { n: r.data.cases.edges.length, count: r.count, byIds };
         }
       }
       return out;
@@ -99,6 +101,11 @@ describe('statements per page', () => {
       expect(after[key]!.n, key).toBe(5);
     }
     for (const key of Object.keys(before)) expect(after[key]!.count, key).toBe(before[key]!.count);
+    // Their text is the same for one case and for five (so each is built and prepared once): the
+    // page's parties, assignments, deadlines, undisputed facts, extensions, organisations, mediators.
+    const people = after['people as mediator']!.byIds.map((q) => /^select .*? from "([a-z_]+)"/.exec(q)?.[1]);
+    expect(new Set(people)).toEqual(new Set(['case_parties', 'case_assignments', 'deadlines', 'undisputed_facts', 'mediation_extensions', 'organizations', 'mediators']));
+    for (const key of Object.keys(before)) expect(after[key]!.byIds, key).toEqual(before[key]!.byIds);
   }, TIMEOUT);
 
   it('a case page with every list field of Session, for the mediator who sees them in full', async () => {
