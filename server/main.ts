@@ -9,8 +9,10 @@ import { createJobRunner } from './jobs';
 import { refreshCalendar } from './domain/clock/calendar-store';
 import { closePdfPool } from './pdf/pool';
 import { installProcessGuard } from './process-guard';
+import { tuneHeap } from './heap';
 
 const started = performance.now();
+tuneHeap();
 let config;
 try {
   config = loadConfig();

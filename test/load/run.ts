@@ -23,6 +23,7 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import postgres from 'postgres';
+import { NODE_FLAGS } from '../../server/heap';
 
 const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
@@ -144,7 +145,8 @@ async function startServer(): Promise<void> {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   // LOAD_SERVER_NODE_ARGS: node flags NODE_OPTIONS refuses, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile.
-  const nodeArgs = (process.env.LOAD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The flags `npm start` gives the server, then any of the run's own (LOAD_SERVER_NODE_ARGS).
+  const nodeArgs = [...NODE_FLAGS, ...(process.env.LOAD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   server = spawn(process.execPath, [...nodeArgs, 'dist/server/main.js'], {
     env: {
       ...process.env,

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS, tuneHeap } from '../../server/heap';
+
+describe('the server heap settings', () => {
+  it('npm start gives the compiled server the flags that size its young generation', () => {
+    const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+    const command = start.split('&&').map((c) => c.trim()).find((c) => c.endsWith('dist/server/main.js'))!;
+    for (const flag of NODE_FLAGS) expect(command.split(/\s+/)).toContain(flag);
+  });
+
+  it('the young generation flag takes effect in a process started with it', () => {
+    // Objects that live a while, as a request's do, grow the young generation to its maximum: twice
+    // as large with the flag.
+    const script =
+      'const keep=[];let batch=[];for(let i=0;i<3e6;i++){batch.push({i,s:"x"+i});if(batch.length>2e4){if(i%7===0)keep.push(batch);batch=[]}if(keep.length>40)keep.shift()}' +
+      'console.log(require("v8").getHeapSpaceStatistics().find(s=>s.space_name==="new_space").space_size)';
+    const newSpace = (args: readonly string[]) => {
+      const out = spawnSync(process.execPath, [...args, '-e', script], { encoding: 'utf8' });
+      expect(out.status).toBe(0);
+      return Number(out.stdout.trim());
+    };
+    const plain = newSpace([]);
+    const tuned = newSpace(NODE_FLAGS);
+    expect(plain).toBeGreaterThan(0);
+    expect(tuned).toBeGreaterThanOrEqual(2 * plain);
+  });
+
+  it('sets the growing step unless the command line sets one', () => {
+    expect(tuneHeap(['--heap-growing-percent=80'])).toBe(false);
+    expect(tuneHeap([])).toBe(true);
+  });
+});
