@@ -8,7 +8,8 @@ import { setFlagsFromString } from 'node:v8';
  * to several times what is live before collecting it in full. In the load test (`npm run load`) that
  * left 65–110 MB live in a 250–300 MB old space, and the server's RSS at about 400 MB.
  *
- * - A larger young generation (`--max-semi-space-size=32`, MB per semi-space; V8's default is 16)
+ * - A larger young generation (`--max-semi-space-size=32`, MB per semi-space; Node 20's default
+ *   depends on the memory limit: 16 on these machines, less in small containers)
  *   lets short-lived request objects die young: fewer promotions, less full collection work.
  * - A smaller growing step (`--heap-growing-percent=50`) starts a full collection once the old
  *   generation has grown by half of what was live after the last one.
@@ -24,9 +25,18 @@ export const HEAP_GROWING_PERCENT = 50;
  */
 export const NODE_FLAGS = ['--max-semi-space-size=32'] as const;
 
-/** Sets the growing step at start, unless the command line already sets one. */
-export function tuneHeap(execArgv: readonly string[] = process.execArgv): boolean {
-  if (execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return false;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  return true;
+/** The node flags this process was started with: its command line and NODE_OPTIONS. */
+const commandLine = () => [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
+const flagName = (arg: string) => arg.split('=')[0]!.replace(/_/g, '-');
+
+/**
+ * Sets the growing step at start when the server was started with the young generation's flag (the
+ * step alone costs reads), unless the command line gives a step of its own. Says what it did.
+ */
+export function tuneHeap(execArgv: readonly string[] = commandLine(), setFlags: (flags: string) => void = setFlagsFromString): 'tuned' | 'own-step' | 'no-young-generation-flag' {
+  const given = new Set(execArgv.map(flagName));
+  if (given.has('--heap-growing-percent')) return 'own-step';
+  if (!NODE_FLAGS.every((f) => given.has(flagName(f)))) return 'no-young-generation-flag';
+  setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  return 'tuned';
 }

@@ -12,7 +12,7 @@ import { installProcessGuard } from './process-guard';
 import { tuneHeap } from './heap';
 
 const started = performance.now();
-tuneHeap();
+const heap = tuneHeap();
 let config;
 try {
   config = loadConfig();
@@ -44,6 +44,8 @@ log.info(
     identityService: config.identity.provider,
     courtRateLimits: config.redisUrl ? 'redis (shared by every instance)' : 'memory (per instance)',
     corsOrigins: config.corsOrigins,
+    // server/heap.ts: `tuned` when started as `npm start` starts it.
+    heap,
   },
   'signing and SMS configuration',
 );

@@ -18,6 +18,10 @@ import { loadReferenceData } from '../../server/domain/regions/load-reference-da
 import { requestPhoneCode } from '../../server/domain/auth/request-phone-code';
 import { register } from '../../server/domain/auth/register';
 import { createMemoryStorage } from '../../server/storage/storage';
+import { tuneHeap } from '../../server/heap';
+
+// The server in this process is sized as `npm start` sizes it (the young generation comes from `npm run bench`).
+tuneHeap();
 
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
