@@ -29,7 +29,7 @@ describe('the server heap settings', () => {
     const set: string[] = [];
     const record = (flags: string) => void set.push(flags);
     expect(tuneHeap([...NODE_FLAGS, '--enable-source-maps'], record)).toBe('tuned');
-    expect(set).toEqual(['--heap-growing-percent=50']);
+    expect(set).toEqual(['--heap-growing-percent=75']);
     // The operator's own step, in either spelling V8 accepts, stays.
     expect(tuneHeap([...NODE_FLAGS, '--heap-growing-percent=80'], record)).toBe('own-step');
     expect(tuneHeap([...NODE_FLAGS, '--heap_growing_percent=80'], record)).toBe('own-step');
