@@ -41,6 +41,14 @@ export type Viewer =
       verifiedPhone: string | null;
       name: string;
       sessionId: string;
+      /**
+       * Read with the login, so a request does not read them again: the viewer's own mediator row
+       * (null if they have none) and their organisation's region. Absent (undefined) on a viewer
+       * built without them; the rules then read them. They belong with this userId and
+       * organizationId: a viewer copied with another identity or organisation must drop them.
+       */
+      mediatorId?: string | null;
+      organizationRegionCode?: string | null;
     }
   | {
       kind: 'apiClient';

@@ -11,7 +11,7 @@ import {
   undisputedFactConfirmations,
   undisputedFacts,
 } from '../../schema';
-import { mediatorOfUser, partiesOfViewer, visibleCases, withinCourtWindow, type CaseRow } from '../domain/cases/case-access';
+import { partiesOfViewer, viewerMediatorId, visibleCases, withinCourtWindow, type CaseRow } from '../domain/cases/case-access';
 import { addUndisputedFact, type UndisputedFactRow } from '../domain/sessions/add-undisputed-fact';
 import { cancelSession } from '../domain/sessions/cancel-session';
 import { confirmMinutes } from '../domain/sessions/confirm-minutes';
@@ -63,7 +63,7 @@ const IdentityCheckMethodEnum = builder.enumType('IdentityCheckMethod', { values
 const myMediatorId = createContextCache((ctx: GraphQLContext): Promise<string | null> => {
   const v = ctx.viewer;
   if (v?.kind !== 'user' || v.role !== 'MEDIATOR') return Promise.resolve(null);
-  return mediatorOfUser(ctx.deps.db, v.userId).then((m) => m?.id ?? null);
+  return viewerMediatorId(ctx.deps.db, v);
 });
 
 /**

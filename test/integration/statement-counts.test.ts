@@ -146,17 +146,24 @@ describe('statements per page', () => {
   it('the web client’s case page reads its case, the login and the account once each', async () => {
     const PAGE = readFileSync(new URL('../../web/src/case-query.ts', import.meta.url), 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
     const { case: c, mediator } = await caseInMediation(ctx, w);
-    // The mediator's page reads two more: their own mediator row (their standing) and the assigned
-    // mediator's organisation, asked for once the mediator is read.
-    for (const [token, most] of [[w.applicant.token, 15], [mediator.token, 17]] as const) {
+    // The mediator's own mediator row (their standing) and their organisation's region (their
+    // scope) come with the login: their page costs what the party's does.
+    for (const [token, most] of [[w.applicant.token, 15], [mediator.token, 15]] as const) {
       const page = await statements(PAGE, { id: c.id }, token);
       expect(page.data.case.id).toBe(c.id);
       expect(page.data.me).not.toBeNull();
+      // What the carried facts decide: the case's mediator reads every party's phone in full; the
+      // applicant reads their own in full and the other side's masked.
+      const phones = page.data.case.parties.map((p: { role: string; phone: string }) => [p.role, p.phone]);
+      expect(phones).toHaveLength(2);
+      for (const [role, phone] of phones) expect(phone, role).toMatch(token === mediator.token || role === 'APPLICANT' ? /^\d{11}$/ : /\*/);
       // The table each statement reads from (its first FROM; subqueries come later).
       const from = ctx.queries.map((q) => /^select .*? from "([a-z_]+)"/.exec(q)?.[1] ?? null);
       expect(from.filter((t) => t === 'cases')).toHaveLength(1);
       expect(from.filter((t) => t === 'users')).toHaveLength(0);
       expect(from.filter((t) => t === 'sessions')).toHaveLength(1);
+      expect(ctx.queries.filter((q) => q.includes('where "mediators"."user_id" = $1'))).toEqual([]);
+      expect(ctx.queries.filter((q) => /^select "region_code" from "organizations"/.test(q))).toEqual([]);
       console.log(`the web client's case page (${ctx.kind}): ${page.count} statements`);
       expect(page.count).toBeLessThanOrEqual(most);
     }

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { caseCourtAccess, caseParties, cases, mediators, supervisionOrders, supervisionProposals } from '../../../schema';
 import type { PartyAgent } from '../../../schema/cases';
 import type { Executor } from '../../db';
-import type { Viewer } from '../context';
+import type { UserViewer, Viewer } from '../context';
 import { ForbiddenError, NotFoundError } from '../errors';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -111,4 +111,14 @@ export function actingFor(parties: PartyRow[], viewer: Viewer | null, act: strin
 export async function mediatorOfUser(db: Executor, userId: string) {
   const [m] = await db.select().from(mediators).where(eq(mediators.userId, userId)).limit(1);
   return m ?? null;
+}
+
+/**
+ * The id of the viewer's own mediator row (null: none): the one read with their login when the
+ * viewer came from one, else read here from the same row `mediatorOfUser` reads.
+ */
+export async function viewerMediatorId(db: Executor, viewer: UserViewer): Promise<string | null> {
+  if (viewer.mediatorId !== undefined) return viewer.mediatorId;
+  const [m] = await db.select({ id: mediators.id }).from(mediators).where(eq(mediators.userId, viewer.userId)).limit(1);
+  return m?.id ?? null;
 }

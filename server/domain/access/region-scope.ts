@@ -28,6 +28,8 @@ export async function loadRegionScope(db: Executor, viewer: Viewer | null): Prom
   if (viewer?.kind !== 'user' || viewer.role === 'PARTY') return null;
   if (viewer.role === 'PLATFORM_ADMIN') return '';
   if (!viewer.organizationId) return null;
+  // Read with the login where the viewer came from one.
+  if (viewer.organizationRegionCode !== undefined) return regionScopeOf(viewer, viewer.organizationRegionCode);
   const [org] = await db.select({ regionCode: organizations.regionCode }).from(organizations).where(eq(organizations.id, viewer.organizationId));
   return regionScopeOf(viewer, org?.regionCode ?? null);
 }

@@ -1,8 +1,8 @@
 import { and, eq, gt } from 'drizzle-orm';
-import { caseContentGrants, mediators } from '../../../schema';
+import { caseContentGrants } from '../../../schema';
 import type { Executor } from '../../db';
 import type { Viewer } from '../context';
-import type { CaseRow, PartyRow } from './case';
+import { viewerMediatorId, type CaseRow, type PartyRow } from './case';
 
 /**
  * Where a viewer stands towards one case they can see: the facts the field rules need. Computed
@@ -48,12 +48,7 @@ async function computeStanding(db: Executor, viewer: Viewer, c: Pick<CaseRow, 'i
   if (viewer.kind !== 'user') return standing;
   if (viewer.role === 'MEDIATOR' && c.mediatorId) {
     const facts = factsOf(viewer);
-    facts.mediatorId ??= db
-      .select({ id: mediators.id })
-      .from(mediators)
-      .where(eq(mediators.userId, viewer.userId))
-      .limit(1)
-      .then((r) => r[0]?.id ?? null);
+    facts.mediatorId ??= viewerMediatorId(db, viewer);
     standing.isCaseMediator = (await facts.mediatorId) === c.mediatorId;
   }
   if (viewer.role === 'PLATFORM_ADMIN') {

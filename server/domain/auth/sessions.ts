@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { apiClients, sessions, users } from '../../../schema';
+import { apiClients, mediators, organizations, sessions, users } from '../../../schema';
 import type { Database, Executor } from '../../db';
 import type { Actor, Clock, Deps, Viewer } from '../context';
 import { randomToken, sha256Hex } from './crypto';
@@ -43,9 +43,12 @@ export type AuthResult = { viewer: Viewer; user?: UserRow } | { viewer: null; re
  */
 function prepareLoginLookup(db: Database) {
   return db
-    .select({ session: { id: sessions.id, lastUsedAt: sessions.lastUsedAt }, user: users })
+    .select({ session: { id: sessions.id, lastUsedAt: sessions.lastUsedAt }, user: users, mediatorId: mediators.id, organizationRegionCode: organizations.regionCode })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    // At most one each: mediators.user_id is unique, organizations.id the key.
+    .leftJoin(mediators, eq(mediators.userId, users.id))
+    .leftJoin(organizations, eq(organizations.id, users.organizationId))
     .where(and(eq(sessions.tokenHash, sql.placeholder('hash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now'))))
     .limit(1)
     .prepare('login_lookup');
@@ -106,6 +109,8 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
       verifiedPhone: row.user.phoneVerifiedAt ? row.user.phone : null,
       name: row.user.name,
       sessionId: row.session.id,
+      mediatorId: row.mediatorId,
+      organizationRegionCode: row.organizationRegionCode,
     },
     user: row.user,
   };

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { caseParties, mediationSessions, sessionMessages } from '../../../schema';
 import type { Executor, Tx } from '../../db';
 import { requireUser } from '../auth/policy';
-import { loadParties, loadVisibleCase, mediatorOfUser, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
+import { loadParties, loadVisibleCase, partiesOfViewer, viewerMediatorId, type CaseRow, type PartyRow } from '../cases/case-access';
 import type { Actor, Clock, Deps, UserViewer } from '../context';
 import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors';
 
@@ -26,8 +26,7 @@ export async function caseStanding(deps: Deps, actor: Actor, caseId: string): Pr
   const myParties = partiesOfViewer(parties, viewer);
   let isMediator = false;
   if (viewer.role === 'MEDIATOR' && current.mediatorId) {
-    const me = await mediatorOfUser(deps.db, viewer.userId);
-    isMediator = me?.id === current.mediatorId;
+    isMediator = (await viewerMediatorId(deps.db, viewer)) === current.mediatorId;
   }
   return { viewer, current, parties, myParties, isMediator };
 }
