@@ -239,6 +239,14 @@ describe('a LiveKit video session in the page', () => {
     const before = upgrades.length;
     const w = await Watched.open(browser, server.base, true);
     const page = await w.page();
+    // Refused outright, as by a user who answers 不允许: the page learns it at once, instead of
+    // waiting on how headless Chromium happens to treat a prompt nobody answers.
+    const { targetInfo } = await (await w.context.newCDPSession(page)).send('Target.getTargetInfo');
+    const cdp = await browser.newBrowserCDPSession();
+    for (const name of ['camera', 'microphone']) {
+      await cdp.send('Browser.setPermission', { permission: { name }, setting: 'denied', origin: new URL(server.base).origin, browserContextId: targetInfo.browserContextId });
+    }
+    await cdp.detach();
     await loginPage(page, world.applicant.phone);
     await page.getByRole('heading', { name: '我的纠纷' }).waitFor();
     await page.goto(`${server.base}/cases/${encodeURIComponent(world.caseId)}`);
