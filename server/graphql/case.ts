@@ -178,7 +178,13 @@ const RecordVerificationRef = builder
   });
 
 const assignmentsOfCases = preparedPerDatabase((db) =>
-  db.select().from(caseAssignments).where(anyOfIds(caseAssignments.caseId)).orderBy(asc(caseAssignments.createdAt)).prepare('assignments_by_case'),
+  db
+    .select()
+    .from(caseAssignments)
+    .where(anyOfIds(caseAssignments.caseId))
+    // Made at the same instant (a decline and the reassignment it makes): the decided one first.
+    .orderBy(asc(caseAssignments.createdAt), asc(sql`${caseAssignments.decidedAt} is null`), asc(caseAssignments.id))
+    .prepare('assignments_by_case'),
 );
 
 CaseRef.implement({
