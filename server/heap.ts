@@ -14,19 +14,19 @@ import { setFlagsFromString } from 'node:v8';
  * - A fixed growing step (`--heap-growing-percent=75`) starts a full collection once the old
  *   generation has grown by three quarters of what was live after the last one.
  *
- * Measured with the load test here (one run each unless a range is given; the machine's speed
+ * Measured with the load test here (one run unless a range is given; the machine's speed
  * drifts by a quarter through a day, so reads a second only compare within a few minutes):
  *
  * | settings                      | RSS after the mixed run | fan-out p95 (2,000 subscriptions) |
  * | ----------------------------- | ----------------------- | --------------------------------- |
  * | Node's defaults               | 396–420 MB              | 35–200 ms                         |
  * | young 32 MB, step 50 %        | 265–311 MB              | 93–233 ms                         |
- * | young 32 MB, step 75 %        | 307 MB                  | 128 ms                            |
+ * | young 32 MB, step 75 %        | 294–316 MB              | 54–128 ms                         |
  * | young 32 MB, step 100 %       | 317 MB                  | 154 ms                            |
  *
  * A step of 50 % kept RSS under 300 MB but collected the 2,000 subscriptions' 170 MB heap in full
  * so often that the live rooms' p95 went past 200 ms in half the runs; 75 % keeps the rooms and
- * gives back most of the memory. The step without the larger young generation cost about a fifth
+ * gives back most of the memory, at the goal's edge. The step without the larger young generation cost about a fifth
  * of the reads.
  */
 export const HEAP_GROWING_PERCENT = 75;

@@ -264,13 +264,13 @@ const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
   }),
 });
 
-/** The terminations of a page of cases in one query. */
 const factsOfCases = preparedPerDatabase((db) =>
   db.select().from(undisputedFacts).where(anyOfIds(undisputedFacts.caseId)).orderBy(asc(undisputedFacts.createdAt), asc(undisputedFacts.id)).prepare('facts_by_case'),
 );
 const extensionsOfCases = preparedPerDatabase((db) =>
   db.select().from(mediationExtensions).where(anyOfIds(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
 );
+/** The terminations of a page of cases in one query. */
 const terminationsByCase = groupedLoader((ctx, caseIds) => ctx.deps.db.select().from(caseTerminations).where(inArray(caseTerminations.caseId, caseIds)), (r) => r.caseId);
 
 builder.objectFields(CaseRef, (t) => ({

@@ -430,31 +430,29 @@ async function fanOutRun(): Promise<{ received: number; expected: number; p50: n
   // Every post has its own time on a fixed schedule: a slow answer does not delay the next ones.
   const gap = process.env.FANOUT_BURST === '1' ? 0 : 1000 / cases.length;
   const started = Date.now();
-  const [cpu0, machine0] = [processCpuMs(server!.pid!), machineCpu()];
-  const sending: Promise<void>[] = [];
-  for (let second = 0; second < FANOUT_SECONDS; second++) {
-    for (const [i, c] of cases.entries()) {
-      const due = started + second * 1000 + i * gap;
-      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
-      const body = `fan-out ${i} ${posts++} ${second}`;
-      sentAt.set(body, performance.now());
-      sending.push(
-        mutate(POST, { sessionId: c.sessionId, body }, c.mediatorToken).then(
-          () => undefined,
-          (err: unknown) => {
-            postErrors++;
-            if (postErrors <= 3) console.log(`  post failed: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
-          },
-        ),
-      );
+  const { serverCores, machineBusy } = await cpuDuring(async () => {
+    const sending: Promise<void>[] = [];
+    for (let second = 0; second < FANOUT_SECONDS; second++) {
+      for (const [i, c] of cases.entries()) {
+        const due = started + second * 1000 + i * gap;
+        await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+        const body = `fan-out ${i} ${posts++} ${second}`;
+        sentAt.set(body, performance.now());
+        sending.push(
+          mutate(POST, { sessionId: c.sessionId, body }, c.mediatorToken).then(
+            () => undefined,
+            (err: unknown) => {
+              postErrors++;
+              if (postErrors <= 3) console.log(`  post failed: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+            },
+          ),
+        );
+      }
     }
-  }
-  await Promise.all(sending);
-  const elapsed = Date.now() - started;
-  const postsPerSecond = posts / (elapsed / 1000);
-  const [cpu1, machine1] = [processCpuMs(server!.pid!), machineCpu()];
-  const busy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
-  console.log(`  server CPU ${(((cpu1 - cpu0) / elapsed) * 100).toFixed(0)} % of one core while posting; machine ${(busy * 100).toFixed(0)} % busy on ${cpus().length} cores`);
+    await Promise.all(sending);
+  });
+  const postsPerSecond = posts / ((Date.now() - started) / 1000);
+  console.log(`  server CPU ${(serverCores * 100).toFixed(0)} % of one core while posting; machine ${(machineBusy * 100).toFixed(0)} % busy on ${cpus().length} cores`);
   // Let the last messages arrive.
   await new Promise((r) => setTimeout(r, 2000));
   const rss = rssMb(server!.pid!);

@@ -115,10 +115,9 @@ export async function mediatorOfUser(db: Executor, userId: string) {
 
 /**
  * The id of the viewer's own mediator row (null: none): the one read with their login when the
- * viewer came from one, else read here from the same row `mediatorOfUser` reads.
+ * viewer came from one, else read with `mediatorOfUser`.
  */
 export async function viewerMediatorId(db: Executor, viewer: UserViewer): Promise<string | null> {
   if (viewer.mediatorId !== undefined) return viewer.mediatorId;
-  const [m] = await db.select({ id: mediators.id }).from(mediators).where(eq(mediators.userId, viewer.userId)).limit(1);
-  return m?.id ?? null;
+  return (await mediatorOfUser(db, viewer.userId))?.id ?? null;
 }
