@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { isBuiltin } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,4 +144,29 @@ describe.skipIf(Boolean(inject('databaseUrl')))('the compiled server in producti
     }));
     expect(received).toContain(phone);
   }, 180_000);
+});
+
+describe.skipIf(Boolean(inject('databaseUrl')))('the compiled server’s bundle', () => {
+  const bundleDir = `dist/check-${randomBytes(4).toString('hex')}/server`;
+  beforeAll(() => {
+    execFileSync(process.execPath, ['server/build.mjs', `--outdir=${bundleDir}`], { cwd: root, stdio: 'pipe' });
+  }, 120_000);
+  afterAll(() => rmSync(join(root, bundleDir, '..'), { recursive: true, force: true }));
+
+  it('carries the packages the server starts with, so Node does not resolve and link them file by file', () => {
+    const packages = new Set<string>();
+    for (const file of readdirSync(join(root, bundleDir), { recursive: true }) as string[]) {
+      if (!file.endsWith('.js')) continue;
+      const text = readFileSync(join(root, bundleDir, file), 'utf8');
+      // esbuild writes its imports with double quotes (single-quoted ones are text inside packages).
+      for (const m of text.matchAll(/^import\s[^'"]*?(?:from\s+)?"([^"./][^"]*)";$/gm)) packages.add(m[1]!);
+    }
+    const fromNodeModules = [...packages].filter((p) => !isBuiltin(p));
+    // What a start needs is inside the bundle, each package once (one `graphql` for the schema and yoga).
+    for (const bundled of ['graphql', 'graphql-yoga', 'express', '@pothos/core', 'drizzle-orm', 'postgres', 'zod', 'dataloader']) {
+      expect(fromNodeModules.filter((p) => p === bundled || p.startsWith(`${bundled}/`)), bundled).toEqual([]);
+    }
+    // What stays outside: the embedded database's WebAssembly, the native bcrypt, the log writer.
+    expect(fromNodeModules).toEqual(expect.arrayContaining(['@electric-sql/pglite', 'bcrypt', 'pino']));
+  });
 });
