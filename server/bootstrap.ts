@@ -51,6 +51,7 @@ export async function prepare(config: Config, log: Logger, clock: Clock = system
   }
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
+    maxConnections: config.databasePoolSize,
     dataDir: config.dataDir,
     loadDataDir,
     onReadRetried: (err) => log.warn({ err }, 'database connection reset under a read: sent again on a fresh connection'),

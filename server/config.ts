@@ -23,6 +23,12 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * PostgreSQL connections per instance. The server's one JavaScript thread is the limit long before
+   * the database is: a few connections carry its statements several to a write (postgres.js
+   * pipelines them), where many connections each take a write and a wake-up of their own.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(4),
   /** Folder of the embedded database; "memory://" keeps it in memory. */
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   ADMIN_PHONE: z.string().regex(/^1[3-9]\d{9}$/, 'must be a mainland mobile number').optional(),
@@ -133,6 +139,7 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   dataDir: string;
   admin: { phone: string; password: string; name: string } | undefined;
   bcryptCost: number;
@@ -217,6 +224,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     admin:
       e.ADMIN_PHONE && e.ADMIN_PASSWORD
