@@ -121,7 +121,6 @@ function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => 
   return sql;
 }
 
-/** Arbitrary constant identifying the migration lock among advisory locks. */
 /**
  * Settings the embedded database starts with, beside PGlite's own. Its postgresql.conf sizes the
  * shared buffers at 128 MB, which the WebAssembly heap allocates and clears at every open: about half
@@ -131,6 +130,7 @@ function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => 
  */
 export const EMBEDDED_SETTINGS = ['shared_buffers=16MB'];
 
+/** Arbitrary constant identifying the migration lock among advisory locks. */
 const MIGRATION_LOCK_KEY = 7_302_615_001;
 
 export interface OpenDatabaseOptions {

@@ -62,9 +62,26 @@ function variablePathRoot(name: string, value: unknown): (string | number)[] {
   return value && typeof value === 'object' && !Array.isArray(value) && name === 'input' ? [] : [name];
 }
 
+/**
+ * A document's check, kept with the parsed document: yoga hands the same parsed document to every
+ * request with the same query text, and its literals' check depends on nothing else.
+ */
+const checkedDocuments = new WeakMap<DocumentNode, { document: DocumentNode; errors: readonly FieldError[] }>();
+
+function checkedDocument(original: DocumentNode): { document: DocumentNode; errors: readonly FieldError[] } {
+  let checked = checkedDocuments.get(original);
+  if (!checked) {
+    const errors: FieldError[] = [];
+    checked = { document: cleanDocument(original, errors), errors };
+    checkedDocuments.set(original, checked);
+  }
+  return checked;
+}
+
 function check(args: { document: DocumentNode; variableValues?: Record<string, unknown> | null | undefined; operationName?: string | null }) {
-  const errors: FieldError[] = [];
-  const document = cleanDocument(args.document, errors);
+  const literals = checkedDocument(args.document);
+  const errors: FieldError[] = [...literals.errors];
+  const document = literals.document;
   let variableValues = args.variableValues;
   if (variableValues && typeof variableValues === 'object') {
     const out: Record<string, unknown> = {};

@@ -236,6 +236,25 @@ describe('text accepted at the edge', () => {
     expect(errorOf(plain)?.extensions?.fields).toEqual([{ field: 'c', message: expect.any(String) }]);
   });
 
+  it('checks a document sent again as the first time: its literals refused or normalised again, its variables each time', async () => {
+    const refused = '{ verifyAgreement(code: "\\u0007") { status } }';
+    for (let i = 0; i < 3; i++) {
+      expect(errorOf(await ctx.gql(refused, {}, null))?.extensions?.fields, `send ${i + 1}`).toEqual([{ field: 'code', message: expect.stringContaining('U+0007') }]);
+    }
+    // One document: a literal to normalise (e + combining acute) and a variable checked per request.
+    const q = `mutation ($name: String!) { fileDispute(input: { category: NEIGHBOR, title: "e\\u0301 边界", description: "双方因宅基地边界发生争执。", regionCode: "${w.village.code}", respondents: [{ name: $name, phone: "${w.respondent.phone}" }] }) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code } } }`;
+    const good = await ctx.gql(q, { name: '杨建国' }, w.applicant.token);
+    expect(good.data?.fileDispute?.__typename, JSON.stringify(good.body)).toBe('FileDisputeSuccess');
+    const bad = await ctx.gql(q, { name: '杨\u0000' }, w.applicant.token);
+    expect(errorOf(bad)?.extensions?.fields).toEqual([{ field: 'name', message: expect.any(String) }]);
+    const again = await ctx.gql(q, { name: '杨建国' }, w.applicant.token);
+    expect(again.data?.fileDispute?.__typename, JSON.stringify(again.body)).toBe('FileDisputeSuccess');
+    for (const r of [good, again]) {
+      const [row] = await ctx.deps.db.select().from(cases).where(eq(cases.id, localId(r.data.fileDispute.case.id, 'Case', 'id')));
+      expect(row!.title).toBe('\u00e9 边界');
+    }
+  });
+
   it('normalises accepted text to NFC and keeps newline and tab', async () => {
     const decomposed = '张e\u0301\t第一行\r\n第二行'; // e + combining acute
     const r = await ctx.gql(FILE, { input: disputeInput({ description: `邻里纠纷 ${decomposed}`, respondents: [{ name: '杨建国', phone: w.respondent.phone }] }) }, w.applicant.token);
