@@ -62,11 +62,13 @@ const admin = postgres(base, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
 const url = new URL(base);
 url.pathname = `/${name}`;
-const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: CONCURRENCY });
+// The server's pool is the one a started server has (DATABASE_POOL_SIZE); the direct path below
+// keeps a connection per concurrent filing, as the baseline always had.
+const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE });
+const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: config.databasePoolSize });
 try {
   await handle.migrate();
   await loadReferenceData(handle.db, systemClock);
-  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent' });
   const notifier = createMemorySender();
   const deps: Deps = {
     db: handle.db, clock: systemClock, config, log: pino({ level: 'silent' }),
@@ -139,8 +141,8 @@ try {
     });
   });
   await sql.end();
-  console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${REQUESTS} requests, concurrency ${CONCURRENCY})`);
-  console.log(`same SQL via postgres.js:     ${direct.toFixed(0)} tx/s`);
+  console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
+  console.log(`same SQL via postgres.js:     ${direct.toFixed(0)} tx/s  (${CONCURRENCY} connections)`);
   console.log(`ratio HTTP / direct:          ${(http / direct).toFixed(2)}  (target >= 0.6)`);
   const opens = statements.findIndex((q) => /^insert into "cases"/.test(q));
   console.log(`statements per filing:        ${statements.length} (authentication included), ${opens >= 0 ? statements.length - opens : '?'} in the transaction`);

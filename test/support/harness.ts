@@ -84,11 +84,12 @@ export async function createTestContext(opts: { config?: Record<string, string>;
   const onQuery = (q: string) => {
     queries.push(q);
   };
+  const config = testConfig(opts.config);
+  // The pool a started server has (DATABASE_POOL_SIZE), so the tests' concurrency meets the same limit.
   const handle = databaseUrl
-    ? await openDatabase({ databaseUrl, maxConnections: 20, onQuery })
+    ? await openDatabase({ databaseUrl, maxConnections: config.databasePoolSize, onQuery })
     : await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([await readFile(dump!)]), onQuery });
   const clock = new TestClock();
-  const config = testConfig(opts.config);
   const notifier = createMemorySender();
   const calendar = loadCalendar();
   await refreshCalendar(handle.db, calendar);
