@@ -8,7 +8,10 @@ import { ACCEPT, FILE, createCaseWorld, fileAndConsent, type CaseWorld } from '.
 let ctx: TestContext;
 let w: CaseWorld;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Twenty connections, as many as the racing requests can use at once on PostgreSQL: with the
+  // default pool of 4, at most four transactions would overlap and most losers would only meet
+  // state already committed.
+  ctx = await createTestContext({ config: { DATABASE_POOL_SIZE: '20' } });
   w = await createCaseWorld(ctx);
 });
 afterAll(async () => ctx?.close());

@@ -17,7 +17,10 @@ let ctx: TestContext;
 let w: ConfirmationWorld;
 let court: CourtClient;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Twenty connections, as many as the racing requests can use at once on PostgreSQL: with the
+  // default pool of 4, at most four transactions would overlap and most losers would only meet
+  // state already committed.
+  ctx = await createTestContext({ config: { DATABASE_POOL_SIZE: '20' } });
   ctx.clock.set('2026-11-23T02:00:00Z');
   w = await createConfirmationWorld(ctx);
   court = await courtClient(ctx, w.admin.token, w.court);

@@ -15,7 +15,10 @@ describe.skipIf(!databaseUrl)('statistics counters under concurrent case changes
   const ids: string[] = [];
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    // Twenty connections, as many as the racing requests can use at once on PostgreSQL: with the
+    // default pool of 4, at most four transactions would overlap and most losers would only meet
+    // state already committed.
+    ctx = await createTestContext({ config: { DATABASE_POOL_SIZE: '20' } });
     w = await createCaseWorld(ctx);
     for (let i = 0; i < 32; i++) ids.push(localId((await fileNeighborDispute(ctx, w)).id, 'Case', 'id'));
   });

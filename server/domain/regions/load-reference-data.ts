@@ -17,7 +17,7 @@ const BATCH = 2000;
  * asynchronous read came back only after 240-450 ms of other start-up work on the main thread
  * (a larger libuv thread pool did not change it). Synchronously it takes a millisecond.
  */
-async function digestOf(file: URL): Promise<string> {
+function digestOf(file: URL): string {
   return createHash('sha256')
     .update(readFileSync(file))
     .digest('hex');
@@ -35,7 +35,7 @@ export async function loadReferenceData(db: Database, clock: Clock): Promise<{ r
   let dayCount = 0;
   const newYears: number[] = [];
 
-  const regionDigest = await digestOf(REGIONS_FILE);
+  const regionDigest = digestOf(REGIONS_FILE);
   if (loaded.get('regions') === regionDigest) {
     skipped.push('regions');
   } else {
@@ -55,7 +55,7 @@ export async function loadReferenceData(db: Database, clock: Clock): Promise<{ r
     });
   }
 
-  const holidayDigest = await digestOf(HOLIDAYS_FILE);
+  const holidayDigest = digestOf(HOLIDAYS_FILE);
   // An unchanged file is skipped only while its notices are in the table (a database migrated from
   // an older layout has the digest but not yet the rows).
   const [{ n: arrangementCount } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(holidayArrangements);
