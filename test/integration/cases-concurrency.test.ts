@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../support/harness';
+import { createTestContext, type TestContext, RACING_POOL } from '../support/harness';
 import { createMediatorAccount } from '../support/factories';
 import { ACCEPT, FILE, createCaseWorld, fileAndConsent, type CaseWorld } from '../support/case-world';
 
@@ -8,10 +8,7 @@ import { ACCEPT, FILE, createCaseWorld, fileAndConsent, type CaseWorld } from '.
 let ctx: TestContext;
 let w: CaseWorld;
 beforeAll(async () => {
-  // Twenty connections, as many as the racing requests can use at once on PostgreSQL: with the
-  // default pool of 4, at most four transactions would overlap and most losers would only meet
-  // state already committed.
-  ctx = await createTestContext({ config: { DATABASE_POOL_SIZE: '20' } });
+  ctx = await createTestContext({ config: RACING_POOL });
   w = await createCaseWorld(ctx);
 });
 afterAll(async () => ctx?.close());

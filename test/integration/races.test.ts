@@ -6,7 +6,7 @@ import { verifyEventChain } from '../../server/domain/audit/record-event';
 import { ACCEPT, caseInMediation, fileAndConsent } from '../support/case-world';
 import { ACCEPT_APP, APPLY, RULE, caseNumberFor, courtClient, createConfirmationWorld, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
 import { PASSWORD } from '../support/factories';
-import { createTestContext, type GqlResponse, type TestContext } from '../support/harness';
+import { createTestContext, type GqlResponse, type TestContext, RACING_POOL } from '../support/harness';
 
 // Issue 10: conflicting requests at once. Exactly one wins; every other answer is a typed error
 // (never a 5xx or "Unexpected error."); the audit chains verify; case numbers stay gap-free.
@@ -17,10 +17,7 @@ let ctx: TestContext;
 let w: ConfirmationWorld;
 let court: CourtClient;
 beforeAll(async () => {
-  // Twenty connections, as many as the racing requests can use at once on PostgreSQL: with the
-  // default pool of 4, at most four transactions would overlap and most losers would only meet
-  // state already committed.
-  ctx = await createTestContext({ config: { DATABASE_POOL_SIZE: '20' } });
+  ctx = await createTestContext({ config: RACING_POOL });
   ctx.clock.set('2026-11-23T02:00:00Z');
   w = await createConfirmationWorld(ctx);
   court = await courtClient(ctx, w.admin.token, w.court);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaseWorld, fileNeighborDispute, type CaseWorld } from '../support/case-world';
-import { createTestContext, type TestContext } from '../support/harness';
+import { createTestContext, type TestContext, RACING_POOL } from '../support/harness';
 import { localId } from '../../server/graphql/ids';
 
 // The statistics rollup's counter rows are shared by every case of a county and prefecture month.
@@ -15,10 +15,7 @@ describe.skipIf(!databaseUrl)('statistics counters under concurrent case changes
   const ids: string[] = [];
 
   beforeAll(async () => {
-    // Twenty connections, as many as the racing requests can use at once on PostgreSQL: with the
-    // default pool of 4, at most four transactions would overlap and most losers would only meet
-    // state already committed.
-    ctx = await createTestContext({ config: { DATABASE_POOL_SIZE: '20' } });
+    ctx = await createTestContext({ config: RACING_POOL });
     w = await createCaseWorld(ctx);
     for (let i = 0; i < 32; i++) ids.push(localId((await fileNeighborDispute(ctx, w)).id, 'Case', 'id'));
   });

@@ -60,6 +60,13 @@ export async function testResolver(host: string): Promise<string[]> {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
 }
 
+/**
+ * For tests that race many requests at the database: twenty connections, as many as the racing
+ * requests can use at once on PostgreSQL. With the default pool of 4, at most four transactions
+ * would overlap and most losers would only meet state already committed.
+ */
+export const RACING_POOL = { DATABASE_POOL_SIZE: '20' };
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // Every test registers through one loopback address: the per-address code limit is tested on its own.
   return loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', SMS_CODES_PER_ADDRESS_PER_HOUR: '1000000', ...overrides });
