@@ -47,13 +47,17 @@ describe.skipIf(!databaseUrl)('statistics counters under concurrent case changes
       );
     }
     expect(failures).toEqual([]);
-    // What the triggers kept equals what a rebuild from the cases gives.
-    const kept = await ctx.deps.db.execute(sql`select grain, area, month, category, level, channel, milestone, value, n from statistic_counts where n <> 0 order by 1,2,3,4,5,6,7,8`);
-    await ctx.deps.db.transaction(async (tx) => {
+    // What the triggers kept equals what a rebuild from the cases gives. The counters are the whole
+    // database's, and other test files change cases meanwhile: the cases table is held still (SHARE
+    // waits for their open transactions and keeps new ones out) from the first read to the last.
+    const counts = sql`select grain, area, month, category, level, channel, milestone, value, n from statistic_counts where n <> 0 order by 1,2,3,4,5,6,7,8`;
+    const [kept, rebuilt] = await ctx.deps.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table cases in share mode`);
+      const before = await tx.execute(counts);
       await tx.execute(sql`set local session_replication_role = replica`);
       await tx.execute(sql`select statistic_rebuild()`);
+      return [before, await tx.execute(counts)];
     });
-    const rebuilt = await ctx.deps.db.execute(sql`select grain, area, month, category, level, channel, milestone, value, n from statistic_counts where n <> 0 order by 1,2,3,4,5,6,7,8`);
     expect(JSON.stringify(kept)).toBe(JSON.stringify(rebuilt));
   });
 });
