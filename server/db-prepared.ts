@@ -2,26 +2,67 @@ import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { Database } from './db';
 
 /**
- * A statement built once per database, for the reads every page makes whose text does not depend
- * on who asks (a page's parties, deadlines, organisations…): drizzle builds its text and column
- * mapping once, and each call sends only the values. Reads whose text carries the viewer's
- * visibility rule are built per request as before.
+ * How a prepared read compares a column with the ids it is given (the array placeholder `name`,
+ * `ids` unless said): `column = any($ids::uuid[])`, one statement text however many ids a page
+ * asks for (`inArray` writes one placeholder per id, so each count is a text of its own and cannot
+ * be prepared once), or, for a page of exactly one id, `column = ($ids::uuid[])[1]`.
+ *
+ * Why two texts: PostgreSQL plans a prepared statement again at every run for as long as its
+ * generic plan looks dearer than the plans made for the values given, and it prices `= any($1)` of
+ * unknown length as several ids. So a read of one id (a case page, a node) was planned at every
+ * run: under `npm run load`, PostgreSQL's statement log gave 150–420 µs for the bind step of each of
+ * the case page's visibility-filtered reads (cases, follow-ups, applications, evidence, ratings),
+ * and 38–54 µs with the one-id text, which prices like `= $1` and whose generic plan is kept.
  */
-export function preparedPerDatabase<Q>(build: (db: Database) => Q): (db: Database) => Q {
-  const built = new WeakMap<Database, Q>();
-  return (db) => {
-    let q = built.get(db);
+export type IdsOf = (column: Column, name?: string) => SQL;
+const anyOf: IdsOf = (column, name = 'ids') => sql`${column} = any(${sql.placeholder(name)}::uuid[])`;
+const firstOf: IdsOf = (column, name = 'ids') => sql`${column} = (${sql.placeholder(name)}::uuid[])[1]`;
+/** Which text a read of these ids runs: `one` for exactly one id, else `many`. */
+const variantOf = (ids: readonly unknown[] | undefined) => (ids?.length === 1 ? 'one' : 'many');
+
+/**
+ * A statement built once per database (and per variant of ids, see `IdsOf`), for the reads every
+ * page makes whose text does not depend on who asks (a page's parties, deadlines, organisations…):
+ * drizzle builds its text and column mapping once, and each call sends only the values. Reads whose
+ * text carries the viewer's visibility rule are built once per shape of viewer instead
+ * (`preparedPerShape`). `ids` is the list the statement will be run with.
+ */
+export function preparedPerDatabase<Q>(build: (db: Database, ids: IdsOf) => Q): (db: Database, ids?: readonly unknown[]) => Q {
+  const built = new WeakMap<Database, Map<string, Q>>();
+  return (db, ids) => {
+    let variants = built.get(db);
+    if (variants === undefined) built.set(db, (variants = new Map()));
+    const variant = variantOf(ids);
+    let q = variants.get(variant);
     if (q === undefined) {
-      q = build(db);
-      built.set(db, q);
+      q = build(db, variant === 'one' ? firstOf : anyOf);
+      variants.set(variant, q);
     }
     return q;
   };
 }
 
 /**
- * `column = any($ids::uuid[])`: one statement text however many ids a page asks for (`inArray`
- * writes one placeholder per id, so each count is a text of its own and cannot be prepared once).
- * The ids are the placeholder `ids` of the prepared query.
+ * A statement built once per database, shape of viewer (`server/domain/access/viewer-shape.ts`) and
+ * variant of ids: for the reads whose text carries a visibility rule, which differs between a
+ * party, a mediator, a court… but not between two parties. The shape's values fill its
+ * placeholders when it runs.
  */
-export const anyOfIds = (column: Column): SQL => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
+export function preparedPerShape<S extends { key: string }, Q>(build: (db: Database, shape: S, ids: IdsOf) => Q): (db: Database, shape: S, ids?: readonly unknown[]) => Q {
+  const built = new WeakMap<Database, Map<string, Q>>();
+  return (db, shape, ids) => {
+    let perShape = built.get(db);
+    if (perShape === undefined) built.set(db, (perShape = new Map()));
+    const variant = variantOf(ids);
+    const key = `${shape.key}|${variant}`;
+    let q = perShape.get(key);
+    if (q === undefined) {
+      q = build(db, shape, variant === 'one' ? firstOf : anyOf);
+      perShape.set(key, q);
+    }
+    return q;
+  };
+}
+
+/** `column = any($ids::uuid[])` (see `IdsOf`). */
+export const anyOfIds = (column: Column, name = 'ids'): SQL => anyOf(column, name);

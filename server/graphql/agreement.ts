@@ -1,4 +1,6 @@
 import { and, asc, inArray } from 'drizzle-orm';
+import { preparedPerShape } from '../db-prepared';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { agreementSignatures, agreements } from '../../schema';
 import { visibleAgreements, type SignatureRow } from '../domain/agreements/agreement-access';
 import { withinCourtWindow } from '../domain/access';
@@ -36,13 +38,19 @@ export const AgreementRef = builder.loadableNodeRef('Agreement', {
 });
 
 /** Every version of the agreements of a page of cases, oldest first, in one query. */
+const agreementsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(agreements)
+    .where(and(ids(agreements.caseId), withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt)))
+    .orderBy(asc(agreements.version))
+    .prepare('agreements_by_case'),
+);
 const agreementsByCase = groupedLoader(
-  (ctx, caseIds) =>
-    ctx.deps.db
-      .select()
-      .from(agreements)
-      .where(and(inArray(agreements.caseId, caseIds), withinCourtWindow(ctx.viewer, agreements.caseId, agreements.createdAt)))
-      .orderBy(asc(agreements.version)),
+  (ctx, caseIds) => {
+    const shape = shapeOf(ctx.viewer);
+    return agreementsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+  },
   (a) => a.caseId,
 );
 /** The signatures of a page of agreements in one query. */

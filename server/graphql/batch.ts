@@ -4,7 +4,7 @@ import { and, asc, inArray } from 'drizzle-orm';
 import { caseParties, cases } from '../../schema';
 import { visibleCases } from '../domain/cases/case-access';
 import { loadRegionScope, type RegionScope } from '../domain/access/region-scope';
-import { anyOfIds, preparedPerDatabase } from '../db-prepared';
+import { preparedPerDatabase } from '../db-prepared';
 import type { GraphQLContext } from './context';
 
 /**
@@ -31,10 +31,10 @@ export const regionScope = createContextCache((ctx: GraphQLContext): Promise<Reg
  * Case.parties, the sessions' participant standing and the party rules of a court's materials.
  * Rows only: what a viewer reads of them is decided by the field rules.
  */
-const partiesOfCases = preparedPerDatabase((db) =>
-  db.select().from(caseParties).where(anyOfIds(caseParties.caseId)).orderBy(asc(caseParties.position)).prepare('parties_by_case'),
+const partiesOfCases = preparedPerDatabase((db, ids) =>
+  db.select().from(caseParties).where(ids(caseParties.caseId)).orderBy(asc(caseParties.position)).prepare('parties_by_case'),
 );
-export const partiesByCase = groupedLoader((ctx, caseIds) => partiesOfCases(ctx.deps.db).execute({ ids: caseIds }), (p) => p.caseId);
+export const partiesByCase = groupedLoader((ctx, caseIds) => partiesOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }), (p) => p.caseId);
 
 /** A case's id and mediator: what the viewer's standing on a row of the case rests on. */
 export interface CaseHead {
@@ -42,7 +42,7 @@ export interface CaseHead {
   mediatorId: string | null;
 }
 
-const headsOfCases = preparedPerDatabase((db) => db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(anyOfIds(cases.id)).prepare('case_heads'));
+const headsOfCases = preparedPerDatabase((db, ids) => db.select({ id: cases.id, mediatorId: cases.mediatorId }).from(cases).where(ids(cases.id)).prepare('case_heads'));
 
 const headsLoader = (visibleOnly: boolean) =>
   createContextCache(
@@ -53,7 +53,7 @@ const headsLoader = (visibleOnly: boolean) =>
               .select({ id: cases.id, mediatorId: cases.mediatorId })
               .from(cases)
               .where(and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)))
-          : await headsOfCases(ctx.deps.db).execute({ ids: [...ids] });
+          : await headsOfCases(ctx.deps.db, ids).execute({ ids: [...ids] });
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => byId.get(id));
       }),

@@ -10,7 +10,7 @@ import { ValidationError } from '../domain/errors';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
-import { anyOfIds, preparedPerDatabase } from '../db-prepared';
+import { preparedPerDatabase } from '../db-prepared';
 
 export const DayBasisEnum = builder.enumType('DayBasis', {
   description: 'OFFICIAL: days of a published State Council notice. PROVISIONAL: computed from the statutory holidays until the notice is published.',
@@ -65,8 +65,8 @@ const DeadlineRef = builder.objectRef<DeadlineRow>('Deadline').implement({
   }),
 });
 
-const deadlinesOfCases = preparedPerDatabase((db) =>
-  db.select().from(deadlines).where(anyOfIds(deadlines.caseId)).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare('deadlines_by_case'),
+const deadlinesOfCases = preparedPerDatabase((db, ids) =>
+  db.select().from(deadlines).where(ids(deadlines.caseId)).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare('deadlines_by_case'),
 );
 
 builder.objectFields(CaseRef, (t) => ({
@@ -74,7 +74,7 @@ builder.objectFields(CaseRef, (t) => ({
     type: DeadlineRef,
     description: 'Every deadline computed for the case, oldest first, with its basis.',
     // One query for the deadlines of every case on a page.
-    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases(ctx.deps.db).execute({ ids: caseIds }),
+    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
     group: (d) => d.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

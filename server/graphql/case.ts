@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, cases, events } from '../../schema';
 import { verifyChain, type EventRow } from '../domain/audit/record-event';
-import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, visibleCases, withinCourtWindow, type CaseRow, type PartyRow } from '../domain/access';
+import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, shapeOf, visibleCases, withinCourtWindow, type CaseRow, type PartyRow, type ViewerShape } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
 import { adjustRisk } from '../domain/cases/adjust-risk';
 import { declineAssignment } from '../domain/cases/decline-assignment';
@@ -27,7 +27,7 @@ import { localId, optionalLocalId } from './ids';
 import { checkedKey, decodeJsonCursor } from './keyset';
 import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
 import { GenderEnum } from './user';
-import { anyOfIds, preparedPerDatabase } from '../db-prepared';
+import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 
 export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
 export const RiskLevelEnum = builder.enumType('RiskLevel', { values: ['LOW', 'MEDIUM', 'HIGH'] as const });
@@ -37,11 +37,16 @@ const ConsentEnum = builder.enumType('ConsentStatus', { values: ['PENDING', 'ACC
 
 type AssignmentRow = typeof caseAssignments.$inferSelect;
 
+const visibleCasesById = preparedPerShape((db, s: ViewerShape, ids) =>
+  db.select().from(cases).where(and(ids(cases.id), visibleCases(s.viewer))).prepare('visible_cases_by_id'),
+);
+
 /** Cases load through the visibility rule: one that the viewer may not see does not exist for them. */
 export const CaseRef = builder.loadableNodeRef('Case', {
   id: { resolve: (c: CaseRow) => c.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
-    const rows = await ctx.deps.db.select().from(cases).where(and(inArray(cases.id, ids), visibleCases(ctx.viewer)));
+    const shape = shapeOf(ctx.viewer);
+    const rows = await visibleCasesById(ctx.deps.db, shape, ids).execute({ ...shape.values, ids });
     primeCaseHeads(ctx, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as CaseRow[];
@@ -177,11 +182,20 @@ const RecordVerificationRef = builder
     }),
   });
 
-const assignmentsOfCases = preparedPerDatabase((db) =>
+const eventsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(events)
+    .where(and(eq(events.subjectType, 'case'), ids(events.subjectId), withinCourtWindow(s.viewer, events.subjectId, events.at)))
+    .orderBy(asc(events.seq))
+    .prepare('events_by_case'),
+);
+
+const assignmentsOfCases = preparedPerDatabase((db, ids) =>
   db
     .select()
     .from(caseAssignments)
-    .where(anyOfIds(caseAssignments.caseId))
+    .where(ids(caseAssignments.caseId))
     // Made at the same instant (a decline and the reassignment it makes): the decided one first.
     .orderBy(asc(caseAssignments.createdAt), asc(sql`${caseAssignments.decidedAt} is null`), asc(caseAssignments.id))
     .prepare('assignments_by_case'),
@@ -228,19 +242,17 @@ CaseRef.implement({
     // List fields load for every case of a page in one query (grouped by case), not one per case.
     assignments: t.loadableGroup({
       type: AssignmentRef,
-      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases(ctx.deps.db).execute({ ids: caseIds }),
+      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
       group: (a) => a.caseId,
       resolve: (c) => c.id,
     }),
     events: t.loadableGroup({
       type: CaseEventRef,
       description: 'The audit timeline, oldest first.',
-      load: (caseIds: string[], ctx: GraphQLContext) =>
-        ctx.deps.db
-          .select()
-          .from(events)
-          .where(and(eq(events.subjectType, 'case'), inArray(events.subjectId, caseIds), withinCourtWindow(ctx.viewer, events.subjectId, events.at)))
-          .orderBy(asc(events.seq)),
+      load: (caseIds: string[], ctx: GraphQLContext) => {
+        const shape = shapeOf(ctx.viewer);
+        return eventsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+      },
       group: (e) => e.subjectId,
       resolve: (c) => c.id,
     }),

@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { preparedPerShape } from '../db-prepared';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { agreements, caseParties, cases, confirmationApplications, confirmationSupplements, enforcementApplications } from '../../schema';
 import type { ConfirmationApplicant, ConfirmationMaterials } from '../../schema/confirmation';
 import { visibleCases, type CaseRow } from '../domain/cases/case-access';
@@ -347,13 +349,19 @@ function jurisdictionOf(ctx: GraphQLContext, caseId: string) {
 }
 
 /** The applications of a page of cases the viewer may see, newest first, in one query. */
+const applicationsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(confirmationApplications)
+    .where(and(ids(confirmationApplications.caseId), visibleApplications(s.viewer)))
+    .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id))
+    .prepare('applications_by_case'),
+);
 const applicationsByCase = groupedLoader(
-  (ctx, caseIds) =>
-    ctx.deps.db
-      .select()
-      .from(confirmationApplications)
-      .where(and(inArray(confirmationApplications.caseId, caseIds), visibleApplications(ctx.viewer)))
-      .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id)),
+  (ctx, caseIds) => {
+    const shape = shapeOf(ctx.viewer);
+    return applicationsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+  },
   (a) => a.caseId,
 );
 /** The enforcement applications of a page of cases, oldest first, in one query (a court sees its own). */

@@ -1,4 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { preparedPerShape } from '../db-prepared';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { caseParties, followUpAnswers, followUpTermResults, followUps, mediationRatings } from '../../schema';
 import { visibleFollowUpAnswers, visibleFollowUps, visibleRatings, type FollowUpAnswerRow, type FollowUpRow, type RatingRow } from '../domain/access/follow-up';
 import { groupedLoader, regionScope } from './batch';
@@ -121,13 +123,19 @@ FollowUpRef.implement({
 });
 
 /** The follow-ups of a page of cases the viewer may see, in one query. */
+const followUpsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(followUps)
+    .where(and(ids(followUps.caseId), visibleFollowUps(s.viewer, s.scope)))
+    .orderBy(asc(followUps.dueAt), asc(followUps.id))
+    .prepare('follow_ups_by_case'),
+);
 const followUpsByCase = groupedLoader(
-  async (ctx, caseIds) =>
-    ctx.deps.db
-      .select()
-      .from(followUps)
-      .where(and(inArray(followUps.caseId, caseIds), visibleFollowUps(ctx.viewer, await regionScope(ctx))))
-      .orderBy(asc(followUps.dueAt), asc(followUps.id)),
+  async (ctx, caseIds) => {
+    const shape = shapeOf(ctx.viewer, await regionScope(ctx));
+    return followUpsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+  },
   (f) => f.caseId,
 );
 

@@ -17,7 +17,7 @@ import {
   ORGANIZATION_KINDS,
   REGION_LEVELS,
 } from '../domain/enums';
-import { anyOfIds, preparedPerDatabase } from '../db-prepared';
+import { preparedPerDatabase } from '../db-prepared';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { localId, optionalLocalId } from './ids';
@@ -47,17 +47,17 @@ const LanguageRef = builder.objectRef<{ code: string; name: string }>('Language'
   fields: (t) => ({ code: t.exposeString('code', { description: 'ISO 639 code.' }), name: t.exposeString('name') }),
 });
 
-const organizationsById = preparedPerDatabase((db) => db.select().from(organizations).where(anyOfIds(organizations.id)).prepare('organizations_by_id'));
+const organizationsById = preparedPerDatabase((db, ids) => db.select().from(organizations).where(ids(organizations.id)).prepare('organizations_by_id'));
 // The roster name comes from the account: joined here so a page of mediators is one query.
-const mediatorsById = preparedPerDatabase((db) =>
-  db.select({ m: mediators, name: users.name }).from(mediators).innerJoin(users, eq(users.id, mediators.userId)).where(anyOfIds(mediators.id)).prepare('mediators_by_id'),
+const mediatorsById = preparedPerDatabase((db, ids) =>
+  db.select({ m: mediators, name: users.name }).from(mediators).innerJoin(users, eq(users.id, mediators.userId)).where(ids(mediators.id)).prepare('mediators_by_id'),
 );
 
 /** Organisations and their published rosters are public (OMR 5). */
 export const OrganizationRef = builder.loadableNodeRef('Organization', {
   id: { resolve: (o: OrganizationRow) => o.id },
   load: async (ids: string[], ctx) => {
-    const rows = await organizationsById(ctx.deps.db).execute({ ids });
+    const rows = await organizationsById(ctx.deps.db, ids).execute({ ids });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as OrganizationRow[];
   },
@@ -143,7 +143,7 @@ OrganizationRef.implement({
 export const MediatorRef = builder.loadableNodeRef('Mediator', {
   id: { resolve: (m: MediatorWithName) => m.id },
   load: async (ids: string[], ctx) => {
-    const rows = await mediatorsById(ctx.deps.db).execute({ ids });
+    const rows = await mediatorsById(ctx.deps.db, ids).execute({ ids });
     const byId = new Map(rows.map((r) => [r.m.id, { ...r.m, name: r.name }]));
     return ids.map((id) => byId.get(id) ?? null) as MediatorWithName[];
   },

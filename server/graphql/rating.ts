@@ -1,4 +1,6 @@
-import { and, asc, inArray } from 'drizzle-orm';
+import { and, asc } from 'drizzle-orm';
+import { preparedPerShape } from '../db-prepared';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { mediationRatings } from '../../schema';
 import { visibleRatings, type RatingRow } from '../domain/access/follow-up';
 import type { CaseRow } from '../domain/cases/case-access';
@@ -24,13 +26,19 @@ export const RatingRef = builder.objectRef<RatingRow>('MediationRating').impleme
 });
 
 /** The ratings of a page of cases the viewer may see, in one query. */
+const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(mediationRatings)
+    .where(and(ids(mediationRatings.caseId), visibleRatings(s.viewer)))
+    .orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id))
+    .prepare('ratings_by_case'),
+);
 const ratingsByCase = groupedLoader(
-  (ctx, caseIds) =>
-    ctx.deps.db
-      .select()
-      .from(mediationRatings)
-      .where(and(inArray(mediationRatings.caseId, caseIds), visibleRatings(ctx.viewer)))
-      .orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)),
+  (ctx, caseIds) => {
+    const shape = shapeOf(ctx.viewer);
+    return ratingsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+  },
   (r) => r.caseId,
 );
 

@@ -39,7 +39,8 @@ import { updatePresence } from '../domain/sessions/update-presence';
 import type { Database } from '../db';
 import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
-import { anyOfIds, preparedPerDatabase } from '../db-prepared';
+import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
@@ -264,11 +265,19 @@ const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
   }),
 });
 
-const factsOfCases = preparedPerDatabase((db) =>
-  db.select().from(undisputedFacts).where(anyOfIds(undisputedFacts.caseId)).orderBy(asc(undisputedFacts.createdAt), asc(undisputedFacts.id)).prepare('facts_by_case'),
+const factsOfCases = preparedPerDatabase((db, ids) =>
+  db.select().from(undisputedFacts).where(ids(undisputedFacts.caseId)).orderBy(asc(undisputedFacts.createdAt), asc(undisputedFacts.id)).prepare('facts_by_case'),
 );
-const extensionsOfCases = preparedPerDatabase((db) =>
-  db.select().from(mediationExtensions).where(anyOfIds(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
+const extensionsOfCases = preparedPerDatabase((db, ids) =>
+  db.select().from(mediationExtensions).where(ids(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
+);
+const sessionsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(mediationSessions)
+    .where(and(ids(mediationSessions.caseId), withinCourtWindow(s.viewer, mediationSessions.caseId, mediationSessions.createdAt)))
+    .orderBy(asc(mediationSessions.startsAt))
+    .prepare('sessions_by_case'),
 );
 /** The terminations of a page of cases in one query. */
 const terminationsByCase = groupedLoader((ctx, caseIds) => ctx.deps.db.select().from(caseTerminations).where(inArray(caseTerminations.caseId, caseIds)), (r) => r.caseId);
@@ -277,12 +286,10 @@ builder.objectFields(CaseRef, (t) => ({
   // List fields load for every case of a page in one query (grouped by case), not one per case.
   sessions: t.loadableGroup({
     type: SessionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) =>
-      ctx.deps.db
-        .select()
-        .from(mediationSessions)
-        .where(and(inArray(mediationSessions.caseId, caseIds), withinCourtWindow(ctx.viewer, mediationSessions.caseId, mediationSessions.createdAt)))
-        .orderBy(asc(mediationSessions.startsAt)),
+    load: (caseIds: string[], ctx: GraphQLContext) => {
+      const shape = shapeOf(ctx.viewer);
+      return sessionsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+    },
     // The loader returns rows, never bare ids (the node ref's shape admits both).
     group: (r) => (r as SessionRow).caseId,
     resolve: (c: CaseRow) => c.id,
@@ -294,13 +301,13 @@ builder.objectFields(CaseRef, (t) => ({
   }),
   undisputedFacts: t.loadableGroup({
     type: UndisputedFactRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => factsOfCases(ctx.deps.db).execute({ ids: caseIds }),
+    load: (caseIds: string[], ctx: GraphQLContext) => factsOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),
   extensions: t.loadableGroup({
     type: ExtensionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases(ctx.deps.db).execute({ ids: caseIds }),
+    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

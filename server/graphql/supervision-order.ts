@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { preparedPerShape } from '../db-prepared';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { supervisionOrders, supervisionProposals } from '../../schema';
 import { groupedLoader, regionScope } from './batch';
 import { visibleSupervisionOrders, visibleSupervisionProposals, type SupervisionOrderRow, type SupervisionProposalRow } from '../domain/access/supervision';
@@ -72,13 +74,19 @@ const ProposalRef = builder.objectRef<SupervisionProposalRow>('SupervisionPropos
 });
 
 /** The supervision orders of a page of cases the viewer may see, in one query. */
+const ordersOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(supervisionOrders)
+    .where(and(ids(supervisionOrders.caseId), visibleSupervisionOrders(s.viewer, s.scope)))
+    .orderBy(asc(supervisionOrders.createdAt))
+    .prepare('supervision_orders_by_case'),
+);
 const ordersByCase = groupedLoader(
-  async (ctx, caseIds) =>
-    ctx.deps.db
-      .select()
-      .from(supervisionOrders)
-      .where(and(inArray(supervisionOrders.caseId, caseIds), visibleSupervisionOrders(ctx.viewer, await regionScope(ctx))))
-      .orderBy(asc(supervisionOrders.createdAt)),
+  async (ctx, caseIds) => {
+    const shape = shapeOf(ctx.viewer, await regionScope(ctx));
+    return ordersOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
+  },
   // Orders on a lead have no case; those read here are all on a case.
   (o) => o.caseId ?? '',
 );

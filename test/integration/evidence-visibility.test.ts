@@ -146,4 +146,30 @@ describe('withdrawEvidence', () => {
     const timeline = await ctx.gql(CASE_EVIDENCE, { id: caseId }, mediator.token);
     expect(timeline.data.case.recordVerification.valid).toBe(true);
   });
+
+  it('a page of cases read from both sides: each case shows what its own side may see', async () => {
+    // A second case; the platform admin opens its content, not the first one's. A page holding both
+    // is read in one statement with two lists of cases, each with its own rule.
+    const second = (await caseInMediation(ctx, w)).case.id;
+    const kept = await upload(ctx, w.applicant.token, second, { bytes: sample.pdf(), title: '仅调解员可见', visibility: 'MEDIATOR_ONLY' });
+    const shared = await upload(ctx, w.respondent.token, second, { bytes: sample.pdf(), title: '双方可见' });
+    expect([kept.status, shared.status]).toEqual([201, 201]);
+    const OPEN = `mutation ($input: OpenCaseContentInput!) { openCaseContent(input: $input) { __typename } }`;
+    const opened = await ctx.gql(OPEN, { input: { caseId: second, reason: '当事人投诉调解员，需核查调解材料' } }, w.admin.token);
+    expect(opened.data.openCaseContent.__typename).toBe('OpenCaseContentSuccess');
+    const PAGE = `query ($r: String) { cases(first: 20, regionCode: $r) { edges { node { id evidence { id title } } } } }`;
+    const evidenceOn = async (token: string) => {
+      const res = await ctx.gql(PAGE, { r: w.village.code }, token);
+      expect(res.body.errors).toBeUndefined();
+      return new Map<string, string[]>(res.data.cases.edges.map((e: { node: { id: string; evidence: { title: string }[] } }) => [e.node.id, e.node.evidence.map((x) => x.title).sort()]));
+    };
+    const byAdmin = await evidenceOn(w.admin.token);
+    expect(byAdmin.get(second)).toEqual(['仅调解员可见', '双方可见']);
+    expect(byAdmin.get(caseId)).toEqual([]);
+    // The respondent, on the same page, reads the shared item of the second case and not the kept one.
+    const byRespondent = await evidenceOn(w.respondent.token);
+    expect(byRespondent.get(second)).toEqual(['双方可见']);
+    expect(byRespondent.get(caseId)!.length).toBeGreaterThan(0);
+    expect(byRespondent.get(caseId)).not.toContain('可接受的最低赔偿额');
+  });
 });

@@ -10,6 +10,9 @@
  *    instance, a message posted into every room each second (the rooms' posts spread over the second;
  *    FANOUT_BURST=1 posts them all at once), latency from post to receipt.
  *
+ * LOAD_ONLY=word[,word] runs only the operations whose names hold one of the words (to profile one
+ * operation alone, e.g. LOAD_ONLY="case page"); the goals are then not all measured.
+ *
  * Prints per operation p50/p95/p99 latency, throughput and errors, the server's RSS after each
  * run, and whether the goals hold: 0 errors, read p95 < 150 ms and RSS <= 300 MB for the mixed run,
  * fan-out p95 <= 200 ms for the second (whose RSS, with 2,000 connections held, is printed beside).
@@ -31,6 +34,8 @@ const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
 const FANOUT_SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
 const SUBSCRIPTIONS = Number(process.env.FANOUT_SUBSCRIPTIONS ?? 2000);
 const CASES = 20;
+/** LOAD_ONLY: a comma-separated list of words; only the operations whose names hold one run (for profiling one). */
+const ONLY = process.env.LOAD_ONLY ? process.env.LOAD_ONLY.split(',') : null;
 const PASSWORD = 'Load2026test';
 const DEMO_PASSWORD = 'Demo2026jf';
 const VILLAGE = '532924101201';
@@ -255,6 +260,7 @@ const okBody = (body: string) => {
 /** One operation under autocannon, with latencies kept per response for exact percentiles. */
 function runOperation(operation: string, connections: number, seconds: number, makeBody: () => { body: string; token: string }, overallRate?: number): Promise<Figures> {
   const latencies: number[] = [];
+  if (ONLY && !ONLY.some((o) => operation.includes(o))) return Promise.resolve({ operation, requests: 0, perSecond: 0, p50: 0, p95: 0, p99: 0, errors: 0 });
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {

@@ -24,7 +24,7 @@ export function visibleCases(viewer: Viewer | null): SQL {
   const asParty = sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and (${caseParties.userId} = ${viewer.userId} or ${caseParties.phone} = ${viewer.verifiedPhone}))`;
   // A party's agent (代理人), recognised by the phone they proved, sees the case they act in.
   const asAgent = viewer.verifiedPhone
-    ? sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and ${caseParties.agents} @> ${JSON.stringify([{ phone: viewer.verifiedPhone }])}::jsonb)`
+    ? sql`exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${cases.id} and ${caseParties.agents} @> jsonb_build_array(jsonb_build_object('phone', ${viewer.verifiedPhone}::text)))`
     : sql`false`;
   const conditions: SQL[] = [asParty, asAgent, eq(cases.filedByUserId, viewer.userId)];
   if (viewer.role === 'MEDIATOR') {

@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { cases, evidence, storedFiles, users } from '../../../schema';
-import type { Executor } from '../../db';
+import type { Database, Executor } from '../../db';
+import { anyOfIds, preparedPerDatabase, preparedPerShape } from '../../db-prepared';
 import { loadVisibleCase, visibleCases, withinCourtWindow, type CaseRow } from './case';
 import { caseStanding } from './standing';
+import { shapeOf, type ViewerShape } from './viewer-shape';
 import type { Viewer } from '../context';
 import { NotFoundError } from '../errors';
 
@@ -68,36 +70,63 @@ export async function loadVisibleEvidence(db: Executor, viewer: Viewer | null, e
   return { ...row, case: c };
 }
 
-/** The evidence of a case the viewer may see, oldest first (the case itself is already visible to them). */
-export async function listVisibleEvidence(db: Executor, viewer: Viewer | null, c: CaseRow, now: Date): Promise<EvidenceWithFile[]> {
-  return (await listVisibleEvidenceOfCases(db, viewer, [c], now)).get(c.id) ?? [];
+/** Which of several visible cases the viewer reads from the mediator side, and which not. */
+async function sidesOf(db: Executor, viewer: Viewer | null, cs: CaseRow[], now: Date): Promise<{ side: string[]; other: string[] }> {
+  const sides = await Promise.all(cs.map((c) => isMediatorSide(db, viewer, c, now)));
+  return { side: cs.filter((_c, i) => sides[i]).map((c) => c.id), other: cs.filter((_c, i) => !sides[i]).map((c) => c.id) };
 }
 
 /** The condition for the evidence of several visible cases, each read as its viewer may (mediator side or not). */
 async function evidenceOfCases(db: Executor, viewer: Viewer | null, cs: CaseRow[], now: Date): Promise<SQL> {
-  const sides = await Promise.all(cs.map((c) => isMediatorSide(db, viewer, c, now)));
-  const side = cs.filter((_c, i) => sides[i]).map((c) => c.id);
-  const other = cs.filter((_c, i) => !sides[i]).map((c) => c.id);
+  const { side, other } = await sidesOf(db, viewer, cs, now);
   const parts: SQL[] = [];
   if (side.length) parts.push(inArray(evidence.caseId, side));
   if (other.length) parts.push(and(inArray(evidence.caseId, other), visibleEvidence(viewer, false))!);
   return parts.length ? or(...parts)! : sql`false`;
 }
 
-/**
- * The evidence of several cases (already visible to the viewer) that the viewer may see, oldest
- * first, by case: one query for a whole page of cases.
- */
-export async function listVisibleEvidenceOfCases(db: Executor, viewer: Viewer | null, cs: CaseRow[], now: Date): Promise<Map<string, EvidenceWithFile[]>> {
-  const out = new Map<string, EvidenceWithFile[]>(cs.map((c) => [c.id, []]));
-  if (cs.length === 0) return out;
-  const rows = await db
+/** Evidence with its file and its uploader's name: what the reads below select. */
+const evidenceWithFiles = (db: Database) =>
+  db
     .select({ evidence, file: storedFiles, uploaderName: users.name })
     .from(evidence)
     .innerJoin(storedFiles, eq(storedFiles.id, evidence.fileId))
     .innerJoin(users, eq(users.id, evidence.uploadedBy))
-    .where(await evidenceOfCases(db, viewer, cs, now))
-    .orderBy(asc(evidence.createdAt), asc(evidence.id));
+    .$dynamic();
+const oldestFirst = [asc(evidence.createdAt), asc(evidence.id)];
+
+/**
+ * The condition of `evidenceOfCases` as three prepared statements, by what a page holds: only cases
+ * read from the mediator side, only cases read from the other side, or both (two lists of cases).
+ * One statement per page whatever it holds, each with a single plan (a statement that can drop one
+ * of its branches for the values given is planned again at every run).
+ */
+const evidenceKeptToSide = preparedPerDatabase((db, ids) => evidenceWithFiles(db).where(ids(evidence.caseId)).orderBy(...oldestFirst).prepare('evidence_mediator_side'));
+const evidenceSharedWith = preparedPerShape((db, s: ViewerShape, ids) =>
+  evidenceWithFiles(db).where(and(ids(evidence.caseId), visibleEvidence(s.viewer, false))).orderBy(...oldestFirst).prepare('evidence_other_side'),
+);
+const evidenceOfBothSides = preparedPerShape((db, s: ViewerShape) =>
+  evidenceWithFiles(db)
+    .where(or(anyOfIds(evidence.caseId, 'side'), and(anyOfIds(evidence.caseId, 'other'), visibleEvidence(s.viewer, false))))
+    .orderBy(...oldestFirst)
+    .prepare('evidence_both_sides'),
+);
+
+/**
+ * The evidence of several cases (already visible to the viewer) that the viewer may see, oldest
+ * first, by case: one query for a whole page of cases.
+ */
+export async function listVisibleEvidenceOfCases(db: Database, viewer: Viewer | null, cs: CaseRow[], now: Date): Promise<Map<string, EvidenceWithFile[]>> {
+  const out = new Map<string, EvidenceWithFile[]>(cs.map((c) => [c.id, []]));
+  if (cs.length === 0) return out;
+  const { side, other } = await sidesOf(db, viewer, cs, now);
+  const shape = shapeOf(viewer);
+  const rows =
+    other.length === 0
+      ? await evidenceKeptToSide(db, side).execute({ ids: side })
+      : side.length === 0
+        ? await evidenceSharedWith(db, shape, other).execute({ ...shape.values, ids: other })
+        : await evidenceOfBothSides(db, shape).execute({ ...shape.values, side, other });
   for (const r of rows) out.get(r.evidence.caseId)?.push(r);
   return out;
 }

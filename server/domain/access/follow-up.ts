@@ -22,7 +22,7 @@ export function visibleFollowUps(viewer: Viewer | null, scope: RegionScope): SQL
     eq(followUps.assigneeUserId, viewer.userId),
   ];
   if (viewer.role === 'GRID_WORKER' && scope) {
-    conditions.push(sql`exists (select 1 from ${cases} where ${cases.id} = ${followUps.caseId} and ${cases.regionCode} like ${`${scope}%`})`);
+    conditions.push(sql`exists (select 1 from ${cases} where ${cases.id} = ${followUps.caseId} and ${cases.regionCode} like (${scope}::text || '%'))`);
   }
   return or(...conditions)!;
 }
@@ -132,7 +132,7 @@ export function visibleFollowUpAnswers(viewer: Viewer | null, scope: RegionScope
     conditions.push(sql`exists (select 1 from ${cases} where ${cases.id} = ${followUpAnswers.caseId} and ${cases.organizationId} = ${viewer.organizationId})`);
   }
   if (viewer.role === 'GRID_WORKER' && scope !== null && scope.length >= 9) {
-    conditions.push(sql`exists (select 1 from ${cases} where ${cases.id} = ${followUpAnswers.caseId} and ${cases.regionCode} like ${`${scope}%`})`);
+    conditions.push(sql`exists (select 1 from ${cases} where ${cases.id} = ${followUpAnswers.caseId} and ${cases.regionCode} like (${scope}::text || '%'))`);
   }
   return or(...conditions)!;
 }

@@ -13,3 +13,4 @@ export * from './statutory';
 export * from './evidence';
 export * from './subsidy';
 export * from './organization';
+export * from './viewer-shape';

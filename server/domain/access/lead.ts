@@ -1,4 +1,4 @@
-import { and, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { disputeLeads, screeningReports } from '../../../schema';
 import type { Executor } from '../../db';
@@ -13,7 +13,7 @@ export type ScreeningReportRow = typeof screeningReports.$inferSelect;
 export function regionInScope(column: PgColumn, scope: RegionScope): SQL {
   if (scope === null) return sql`false`;
   if (scope === '') return sql`true`;
-  return like(column, `${scope}%`);
+  return sql`${column} like (${scope}::text || '%')`;
 }
 
 /**

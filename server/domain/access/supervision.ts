@@ -40,7 +40,7 @@ export function visibleSupervisionOrders(viewer: Viewer | null, scope: RegionSco
   if (viewer.organizationId) {
     conditions.push(eq(supervisionOrders.issuingOrganizationId, viewer.organizationId), eq(supervisionOrders.receivingOrganizationId, viewer.organizationId));
   }
-  if (scope && viewer.role === 'ORG_ADMIN') conditions.push(sql`${supervisionOrders.regionCode} like ${`${scope}%`}`);
+  if (scope && viewer.role === 'ORG_ADMIN') conditions.push(sql`${supervisionOrders.regionCode} like (${scope}::text || '%')`);
   return conditions.length ? or(...conditions)! : sql`false`;
 }
 

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { agreements, evidence } from '../../schema';
+import type { Database } from '../../server/db';
+import { preparedPerShape } from '../../server/db-prepared';
+import type { Viewer } from '../../server/domain/context';
+import { visibleApplications, visibleCases, visibleEvidence, withinCourtWindow } from '../../server/domain/access';
+import { visibleFollowUpAnswers, visibleFollowUps, visibleRatings } from '../../server/domain/access/follow-up';
+import { visibleLeads } from '../../server/domain/access/lead';
+import type { RegionScope } from '../../server/domain/access/region-scope';
+import { visibleSupervisionOrders, visibleSupervisionProposals } from '../../server/domain/access/supervision';
+import { shapeOf } from '../../server/domain/access/viewer-shape';
+import { USER_ROLES } from '../../server/domain/enums';
+
+// A statement prepared for the first viewer of a shape is run for every other viewer of that shape,
+// with their values. That is only right if each rule, written for the shape (placeholders for
+// values), compiles to the very text it compiles to for the viewer itself, with the same values in
+// the same places. Checked here for every rule the prepared reads use, over viewers of every role
+// with and without a proved phone, an organisation and a region scope.
+
+const dialect = new PgDialect();
+type Rule = (viewer: Viewer | null, scope: RegionScope) => SQL;
+const RULES: Record<string, Rule> = {
+  visibleCases: (v) => visibleCases(v),
+  withinCourtWindow: (v) => withinCourtWindow(v, agreements.caseId, agreements.createdAt),
+  visibleRatings: (v) => visibleRatings(v),
+  visibleFollowUps: (v, s) => visibleFollowUps(v, s),
+  visibleFollowUpAnswers: (v, s) => visibleFollowUpAnswers(v, s),
+  visibleSupervisionOrders: (v, s) => visibleSupervisionOrders(v, s),
+  visibleSupervisionProposals: (v) => visibleSupervisionProposals(v),
+  visibleApplications: (v) => visibleApplications(v),
+  visibleEvidence: (v) => visibleEvidence(v, false),
+  visibleLeads: (v, s) => visibleLeads(v, s),
+};
+
+let n = 0;
+const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+function users(): Viewer[] {
+  const out: Viewer[] = [];
+  for (const role of USER_ROLES) {
+    for (const verifiedPhone of [null, `1390000${String(++n).padStart(4, '0')}`]) {
+      for (const organizationId of [null, uuid()]) {
+        out.push({ kind: 'user', userId: uuid(), role, organizationId, phone: `1380000${String(++n).padStart(4, '0')}`, verifiedPhone, name: `用户${n}`, sessionId: uuid() });
+      }
+    }
+  }
+  return out;
+}
+const viewers: (Viewer | null)[] = [null, ...users(), ...users(), { kind: 'apiClient', clientId: uuid(), organizationId: uuid(), name: '某法院', rateLimitPerMinute: 60 }];
+const scopes: RegionScope[] = [null, '', '532924', '532924101'];
+
+describe('a viewer shape', () => {
+  for (const [name, rule] of Object.entries(RULES)) {
+    it(`${name}: the shape's statement is the viewer's own statement, with the viewer's values`, () => {
+      let checked = 0;
+      for (const viewer of viewers) {
+        for (const scope of scopes) {
+          const own = dialect.sqlToQuery(rule(viewer, scope));
+          const shape = shapeOf(viewer, scope);
+          const prepared = dialect.sqlToQuery(rule(shape.viewer, shape.scope));
+          expect(prepared.sql).toBe(own.sql);
+          expect(fillPlaceholders(prepared.params, shape.values)).toEqual(own.params);
+          checked++;
+        }
+      }
+      expect(checked).toBe(viewers.length * scopes.length);
+    });
+  }
+
+  it('gives two viewers the same key only when every rule writes the same text for both', () => {
+    const textsByKey = new Map<string, string>();
+    for (const viewer of viewers) {
+      for (const scope of scopes) {
+        const texts = Object.values(RULES)
+          .map((rule) => dialect.sqlToQuery(rule(viewer, scope)).sql)
+          .join('\n');
+        const key = shapeOf(viewer, scope).key;
+        if (textsByKey.has(key)) expect(texts).toBe(textsByKey.get(key));
+        else textsByKey.set(key, texts);
+      }
+    }
+    // Parties, mediators, staff… with and without a phone or an organisation: many shapes, not one.
+    expect(textsByKey.size).toBeGreaterThan(USER_ROLES.length * 4);
+  });
+
+  it('refuses a viewer value formatted in JavaScript instead of passed to SQL', () => {
+    const viewer = viewers.find((v) => v?.kind === 'user' && v.verifiedPhone !== null)!;
+    const shape = shapeOf(viewer, '532924');
+    if (shape.viewer?.kind !== 'user') throw new Error('a user shape');
+    const phone = shape.viewer.verifiedPhone;
+    expect(() => `${phone}`).toThrow(/formatted in JavaScript/);
+    expect(() => JSON.stringify([{ phone }])).toThrow(/formatted in JavaScript/);
+    expect(() => `${shape.scope}%`).toThrow(/formatted in JavaScript/);
+    // Passed to SQL, it is a placeholder like any other.
+    expect(dialect.sqlToQuery(sql`${evidence.uploadedBy} = ${shape.viewer.userId}`).sql).toBe('"evidence"."uploaded_by" = $1');
+  });
+
+  it('is computed once per request viewer and scope', () => {
+    const viewer = viewers[1]!;
+    expect(shapeOf(viewer, '532924')).toBe(shapeOf(viewer, '532924'));
+    expect(shapeOf(viewer, '532924')).not.toBe(shapeOf(viewer, null));
+  });
+
+  it('prepares a statement once per database and key', () => {
+    const built: string[] = [];
+    const statement = preparedPerShape((_db, s: { key: string }) => {
+      built.push(s.key);
+      return { key: s.key };
+    });
+    const a = {} as Database;
+    const b = {} as Database;
+    expect(statement(a, { key: 'party' })).toBe(statement(a, { key: 'party' }));
+    expect(statement(a, { key: 'mediator' }).key).toBe('mediator');
+    expect(statement(b, { key: 'party' })).not.toBe(statement(a, { key: 'party' }));
+    expect(built).toEqual(['party', 'mediator', 'party']);
+  });
+});
