@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { caseAssignments, cases, events } from '../../schema';
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { caseAssignments, cases, caseStatus, events } from '../../schema';
 import { verifyChain, type EventRow } from '../domain/audit/record-event';
 import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, shapeOf, visibleCases, withinCourtWindow, type CaseRow, type PartyRow, type ViewerShape } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
@@ -285,6 +285,52 @@ function decodeCursor(s: string): Cursor {
 
 const CaseConnection = builder.connectionObject({ type: CaseRef, name: 'CaseConnection' });
 
+/** Which filters a page of the cases connection has: with the viewer's shape, its statement's text. */
+interface CasePageFilters {
+  status: boolean;
+  category: boolean;
+  level: boolean;
+  region: boolean;
+  risk: boolean;
+  overdue: boolean | null;
+  after: boolean;
+}
+/**
+ * A page of the cases connection, prepared once per shape of viewer and set of filters: high risk
+ * first, then newest, keyset-paged by (risk rank, created at, id). Times go as ISO text (drizzle
+ * hands postgres.js a placeholder's Date as it is, which it cannot send).
+ */
+const casePages = preparedPerShape((db, s: ViewerShape & { filters: CasePageFilters }) => {
+  const p = sql.placeholder;
+  const f = s.filters;
+  const where: SQL[] = [visibleCases(s.viewer)];
+  if (f.status) where.push(sql`${cases.status} = any(${p('status')}::${sql.raw(caseStatus.enumName)}[])`);
+  if (f.category) where.push(eq(cases.category, p('category')));
+  if (f.level) where.push(eq(cases.level, p('level')));
+  // Cases in this division or below (division codes nest by prefix; the value is digits only).
+  if (f.region) where.push(sql`${cases.regionCode} like (${p('region')}::text || '%')`);
+  if (f.risk) where.push(eq(cases.riskLevel, p('risk')));
+  if (f.overdue === true) where.push(sql`${cases.dueAt} < ${p('now')}::timestamptz`);
+  if (f.overdue === false) where.push(sql`(${cases.dueAt} is null or ${cases.dueAt} >= ${p('now')}::timestamptz)`);
+  if (f.after) {
+    const at = sql`${p('at')}::timestamptz`;
+    where.push(
+      or(
+        lt(cases.riskRank, p('rank')),
+        and(eq(cases.riskRank, p('rank')), lt(cases.createdAt, at)),
+        and(eq(cases.riskRank, p('rank')), eq(cases.createdAt, at), lt(cases.id, p('id'))),
+      )!,
+    );
+  }
+  return db
+    .select()
+    .from(cases)
+    .where(and(...where))
+    .orderBy(desc(cases.riskRank), desc(cases.createdAt), desc(cases.id))
+    .limit(p('limit'))
+    .prepare('case_page');
+});
+
 builder.queryFields((t) => ({
   case: t.field({
     type: CaseRef,
@@ -314,32 +360,31 @@ builder.queryFields((t) => ({
     },
     resolve: async (_p, args, ctx) => {
       const first = Math.min(Math.max(args.first ?? 20, 1), 100);
-      const where: SQL[] = [visibleCases(ctx.viewer)];
-      if (args.status?.length) where.push(inArray(cases.status, args.status));
-      if (args.category) where.push(eq(cases.category, args.category));
-      if (args.level) where.push(eq(cases.level, args.level));
-      if (args.regionCode) where.push(like(cases.regionCode, `${args.regionCode.replace(/\D/g, '')}%`));
-      if (args.riskLevel) where.push(eq(cases.riskLevel, args.riskLevel));
-      if (args.overdue === true) where.push(lt(cases.dueAt, ctx.deps.clock.now()));
-      // An ISO string, not a Date: postgres.js cannot bind a Date inside raw sql (PGlite can).
-      if (args.overdue === false) where.push(sql`(${cases.dueAt} is null or ${cases.dueAt} >= ${ctx.deps.clock.now().toISOString()}::timestamptz)`);
-      if (args.after) {
-        const [rank, created, id] = decodeCursor(args.after);
-        const at = new Date(created);
-        where.push(
-          or(
-            lt(cases.riskRank, rank),
-            and(eq(cases.riskRank, rank), lt(cases.createdAt, at)),
-            and(eq(cases.riskRank, rank), eq(cases.createdAt, at), lt(cases.id, id)),
-          )!,
-        );
-      }
-      const rows = await ctx.deps.db
-        .select()
-        .from(cases)
-        .where(and(...where))
-        .orderBy(desc(cases.riskRank), desc(cases.createdAt), desc(cases.id))
-        .limit(first + 1);
+      const filters: CasePageFilters = {
+        status: Boolean(args.status?.length),
+        category: Boolean(args.category),
+        level: Boolean(args.level),
+        region: Boolean(args.regionCode),
+        risk: Boolean(args.riskLevel),
+        overdue: args.overdue ?? null,
+        after: Boolean(args.after),
+      };
+      const cursor = args.after ? decodeCursor(args.after) : null;
+      const shape = shapeOf(ctx.viewer);
+      const statement = casePages(ctx.deps.db, { ...shape, key: `${shape.key}|${JSON.stringify(filters)}`, filters });
+      const rows = await statement.execute({
+        ...shape.values,
+        status: args.status ?? null,
+        category: args.category ?? null,
+        level: args.level ?? null,
+        region: args.regionCode ? args.regionCode.replace(/\D/g, '') : null,
+        risk: args.riskLevel ?? null,
+        now: ctx.deps.clock.now().toISOString(),
+        rank: cursor?.[0] ?? null,
+        at: cursor?.[1] ?? null,
+        id: cursor?.[2] ?? null,
+        limit: first + 1,
+      });
       const page = rows.slice(0, first);
       primeCaseHeads(ctx, page);
       return {

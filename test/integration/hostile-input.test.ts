@@ -60,6 +60,9 @@ describe('every argument and filter of every connection answers on this database
       return r.data.cases.edges.map((e: any) => e.node.id as string).sort();
     });
     expect(await one({ status: ['MEDIATING'] })).toEqual([mediating]);
+    expect(await one({ status: ['MEDIATING', 'CLOSED'] })).toEqual([mediating]);
+    expect(await one({ status: [...new Set(nodes.map((n: any) => n.status as string))] })).toHaveLength(2);
+    expect(await one({ status: ['MEDIATING'], regionCode: w.county.code, category: 'NEIGHBOR', overdue: false })).toEqual([mediating]);
     expect(await one({ category: 'NEIGHBOR' })).toHaveLength(2);
     expect(await one({ category: 'LABOR' })).toEqual([]);
     const level = nodes.find((n: any) => n.id === mediating).level;
