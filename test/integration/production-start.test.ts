@@ -161,5 +161,16 @@ describe.skipIf(Boolean(inject('databaseUrl')))('the compiled server in producti
     // What stays outside: the embedded database's WebAssembly, the native bcrypt, the log writer.
     expect(fromNodeModules).toEqual(expect.arrayContaining(['@electric-sql/pglite', 'bcrypt', 'pino']));
   });
+
+  it('carries graphql as its ES modules, once: no file of its CommonJS build is in the bundle', () => {
+    const graphqlFiles = new Set<string>();
+    for (const file of readdirSync(join(root, outdir), { recursive: true }) as string[]) {
+      if (!file.endsWith('.js')) continue;
+      // esbuild heads each module it carries with a comment naming its file.
+      for (const m of readFileSync(join(root, outdir, file), 'utf8').matchAll(/^\/\/ node_modules\/graphql\/(\S+)$/gm)) graphqlFiles.add(m[1]!);
+    }
+    expect(graphqlFiles.size).toBeGreaterThan(50);
+    expect([...graphqlFiles].filter((f) => !f.endsWith('.mjs'))).toEqual([]);
+  });
 });
 
