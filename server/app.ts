@@ -13,6 +13,7 @@ import type { GraphQLContext } from './graphql/context';
 import { newRedis } from './graphql/pubsub';
 import { schema } from './graphql/schema';
 import { textGuardPlugin } from './graphql/text-guard';
+import { bodyLimitPlugin } from './graphql/body-limit';
 import { requestStore } from './logger';
 import { routeModules } from './http/routes';
 import { actorOf } from './http/request';
@@ -176,7 +177,10 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
         blockFieldSuggestion: { enabled: deps.config.production },
       }),
       textGuardPlugin(),
+      bodyLimitPlugin(),
     ],
+    // The body's size is limited by bodyLimitPlugin (cheaper for a body that declares its length).
+    maxRequestBodySize: false,
     context: ({ req }) => ({
       deps,
       viewer: req.viewer,

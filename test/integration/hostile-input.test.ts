@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseParties, cases } from '../../schema';
+import { MAX_GRAPHQL_BODY_BYTES } from '../../server/graphql/body-limit';
 import { localId } from '../../server/graphql/ids';
 import { caseInMediation, createCaseWorld, FILE, fileNeighborDispute, type CaseWorld } from '../support/case-world';
 import { courtClient, type CourtClient } from '../support/confirmation-world';
@@ -302,4 +303,56 @@ describe('the built web client’s files', () => {
       rmSync(dist, { recursive: true, force: true });
     }
   });
+});
+
+describe('the size of a GraphQL request body', () => {
+  /** Sends a POST to /graphql over a real socket: with its length declared, or chunked (none declared). */
+  async function post(body: Buffer, declareLength: boolean): Promise<{ status: number; body: any }> {
+    const { createServer, request } = await import('node:http');
+    const server = createServer(ctx.app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      return await new Promise((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(body.length) } : { 'transfer-encoding': 'chunked' }) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+          },
+        );
+        // The server may answer and close before the whole body is sent: that is the refusal.
+        req.on('error', (err) => (err.message.includes('EPIPE') || err.message.includes('ECONNRESET') ? undefined : reject(err)));
+        if (declareLength) req.end(body);
+        else {
+          for (let at = 0; at < body.length; at += 1 << 20) req.write(body.subarray(at, at + (1 << 20)));
+          req.end();
+        }
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }
+  /** A well-formed request padded to `bytes` by an extension it carries. */
+  const padded = (bytes: number) => {
+    const head = '{"query":"{ me { id } }","extensions":{"pad":"';
+    const tail = '"}}';
+    return Buffer.from(head + 'x'.repeat(bytes - head.length - tail.length) + tail);
+  };
+
+  for (const declareLength of [true, false]) {
+    const how = declareLength ? 'with its length declared' : 'chunked, without a length';
+    it(`answers a body just inside the limit, ${how}`, async () => {
+      const res = await post(padded(MAX_GRAPHQL_BODY_BYTES), declareLength);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ data: { me: null } });
+    });
+    it(`refuses a body one byte over the limit with 413, ${how}`, async () => {
+      const res = await post(padded(MAX_GRAPHQL_BODY_BYTES + 1), declareLength);
+      expect(res.status).toBe(413);
+      expect(res.body.errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    });
+  }
 });
