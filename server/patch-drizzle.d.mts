@@ -2,3 +2,6 @@
 export declare const FILES: string[];
 export declare const BEFORE: string;
 export declare const AFTER: string;
+export declare const MAP_FILES: string[];
+export declare const MAP_BEFORE: string;
+export declare const MAP_AFTER: string;

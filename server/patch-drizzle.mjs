@@ -1,4 +1,6 @@
-// Install step: remembers drizzle-orm's class checks (0.45.x) instead of walking the class chain each time.
+// Install step: two exact changes to drizzle-orm (0.45.x) on its hot paths. First, it remembers its
+// class checks instead of walking the class chain each time; second (below), its row mapping walks
+// each column's path by index.
 //
 // drizzle builds every statement by asking `is(chunk, Kind)` of each chunk, several times per chunk,
 // and every answer that is not a plain `instanceof` walks the value's class chain looking for a
@@ -57,6 +59,13 @@ export const AFTER = `  let cls = Object.getPrototypeOf(value).constructor;
 }
 const kindsOfClass = /* @__PURE__ */ new WeakMap();`;
 
+// Second change: the loop of `mapResultRow`, run for every column of every row read, walked each
+// column's path with `path.entries()`: an iterator and a pair array per column per row (a page of
+// 100 cases of 45 columns made 9,000 of them). An index loop over the same array does the same.
+export const MAP_FILES = ['utils.js', 'utils.cjs'];
+export const MAP_BEFORE = 'for (const [pathChunkIndex, pathChunk] of path.entries()) {';
+export const MAP_AFTER = 'for (let pathChunkIndex = 0, pathChunk; pathChunkIndex < path.length; pathChunkIndex++) { pathChunk = path[pathChunkIndex]; // jiefen: index loop (server/patch-drizzle.mjs)';
+
 // Run as the install step; imported (by the query-build benchmark), only the texts above.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let pkg;
@@ -76,5 +85,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     writeFileSync(path, text.replace(BEFORE, AFTER));
     console.log(`drizzle-orm ${pkg.version}: ${file}: class checks remembered per class`);
+  }
+  for (const file of MAP_FILES) {
+    const path = `${root}node_modules/drizzle-orm/${file}`;
+    const text = readFileSync(path, 'utf8');
+    if (text.includes(MAP_AFTER)) continue;
+    if (text.split(MAP_BEFORE).length !== 2) {
+      console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its row mapping is left as it is`);
+      continue;
+    }
+    writeFileSync(path, text.replace(MAP_BEFORE, MAP_AFTER));
+    console.log(`drizzle-orm ${pkg.version}: ${file}: row mapping walks column paths by index`);
   }
 }

@@ -47,7 +47,11 @@ function users(): Viewer[] {
   }
   return out;
 }
-const viewers: (Viewer | null)[] = [null, ...users(), ...users(), { kind: 'apiClient', clientId: uuid(), organizationId: uuid(), name: '某法院', rateLimitPerMinute: 60 }];
+/** As a login makes them: with the viewer's mediator row and organisation's region read alongside. */
+const logins = (): Viewer[] => users().map((v) => (v.kind === 'user' ? { ...v, mediatorId: v.role === 'MEDIATOR' ? uuid() : null, organizationRegionCode: v.organizationId ? '532924101' : null } : v));
+/** Empty strings where a phone or an organisation would be: a rule may treat them apart from absent ones. */
+const empties = (): Viewer[] => USER_ROLES.map((role) => ({ kind: 'user', userId: uuid(), role, organizationId: '', phone: '13800000000', verifiedPhone: '', name: '空', sessionId: uuid() }));
+const viewers: (Viewer | null)[] = [null, ...users(), ...logins(), ...empties(), ...empties(), { kind: 'apiClient', clientId: uuid(), organizationId: uuid(), name: '某法院', rateLimitPerMinute: 60 }];
 const scopes: RegionScope[] = [null, '', '532924', '532924101'];
 
 describe('a viewer shape', () => {
