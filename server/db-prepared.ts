@@ -1,4 +1,5 @@
 import { sql, type Column, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from './db';
 
 /**
@@ -66,3 +67,16 @@ export function preparedPerShape<S extends { key: string }, Q>(build: (db: Datab
 
 /** `column = any($ids::uuid[])` (see `IdsOf`). */
 export const anyOfIds = (column: Column, name = 'ids'): SQL => anyOf(column, name);
+
+const dialect = new PgDialect();
+/**
+ * A read whose visibility rule, for a shape of viewer, is `false` (a party never sees supervision
+ * orders, a court never sees ratings): it answers no rows without a statement. The rule decides;
+ * this only reads its text once, when the shape's statement is built.
+ */
+export function unlessNeverVisible<Q extends { execute(values?: Record<string, unknown>): Promise<unknown[]> }>(
+  rule: SQL,
+  statement: () => Q,
+): Q | { execute(values?: Record<string, unknown>): Promise<never[]> } {
+  return dialect.sqlToQuery(rule).sql === 'false' ? { execute: async () => [] } : statement();
+}

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { preparedPerShape } from '../db-prepared';
+import { preparedPerShape, unlessNeverVisible } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { caseParties, followUpAnswers, followUpTermResults, followUps, mediationRatings } from '../../schema';
 import { visibleFollowUpAnswers, visibleFollowUps, visibleRatings, type FollowUpAnswerRow, type FollowUpRow, type RatingRow } from '../domain/access/follow-up';
@@ -123,14 +123,12 @@ FollowUpRef.implement({
 });
 
 /** The follow-ups of a page of cases the viewer may see, in one query. */
-const followUpsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
-  db
-    .select()
-    .from(followUps)
-    .where(and(ids(followUps.caseId), visibleFollowUps(s.viewer, s.scope)))
-    .orderBy(asc(followUps.dueAt), asc(followUps.id))
-    .prepare('follow_ups_by_case'),
-);
+const followUpsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
+  const rule = visibleFollowUps(s.viewer, s.scope);
+  return unlessNeverVisible(rule, () =>
+    db.select().from(followUps).where(and(ids(followUps.caseId), rule)).orderBy(asc(followUps.dueAt), asc(followUps.id)).prepare('follow_ups_by_case'),
+  );
+});
 const followUpsByCase = groupedLoader(
   async (ctx, caseIds) => {
     const shape = shapeOf(ctx.viewer, await regionScope(ctx));

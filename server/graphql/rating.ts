@@ -1,5 +1,5 @@
 import { and, asc } from 'drizzle-orm';
-import { preparedPerShape } from '../db-prepared';
+import { preparedPerShape, unlessNeverVisible } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { mediationRatings } from '../../schema';
 import { visibleRatings, type RatingRow } from '../domain/access/follow-up';
@@ -26,14 +26,12 @@ export const RatingRef = builder.objectRef<RatingRow>('MediationRating').impleme
 });
 
 /** The ratings of a page of cases the viewer may see, in one query. */
-const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
-  db
-    .select()
-    .from(mediationRatings)
-    .where(and(ids(mediationRatings.caseId), visibleRatings(s.viewer)))
-    .orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id))
-    .prepare('ratings_by_case'),
-);
+const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
+  const rule = visibleRatings(s.viewer);
+  return unlessNeverVisible(rule, () =>
+    db.select().from(mediationRatings).where(and(ids(mediationRatings.caseId), rule)).orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)).prepare('ratings_by_case'),
+  );
+});
 const ratingsByCase = groupedLoader(
   (ctx, caseIds) => {
     const shape = shapeOf(ctx.viewer);

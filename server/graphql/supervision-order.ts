@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { preparedPerShape } from '../db-prepared';
+import { preparedPerShape, unlessNeverVisible } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { supervisionOrders, supervisionProposals } from '../../schema';
 import { groupedLoader, regionScope } from './batch';
@@ -74,14 +74,12 @@ const ProposalRef = builder.objectRef<SupervisionProposalRow>('SupervisionPropos
 });
 
 /** The supervision orders of a page of cases the viewer may see, in one query. */
-const ordersOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
-  db
-    .select()
-    .from(supervisionOrders)
-    .where(and(ids(supervisionOrders.caseId), visibleSupervisionOrders(s.viewer, s.scope)))
-    .orderBy(asc(supervisionOrders.createdAt))
-    .prepare('supervision_orders_by_case'),
-);
+const ordersOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
+  const rule = visibleSupervisionOrders(s.viewer, s.scope);
+  return unlessNeverVisible(rule, () =>
+    db.select().from(supervisionOrders).where(and(ids(supervisionOrders.caseId), rule)).orderBy(asc(supervisionOrders.createdAt)).prepare('supervision_orders_by_case'),
+  );
+});
 const ordersByCase = groupedLoader(
   async (ctx, caseIds) => {
     const shape = shapeOf(ctx.viewer, await regionScope(ctx));

@@ -275,3 +275,20 @@ describe('statements per filing', () => {
     expect(c.deadlines).toEqual([{ kind: 'RESPONDENT_CONTACT', open: true }]);
   }, TIMEOUT);
 });
+
+describe('reads a viewer could never see', () => {
+  it('a party’s case page reads no supervision orders: its rule is false for a party, so no statement runs', async () => {
+    const { case: c } = await caseInMediation(ctx, w);
+    const page = /* GraphQL */ `query ($id: ID!) { case(id: $id) { id supervisionOrders { id } ratings { id } followUps { id } } }`;
+    const asParty = await statements(page, { id: c.id }, w.applicant.token);
+    expect(asParty.data.case.supervisionOrders).toEqual([]);
+    expect(ctx.queries.some((q) => q.includes('from "supervision_orders"'))).toBe(false);
+    // Ratings and follow-ups a party may see: those are read.
+    expect(ctx.queries.some((q) => q.includes('from "mediation_ratings"'))).toBe(true);
+    expect(ctx.queries.some((q) => q.includes('from "follow_ups"'))).toBe(true);
+    // An admin of the platform may see the case's orders: for them the statement runs.
+    const asAdmin = await statements(page, { id: c.id }, w.admin.token);
+    expect(asAdmin.data.case.id).toBe(c.id);
+    expect(ctx.queries.some((q) => q.includes('from "supervision_orders"'))).toBe(true);
+  }, TIMEOUT);
+});
