@@ -18,6 +18,10 @@ import type { Database } from './db';
 export type IdsOf = (column: Column, name?: string) => SQL;
 const anyOf: IdsOf = (column, name = 'ids') => sql`${column} = any(${sql.placeholder(name)}::uuid[])`;
 const firstOf: IdsOf = (column, name = 'ids') => sql`${column} = (${sql.placeholder(name)}::uuid[])[1]`;
+/** What a prepared statement is to the functions below: something run with its placeholders' values. */
+type Runnable = { execute(values?: Record<string, unknown>): Promise<unknown> };
+/** A shape of viewer as the statements below see it: its key, and the values its placeholders take. */
+type Shape = { key: string; values: Record<string, unknown> };
 /** Which text a read of these ids runs: `one` for exactly one id, else `many`. */
 const variantOf = (ids: readonly unknown[] | undefined) => (ids?.length === 1 ? 'one' : 'many');
 
@@ -28,20 +32,15 @@ const variantOf = (ids: readonly unknown[] | undefined) => (ids?.length === 1 ? 
  * text carries the viewer's visibility rule are built once per shape of viewer instead
  * (`preparedPerShape`). `ids` is the list the statement will be run with.
  */
-export function preparedPerDatabase<Q>(build: (db: Database, ids: IdsOf) => Q): (db: Database, ids?: readonly unknown[]) => Q {
-  const built = new WeakMap<Database, Map<string, Q>>();
-  return (db, ids) => {
-    let variants = built.get(db);
-    if (variants === undefined) built.set(db, (variants = new Map()));
-    const variant = variantOf(ids);
-    let q = variants.get(variant);
-    if (q === undefined) {
-      q = build(db, variant === 'one' ? firstOf : anyOf);
-      variants.set(variant, q);
-    }
-    return q;
-  };
+export function preparedPerDatabase<Q extends Runnable>(build: (db: Database, ids: IdsOf) => Q) {
+  const perShape = preparedPerShape((db, _anyone: Shape, ids) => build(db, ids));
+  const statement = (db: Database, ids?: readonly unknown[]): Q => perShape(db, ANYONE, ids);
+  /** Runs the statement for these ids: the same list picks the text and fills its placeholder. */
+  const byIds = (db: Database, ids: readonly unknown[]) => perShape.byIds(db, ANYONE, ids);
+  return Object.assign(statement, { byIds });
 }
+/** The one shape of a read whose text does not depend on who asks. */
+const ANYONE: Shape = { key: 'anyone', values: {} };
 
 /**
  * A statement built once per database, shape of viewer (`server/domain/access/viewer-shape.ts`) and
@@ -49,9 +48,9 @@ export function preparedPerDatabase<Q>(build: (db: Database, ids: IdsOf) => Q): 
  * party, a mediator, a court… but not between two parties. The shape's values fill its
  * placeholders when it runs.
  */
-export function preparedPerShape<S extends { key: string }, Q>(build: (db: Database, shape: S, ids: IdsOf) => Q): (db: Database, shape: S, ids?: readonly unknown[]) => Q {
+export function preparedPerShape<S extends Shape, Q extends Runnable>(build: (db: Database, shape: S, ids: IdsOf) => Q) {
   const built = new WeakMap<Database, Map<string, Q>>();
-  return (db, shape, ids) => {
+  const statement = (db: Database, shape: S, ids?: readonly unknown[]): Q => {
     let perShape = built.get(db);
     if (perShape === undefined) built.set(db, (perShape = new Map()));
     const variant = variantOf(ids);
@@ -63,6 +62,9 @@ export function preparedPerShape<S extends { key: string }, Q>(build: (db: Datab
     }
     return q;
   };
+  /** Runs the shape's statement for these ids, with the shape's values: one list picks the text and fills it. */
+  const byIds = (db: Database, shape: S, ids: readonly unknown[]) => statement(db, shape, ids).execute({ ...shape.values, ids }) as ReturnType<Q['execute']>;
+  return Object.assign(statement, { byIds });
 }
 
 /** `column = any($ids::uuid[])` (see `IdsOf`). */

@@ -47,10 +47,7 @@ const agreementsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
     .prepare('agreements_by_case'),
 );
 const agreementsByCase = groupedLoader(
-  (ctx, caseIds) => {
-    const shape = shapeOf(ctx.viewer);
-    return agreementsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-  },
+  (ctx, caseIds) => agreementsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
   (a) => a.caseId,
 );
 /** The signatures of a page of agreements in one query. */

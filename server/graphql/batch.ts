@@ -34,7 +34,7 @@ export const regionScope = createContextCache((ctx: GraphQLContext): Promise<Reg
 const partiesOfCases = preparedPerDatabase((db, ids) =>
   db.select().from(caseParties).where(ids(caseParties.caseId)).orderBy(asc(caseParties.position)).prepare('parties_by_case'),
 );
-export const partiesByCase = groupedLoader((ctx, caseIds) => partiesOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }), (p) => p.caseId);
+export const partiesByCase = groupedLoader((ctx, caseIds) => partiesOfCases.byIds(ctx.deps.db, caseIds), (p) => p.caseId);
 
 /** A case's id and mediator: what the viewer's standing on a row of the case rests on. */
 export interface CaseHead {
@@ -53,7 +53,7 @@ const headsLoader = (visibleOnly: boolean) =>
               .select({ id: cases.id, mediatorId: cases.mediatorId })
               .from(cases)
               .where(and(inArray(cases.id, [...ids]), visibleCases(ctx.viewer)))
-          : await headsOfCases(ctx.deps.db, ids).execute({ ids: [...ids] });
+          : await headsOfCases.byIds(ctx.deps.db, ids);
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => byId.get(id));
       }),

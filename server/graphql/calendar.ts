@@ -74,7 +74,7 @@ builder.objectFields(CaseRef, (t) => ({
     type: DeadlineRef,
     description: 'Every deadline computed for the case, oldest first, with its basis.',
     // One query for the deadlines of every case on a page.
-    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
+    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases.byIds(ctx.deps.db, caseIds),
     group: (d) => d.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

@@ -45,8 +45,7 @@ const visibleCasesById = preparedPerShape((db, s: ViewerShape, ids) =>
 export const CaseRef = builder.loadableNodeRef('Case', {
   id: { resolve: (c: CaseRow) => c.id },
   load: async (ids: string[], ctx: GraphQLContext) => {
-    const shape = shapeOf(ctx.viewer);
-    const rows = await visibleCasesById(ctx.deps.db, shape, ids).execute({ ...shape.values, ids });
+    const rows = await visibleCasesById.byIds(ctx.deps.db, shapeOf(ctx.viewer), ids);
     primeCaseHeads(ctx, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as CaseRow[];
@@ -242,17 +241,14 @@ CaseRef.implement({
     // List fields load for every case of a page in one query (grouped by case), not one per case.
     assignments: t.loadableGroup({
       type: AssignmentRef,
-      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
+      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases.byIds(ctx.deps.db, caseIds),
       group: (a) => a.caseId,
       resolve: (c) => c.id,
     }),
     events: t.loadableGroup({
       type: CaseEventRef,
       description: 'The audit timeline, oldest first.',
-      load: (caseIds: string[], ctx: GraphQLContext) => {
-        const shape = shapeOf(ctx.viewer);
-        return eventsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-      },
+      load: (caseIds: string[], ctx: GraphQLContext) => eventsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
       group: (e) => e.subjectId,
       resolve: (c) => c.id,
     }),

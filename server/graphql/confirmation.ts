@@ -358,10 +358,7 @@ const applicationsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
     .prepare('applications_by_case'),
 );
 const applicationsByCase = groupedLoader(
-  (ctx, caseIds) => {
-    const shape = shapeOf(ctx.viewer);
-    return applicationsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-  },
+  (ctx, caseIds) => applicationsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
   (a) => a.caseId,
 );
 /** The enforcement applications of a page of cases, oldest first, in one query (a court sees its own). */

@@ -130,10 +130,7 @@ const followUpsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
   );
 });
 const followUpsByCase = groupedLoader(
-  async (ctx, caseIds) => {
-    const shape = shapeOf(ctx.viewer, await regionScope(ctx));
-    return followUpsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-  },
+  async (ctx, caseIds) => followUpsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer, await regionScope(ctx)), caseIds),
   (f) => f.caseId,
 );
 

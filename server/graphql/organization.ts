@@ -57,7 +57,7 @@ const mediatorsById = preparedPerDatabase((db, ids) =>
 export const OrganizationRef = builder.loadableNodeRef('Organization', {
   id: { resolve: (o: OrganizationRow) => o.id },
   load: async (ids: string[], ctx) => {
-    const rows = await organizationsById(ctx.deps.db, ids).execute({ ids });
+    const rows = await organizationsById.byIds(ctx.deps.db, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null) as OrganizationRow[];
   },
@@ -143,7 +143,7 @@ OrganizationRef.implement({
 export const MediatorRef = builder.loadableNodeRef('Mediator', {
   id: { resolve: (m: MediatorWithName) => m.id },
   load: async (ids: string[], ctx) => {
-    const rows = await mediatorsById(ctx.deps.db, ids).execute({ ids });
+    const rows = await mediatorsById.byIds(ctx.deps.db, ids);
     const byId = new Map(rows.map((r) => [r.m.id, { ...r.m, name: r.name }]));
     return ids.map((id) => byId.get(id) ?? null) as MediatorWithName[];
   },

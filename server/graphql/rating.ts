@@ -33,10 +33,7 @@ const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
   );
 });
 const ratingsByCase = groupedLoader(
-  (ctx, caseIds) => {
-    const shape = shapeOf(ctx.viewer);
-    return ratingsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-  },
+  (ctx, caseIds) => ratingsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
   (r) => r.caseId,
 );
 

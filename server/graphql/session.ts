@@ -286,10 +286,7 @@ builder.objectFields(CaseRef, (t) => ({
   // List fields load for every case of a page in one query (grouped by case), not one per case.
   sessions: t.loadableGroup({
     type: SessionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => {
-      const shape = shapeOf(ctx.viewer);
-      return sessionsOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-    },
+    load: (caseIds: string[], ctx: GraphQLContext) => sessionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
     // The loader returns rows, never bare ids (the node ref's shape admits both).
     group: (r) => (r as SessionRow).caseId,
     resolve: (c: CaseRow) => c.id,
@@ -301,13 +298,13 @@ builder.objectFields(CaseRef, (t) => ({
   }),
   undisputedFacts: t.loadableGroup({
     type: UndisputedFactRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => factsOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
+    load: (caseIds: string[], ctx: GraphQLContext) => factsOfCases.byIds(ctx.deps.db, caseIds),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),
   extensions: t.loadableGroup({
     type: ExtensionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases(ctx.deps.db, caseIds).execute({ ids: caseIds }),
+    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases.byIds(ctx.deps.db, caseIds),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

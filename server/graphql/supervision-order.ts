@@ -81,10 +81,7 @@ const ordersOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
   );
 });
 const ordersByCase = groupedLoader(
-  async (ctx, caseIds) => {
-    const shape = shapeOf(ctx.viewer, await regionScope(ctx));
-    return ordersOfCases(ctx.deps.db, shape, caseIds).execute({ ...shape.values, ids: caseIds });
-  },
+  async (ctx, caseIds) => ordersOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer, await regionScope(ctx)), caseIds),
   // Orders on a lead have no case; those read here are all on a case.
   (o) => o.caseId ?? '',
 );

@@ -12,7 +12,7 @@ describe('statements prepared once per database', () => {
     const statement = preparedPerDatabase((db, ids: IdsOf) => {
       const text = dialect.sqlToQuery(ids(cases.id)).sql;
       built.push({ db, text });
-      return { of: db, text };
+      return { of: db, text, execute: async (values?: Record<string, unknown>) => ({ text, values }) };
     });
     const a = {} as Database;
     const b = {} as Database;
@@ -29,6 +29,16 @@ describe('statements prepared once per database', () => {
       { db: b, text: '"cases"."id" = any($1::uuid[])' },
       { db: a, text: '"cases"."id" = ($1::uuid[])[1]' },
     ]);
+  });
+
+  it('runs the text its ids pick, with those same ids', async () => {
+    const statement = preparedPerDatabase((_db, ids: IdsOf) => {
+      const text = dialect.sqlToQuery(ids(cases.id)).sql;
+      return { execute: async (values?: Record<string, unknown>) => ({ text, values }) };
+    });
+    const db = {} as Database;
+    expect(await statement.byIds(db, ['x'])).toEqual({ text: '"cases"."id" = ($1::uuid[])[1]', values: { ids: ['x'] } });
+    expect(await statement.byIds(db, ['x', 'y'])).toEqual({ text: '"cases"."id" = any($1::uuid[])', values: { ids: ['x', 'y'] } });
   });
 
   it('writes a list of ids as one array placeholder, whatever its length', () => {

@@ -106,17 +106,19 @@ describe('a viewer shape', () => {
     expect(shapeOf(viewer, '532924')).not.toBe(shapeOf(viewer, null));
   });
 
-  it('prepares a statement once per database and key', () => {
+  it('prepares a statement once per database and key, and runs it with the shape’s values and the ids', async () => {
     const built: string[] = [];
-    const statement = preparedPerShape((_db, s: { key: string }) => {
+    const statement = preparedPerShape((_db, s: { key: string; values: Record<string, unknown> }) => {
       built.push(s.key);
-      return { key: s.key };
+      return { key: s.key, execute: async (values?: Record<string, unknown>) => values };
     });
     const a = {} as Database;
     const b = {} as Database;
-    expect(statement(a, { key: 'party' })).toBe(statement(a, { key: 'party' }));
-    expect(statement(a, { key: 'mediator' }).key).toBe('mediator');
-    expect(statement(b, { key: 'party' })).not.toBe(statement(a, { key: 'party' }));
+    const party = { key: 'party', values: { v_user: 'u1' } };
+    expect(statement(a, party)).toBe(statement(a, { key: 'party', values: { v_user: 'u2' } }));
+    expect(statement(a, { key: 'mediator', values: {} }).key).toBe('mediator');
+    expect(statement(b, party)).not.toBe(statement(a, party));
     expect(built).toEqual(['party', 'mediator', 'party']);
+    expect(await statement.byIds(a, party, ['c1', 'c2'])).toEqual({ v_user: 'u1', ids: ['c1', 'c2'] });
   });
 });

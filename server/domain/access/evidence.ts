@@ -123,9 +123,9 @@ export async function listVisibleEvidenceOfCases(db: Database, viewer: Viewer | 
   const shape = shapeOf(viewer);
   const rows =
     other.length === 0
-      ? await evidenceKeptToSide(db, side).execute({ ids: side })
+      ? await evidenceKeptToSide.byIds(db, side)
       : side.length === 0
-        ? await evidenceSharedWith(db, shape, other).execute({ ...shape.values, ids: other })
+        ? await evidenceSharedWith.byIds(db, shape, other)
         : await evidenceOfBothSides(db, shape).execute({ ...shape.values, side, other });
   for (const r of rows) out.get(r.evidence.caseId)?.push(r);
   return out;

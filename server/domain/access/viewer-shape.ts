@@ -36,7 +36,8 @@ const ANONYMOUS: ViewerShape = { key: 'anonymous', viewer: null, scope: null, va
 
 /** The shape of a viewer (with their region scope, for rules that take one); one per request viewer and scope. */
 export function shapeOf(viewer: Viewer | null, scope: RegionScope = null): ViewerShape {
-  if (!viewer) return scope === null ? ANONYMOUS : { ...ANONYMOUS, key: `anonymous|${scopeKey(scope)}`, scope: shapeScope(scope) };
+  // Nobody signed in has a scope (loadRegionScope gives null), and every rule refuses them before reading one.
+  if (!viewer) return ANONYMOUS;
   let perScope = shapes.get(viewer);
   if (!perScope) shapes.set(viewer, (perScope = new Map()));
   let found = perScope.get(scope);
