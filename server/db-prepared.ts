@@ -1,6 +1,6 @@
-import { sql, type Column, type SQL } from 'drizzle-orm';
+import { sql, type Column, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Database } from './db';
+import type { Database, Executor } from './db';
 
 /**
  * How a prepared read compares a column with the ids it is given (the array placeholder `name`,
@@ -81,4 +81,48 @@ export function unlessNeverVisible<Q extends { execute(values?: Record<string, u
   statement: () => Q,
 ): Q | { execute(values?: Record<string, unknown>): Promise<never[]> } {
   return dialect.sqlToQuery(rule).sql === 'false' ? { execute: async () => [] } : statement();
+}
+
+/**
+ * A statement whose text is built once for each key and run on any executor, the database or a
+ * transaction, with its placeholders' values: for a write whose text depends on the shape of what
+ * it writes (which columns are given, how many rows) but not on the values. Answers its rows as
+ * the driver gives them (`rowOf` reads one into a table's row).
+ */
+export function textPerKey() {
+  const texts = new Map<string, Query>();
+  return async function run(db: Executor, key: string, build: () => SQL, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+    let query = texts.get(key);
+    if (query === undefined) {
+      // Shapes are few (how many respondents, which optional columns); the bound is a guard.
+      if (texts.size >= 200) texts.clear();
+      query = dialect.sqlToQuery(build());
+      texts.set(key, query);
+    }
+    const result = (await db._.session.prepareQuery(query, undefined, undefined, false).execute(values)) as unknown;
+    return Array.isArray(result) ? result : ((result as { rows?: Record<string, unknown>[] }).rows ?? []);
+  };
+}
+
+/**
+ * An object's defined values as named placeholders (`prefix.key`), and the values that fill them:
+ * the keys given, and which of them are null, are part of a statement's shape; the values are not.
+ */
+export function placeholdersOf<T extends Record<string, unknown>>(prefix: string, value: T): { shape: string; placeholders: T; values: Record<string, unknown> } {
+  const placeholders: Record<string, unknown> = {};
+  const values: Record<string, unknown> = {};
+  const keys: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    // A null is part of the text (a column's mapping is not asked to write one).
+    if (v === null) {
+      keys.push(`${key}=null`);
+      placeholders[key] = null;
+      continue;
+    }
+    keys.push(key);
+    placeholders[key] = sql.placeholder(`${prefix}.${key}`);
+    values[`${prefix}.${key}`] = v;
+  }
+  return { shape: keys.join(','), placeholders: placeholders as T, values };
 }

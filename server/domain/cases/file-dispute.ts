@@ -234,62 +234,61 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   // OMR 15: the other side of a one-sided application is contacted within 3 working days.
   const contact = computeDeadline(deps.calendar, { rule: 'WORKING_DAYS', amount: RESPONDENT_CONTACT_WORKING_DAYS, startAt: now });
 
-  return deps.db.transaction((tx) =>
-    insertNewCase(tx, deps, actor, {
-      row: {
-        category: data.category,
-        title: data.title,
-        description: data.description,
-        claims: data.claims ?? null,
-        amount: data.amount ?? null,
-        regionCode,
-        countyCode,
-        languages: data.languages?.length ? data.languages : ['zh'],
-        filedByUserId: viewer.userId,
-        filedVia,
-        subjectMatterRegionCode: data.subjectMatterRegionCode ?? null,
-        riskLevel: risk.level,
-        riskRank: RISK_RANK[risk.level],
-        riskSignals: risk.signals,
-      },
-      countyName: county.name,
-      applicant: partyColumns(deps, applicant, now, data.agents?.length ? data.agents : null, data.preferredMediatorId ?? null),
-      respondents: data.respondents.map((r) => partyColumns(deps, r, now, null, null)),
-      filed: {
-        category: data.category,
-        regionCode,
-        filedVia,
-        parties: all.map((p, i) => ({ role: i === 0 ? 'APPLICANT' : 'RESPONDENT', name: p.name })),
-        riskLevel: risk.level,
-        riskSignals: risk.signals.map((s) => s.code),
-      },
-      intake: {
-        patch: { contactDueAt: contact.dueAt },
-        data: { checks: ['mediable category', 'parties identified', 'region known'], contactDueAt: contact.dueAt.toISOString(), contactDueBasis: contact.basis },
-      },
-      deadline: { kind: 'RESPONDENT_CONTACT', computed: contact, source: 'OMR 15' },
-      notices: (number, caseId) => [
-        ...data.respondents.map((r) => ({
-          kind: 'NOTIFICATION' as const,
-          topic: 'case.respondent_invited',
-          recipient: r.phone,
-          caseId,
-          payload: { caseNumber: number, applicant: applicant.name, title: data.title },
-        })),
-        ...(risk.level === 'HIGH'
-          ? [
-              {
-                kind: 'ALERT' as const,
-                topic: 'risk.high',
-                recipient: `police-liaison:${countyCode}`,
-                caseId,
-                payload: { caseNumber: number, regionCode, signals: risk.signals.map((s) => s.label).join('、') },
-              },
-            ]
-          : []),
-      ],
-    }),
-  );
+  // One statement writes the case (see insertNewCase): it needs no transaction around it.
+  return insertNewCase(deps.db, deps, actor, {
+    row: {
+      category: data.category,
+      title: data.title,
+      description: data.description,
+      claims: data.claims ?? null,
+      amount: data.amount ?? null,
+      regionCode,
+      countyCode,
+      languages: data.languages?.length ? data.languages : ['zh'],
+      filedByUserId: viewer.userId,
+      filedVia,
+      subjectMatterRegionCode: data.subjectMatterRegionCode ?? null,
+      riskLevel: risk.level,
+      riskRank: RISK_RANK[risk.level],
+      riskSignals: risk.signals,
+    },
+    countyName: county.name,
+    applicant: partyColumns(deps, applicant, now, data.agents?.length ? data.agents : null, data.preferredMediatorId ?? null),
+    respondents: data.respondents.map((r) => partyColumns(deps, r, now, null, null)),
+    filed: {
+      category: data.category,
+      regionCode,
+      filedVia,
+      parties: all.map((p, i) => ({ role: i === 0 ? 'APPLICANT' : 'RESPONDENT', name: p.name })),
+      riskLevel: risk.level,
+      riskSignals: risk.signals.map((s) => s.code),
+    },
+    intake: {
+      patch: { contactDueAt: contact.dueAt },
+      data: { checks: ['mediable category', 'parties identified', 'region known'], contactDueAt: contact.dueAt.toISOString(), contactDueBasis: contact.basis },
+    },
+    deadline: { kind: 'RESPONDENT_CONTACT', computed: contact, source: 'OMR 15' },
+    notices: (number, caseId) => [
+      ...data.respondents.map((r) => ({
+        kind: 'NOTIFICATION' as const,
+        topic: 'case.respondent_invited',
+        recipient: r.phone,
+        caseId,
+        payload: { caseNumber: number, applicant: applicant.name, title: data.title },
+      })),
+      ...(risk.level === 'HIGH'
+        ? [
+            {
+              kind: 'ALERT' as const,
+              topic: 'risk.high',
+              recipient: `police-liaison:${countyCode}`,
+              caseId,
+              payload: { caseNumber: number, regionCode, signals: risk.signals.map((s) => s.label).join('、') },
+            },
+          ]
+        : []),
+    ],
+  });
 }
 
 type AgentInput = NonNullable<PartyFields['agents']>[number];

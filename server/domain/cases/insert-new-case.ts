@@ -1,16 +1,17 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { caseParties, cases, deadlines, events, users } from '../../../schema';
-import type { Tx } from '../../db';
+import { caseNumberCounters, caseParties, cases, deadlines, events, users } from '../../../schema';
+import { rowOf, type Executor } from '../../db';
+import { placeholdersOf, textPerKey } from '../../db-prepared';
 import { chainEvents } from '../audit/record-event';
 import { localDate } from '../clock/calendar';
 import type { ComputedDeadline } from '../clock/deadline';
 import { deadlineValues, type DeadlineKind } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
-import { enqueue, type OutboxMessage } from '../outbox/enqueue';
 import { recordCaseFacts } from '../statistics/record-case-facts';
 import type { CaseRow } from './case-access';
-import { nextCaseNumber } from './numbering';
+import { messageRows, messagesInsert, type OutboxMessage } from '../outbox/enqueue';
+import { numberToken, registrationNumberPrefix } from './numbering';
 import { transition } from './state-machine';
 
 type CaseInsert = typeof cases.$inferInsert;
@@ -31,19 +32,22 @@ export interface NewCase {
   intake: { patch?: Partial<CaseInsert>; data: Record<string, unknown> };
   /** A clock the new case starts (stored with its basis). */
   deadline?: { kind: DeadlineKind; computed: ComputedDeadline; source: string };
-  /** Messages sent after commit, given the case's number. */
+  /** Messages sent after commit, given the case's number (a stand-in that the statement writing them replaces). */
   notices(number: string, caseId: string): OutboxMessage[];
 }
 
 /**
- * Writes a new case that passed intake, inside the caller's transaction, in seven statements: the
- * case row (already AWAITING_RESPONDENT, with the head of its chain), its parties in one insert
- * (each linked to the account that proved the phone), both events of its new chain in one insert,
- * its first deadline, the county's registration number (taken last: the counter row stays locked
- * from its increment to commit), and the outbox. Filing and opening a case from a lead or a
- * relapse share it, so a case is born the same way whichever door it came through.
+ * Writes a new case that passed intake in one statement, on its own or inside the caller's
+ * transaction: the county's registration serial, the case row (already AWAITING_RESPONDENT, with
+ * its number and the head of its chain), its parties (each linked to the account that proved the
+ * phone), both events of its new chain, its first deadline, and the messages, whose payloads get
+ * the number the statement gives. Filing and opening a case from a lead or a relapse share it, so
+ * a case is born the same way whichever door it came through.
  */
-export async function insertNewCase(tx: Tx, deps: Deps, actor: Actor, spec: NewCase): Promise<CaseRow> {
+/** The statement that writes a new case, built once for each shape of case (see insertNewCase). */
+const newCaseStatement = textPerKey();
+
+export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec: NewCase): Promise<CaseRow> {
   const now = deps.clock.now();
   const id = randomUUID();
   // The intake needs no manual review here: the caller's checks are the review; the table still decides the move.
@@ -53,45 +57,74 @@ export async function insertNewCase(tx: Tx, deps: Deps, actor: Actor, spec: NewC
     { subjectType: 'case', subjectId: id, type: 'case.filed', afterStatus: 'SUBMITTED', data: spec.filed },
     { subjectType: 'case', subjectId: id, type: 'case.intake_passed', beforeStatus: 'SUBMITTED', afterStatus: next, data: { action: 'INTAKE_APPROVE', ...spec.intake.data } },
   ], null);
-  const [created] = await tx
-    .insert(cases)
-    .values({
-      ...spec.row,
-      ...spec.intake.patch,
-      id,
-      number: `pending:${randomUUID()}`,
-      status: next,
-      // Version 1 was the SUBMITTED case the filed event records; the intake made it 2.
-      version: 2,
-      headEventHash: chain.at(-1)!.hash,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  await insertParties(tx, id, spec.applicant, spec.respondents, now);
-  await tx.insert(events).values(chain);
-  await recordCaseFacts(tx, { ...created!, status: 'SUBMITTED', version: 1 }, created!, 'INTAKE_APPROVE', now);
-  if (spec.deadline) await tx.insert(deadlines).values(deadlineValues({ caseId: id, targetId: id, ...spec.deadline }, now));
-  const number = await nextCaseNumber(tx, spec.row.countyCode, spec.countyName, Number(localDate(now).slice(0, 4)));
-  await tx.update(cases).set({ number }).where(eq(cases.id, id));
-  await enqueue(tx, deps.clock, spec.notices(number, id));
-  return { ...created!, number };
-}
-
-/**
- * The parties of a new case in one insert: the applicant consenting, each respondent invited.
- * Only an account whose owner proved the phone is linked: registering someone else's number links nothing.
- */
-async function insertParties(tx: Tx, caseId: string, applicant: NewPartyColumns, respondents: NewPartyColumns[], now: Date): Promise<void> {
-  await tx.insert(caseParties).values(
-    [applicant, ...respondents].map((p, i) => ({
+  const year = Number(localDate(now).slice(0, 4));
+  const row = placeholdersOf('case', {
+    ...spec.row,
+    ...spec.intake.patch,
+    id,
+    status: next,
+    // Version 1 was the SUBMITTED case the filed event records; the intake made it 2.
+    version: 2,
+    headEventHash: chain.at(-1)!.hash,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const parties = [spec.applicant, ...spec.respondents].map((p, i) =>
+    placeholdersOf(`party${i}`, {
       ...p,
-      caseId,
-      role: i === 0 ? 'APPLICANT' : 'RESPONDENT',
-      userId: sql`(select ${users.id} from ${users} where ${and(eq(users.phone, p.phone), isNotNull(users.phoneVerifiedAt))})`,
-      consent: i === 0 ? 'ACCEPTED' : 'PENDING',
+      caseId: id,
+      role: i === 0 ? ('APPLICANT' as const) : ('RESPONDENT' as const),
+      consent: i === 0 ? ('ACCEPTED' as const) : ('PENDING' as const),
       consentAt: i === 0 ? now : null,
       position: i,
-    })),
+    }),
   );
+  const chained = chain.map((e, i) => placeholdersOf(`event${i}`, e));
+  const deadline = spec.deadline ? placeholdersOf('deadline', deadlineValues({ caseId: id, targetId: id, ...spec.deadline }, now)) : null;
+  const messages = messageRows(spec.notices(numberToken, id), now);
+  // One statement, so the case is written whole or not at all without a transaction of its own,
+  // and the county's counter row (its lock queues concurrent filings) is held for that statement
+  // only: taken, used and, outside a caller's transaction, committed with no round trip between.
+  // Its text depends only on which columns are given and how many parties: it is built once for
+  // each such shape, and each filing sends the values.
+  const shape = [row, ...parties, ...chained, ...(deadline ? [deadline] : [])].map((p) => p.shape).join('|');
+  const [raw] = await newCaseStatement(
+    db,
+    shape,
+    () => sql`with n as (
+      insert into ${caseNumberCounters} (county_code, year, last) values (${sql.placeholder('county')}, ${sql.placeholder('year')}, 1)
+      on conflict (county_code, year) do update set last = ${caseNumberCounters.last} + 1
+      returning last
+    ),
+    c as (${db
+      .insert(cases)
+      .values({ ...row.placeholders, number: sql`(select ${sql.placeholder('prefix')}::text || n.last || '号' from n)` })
+      .returning()
+      .getSQL()}),
+    p as (${db
+      .insert(caseParties)
+      .values(parties.map((p, i) => ({ ...p.placeholders, userId: sql`(select ${users.id} from ${users} where ${users.phone} = ${sql.placeholder(`party${i}.phone`)} and ${users.phoneVerifiedAt} is not null)` })))
+      .getSQL()}),
+    e as (${db
+      .insert(events)
+      .values(chained.map((e) => e.placeholders))
+      .getSQL()}),
+    ${deadline ? sql`d as (${db.insert(deadlines).values(deadline.placeholders).getSQL()}),` : sql``}
+    o as (${messagesInsert(sql`(select number from c)`)})
+    select * from c`,
+    {
+      ...row.values,
+      ...Object.assign({}, ...parties.map((p) => p.values), ...chained.map((e) => e.values)),
+      ...deadline?.values,
+      ...messages,
+      county: spec.row.countyCode,
+      year,
+      prefix: registrationNumberPrefix(year, spec.countyName),
+      standIn: numberToken,
+    },
+  );
+  const created = rowOf(cases, raw!);
+  // A new case's first move (SUBMITTED to AWAITING_RESPONDENT) records no milestone: no statement.
+  await recordCaseFacts(db, { ...created, status: 'SUBMITTED', version: 1 }, created, 'INTAKE_APPROVE', now);
+  return created;
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { caseNumberCounters, organizationCaseCounters, organizations, regions } from '../../../schema';
+import { organizationCaseCounters, organizations, regions } from '../../../schema';
 import type { Executor, Tx } from '../../db';
 import { ValidationError } from '../errors';
 import { ancestorsOf } from '../regions/region-data';
@@ -55,22 +56,21 @@ export function deriveShortName(name: string, regionNames: string[]): string {
 }
 
 /**
- * The next registration number of a county and year, given at filing before any organisation has
- * taken the case (（2026）宾川调登字第N号; 调登 keeps it apart from the committees' own 调字 numbers).
- * The counter row is incremented inside the filing transaction: concurrent filings queue on its row
- * lock, and a rolled-back filing rolls back its increment, so numbers are unique and gap-free.
+ * The text of a county's registration number before its serial (（2026）宾川调登字第); `号` follows
+ * the serial. A new case takes the county's next serial for the year in the statement that writes
+ * it (`insertNewCase`; 调登 keeps these apart from the committees' own 调字 numbers): the counter
+ * row's lock queues concurrent filings, and a filing that fails gives its increment back, so the
+ * numbers are unique and gap-free.
  */
-export async function nextCaseNumber(tx: Tx, countyCode: string, countyName: string, year: number): Promise<string> {
-  const [row] = await tx
-    .insert(caseNumberCounters)
-    .values({ countyCode, year, last: 1 })
-    .onConflictDoUpdate({
-      target: [caseNumberCounters.countyCode, caseNumberCounters.year],
-      set: { last: sql`${caseNumberCounters.last} + 1` },
-    })
-    .returning();
-  return `（${year}）${countyShortName(countyName)}调登字第${row!.last}号`;
+export function registrationNumberPrefix(year: number, countyName: string): string {
+  return `（${year}）${countyShortName(countyName)}调登字第`;
 }
+
+/**
+ * What stands for a new case's number in the messages written with it (`insertNewCase`): random
+ * for each process, so no text a filer writes into a title or a name can be taken for it.
+ */
+export const numberToken = `case-number:${randomUUID()}`;
 
 /** Whether `number` is a case number of the organisation with this short name. */
 export function isNumberOf(number: string, shortName: string): boolean {
