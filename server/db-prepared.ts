@@ -1,4 +1,4 @@
-import { sql, type Column, type Query, type SQL } from 'drizzle-orm';
+import { is, SQL, sql, type Column, type Query } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from './db';
 
@@ -105,24 +105,42 @@ export function textPerKey() {
 }
 
 /**
- * An object's defined values as named placeholders (`prefix.key`), and the values that fill them:
- * the keys given, and which of them are null, are part of a statement's shape; the values are not.
+ * The values of a statement whose text `textPerKey` keeps, gathered object by object: each object's
+ * defined values are filled into placeholders named `prefix.key`. Which keys each object gives, and
+ * which of them are null, make its `shape` (part of the text's key); the values do not.
  */
-export function placeholdersOf<T extends Record<string, unknown>>(prefix: string, value: T): { shape: string; placeholders: T; values: Record<string, unknown> } {
-  const placeholders: Record<string, unknown> = {};
-  const values: Record<string, unknown> = {};
-  const keys: string[] = [];
-  for (const [key, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    // A null is part of the text (a column's mapping is not asked to write one).
-    if (v === null) {
-      keys.push(`${key}=null`);
-      placeholders[key] = null;
-      continue;
-    }
-    keys.push(key);
-    placeholders[key] = sql.placeholder(`${prefix}.${key}`);
-    values[`${prefix}.${key}`] = v;
+export class Placeholders {
+  /** The placeholders' values by name (a plain map: a statement has a hundred or more). */
+  readonly values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private readonly keys: string[] = [];
+
+  get shape(): string {
+    return this.keys.join(',');
   }
-  return { shape: keys.join(','), placeholders: placeholders as T, values };
+
+  /**
+   * Adds an object's values; answers what stands for the object in the text, to be asked only when
+   * the text is built: a placeholder for each value, and a null written as null (a column's mapping
+   * is not asked to write one).
+   */
+  of<T extends Record<string, unknown>>(prefix: string, value: T): () => T {
+    const keys = Object.keys(value).filter((key) => value[key] !== undefined);
+    this.keys.push(`${prefix}:`);
+    for (const key of keys) {
+      const v = value[key];
+      // SQL would be part of the text with its own values, which the kept text would then repeat.
+      if (is(v, SQL)) throw new Error(`${prefix}.${key}: a statement kept by its shape takes values, not SQL`);
+      if (v === null) this.keys.push(`${key}=null`);
+      else {
+        this.keys.push(key);
+        this.values[`${prefix}.${key}`] = v;
+      }
+    }
+    return () => Object.fromEntries(keys.map((key) => [key, value[key] === null ? null : sql.placeholder(`${prefix}.${key}`)])) as T;
+  }
+
+  /** One value, for a placeholder the text names itself. */
+  set(name: string, value: unknown): void {
+    this.values[name] = value;
+  }
 }

@@ -122,8 +122,10 @@ try {
     await sql`select s.*, u.* from sessions s join users u on u.id = s.user_id where s.token_hash = ${randomUUID()} and s.revoked_at is null limit 1`;
     await sql`select address from users where id = ${user!.id}`;
     await sql`select code, name from regions where code in ('532924101201', '532924')`;
-    await sql`select count(*) from cases where created_at > ${new Date(Date.now() - 365 * 86_400_000)} and exists (select 1 from case_parties a where a.case_id = cases.id and a.phone = ${user!.phone})
-      and exists (select 1 from case_parties b where b.case_id = cases.id and b.phone in (${`137${String(i).padStart(8, '0')}`}))`;
+    await sql`with r as materialized (select distinct b.case_id from case_parties b where b.phone = any(${[`137${String(i).padStart(8, '0')}`]}::text[]))
+      select count(*)::int as n from r join cases c on c.id = r.case_id
+      where c.created_at > ${new Date(Date.now() - 365 * 86_400_000).toISOString()}::timestamptz
+        and exists (select 1 from case_parties a where a.case_id = r.case_id and a.phone = ${user!.phone})`;
     const id = randomUUID();
     const respondent = `137${String(i).padStart(8, '0')}`;
     // The case as the server writes it: one statement, its number taken in it.
@@ -146,7 +148,7 @@ try {
         values (${id}, 'RESPONDENT_CONTACT', ${id}, 'WORKING_DAYS', 3, now(), now() + interval '3 days', 'bench', 'DUTY', 'OMR 15', now(), now())
       ), o as (
         insert into outbox (kind, topic, recipient, payload, case_id, available_at, created_at)
-        select m.kind, m.topic, m.recipient, replace(m.payload::text, ${'case-number:bench'}::text, (select number from c))::jsonb, m.case_id, m.available_at, now()
+        select m.kind, m.topic, m.recipient, replace(m.payload::text, ${'case-number:bench'}::text, btrim(to_jsonb((select number from c)::text)::text, '"'))::jsonb, m.case_id, m.available_at, now()
         from jsonb_to_recordset(${JSON.stringify([{ kind: 'NOTIFICATION', topic: 'bench', recipient: respondent, payload: { caseNumber: 'case-number:bench' }, case_id: id, available_at: new Date().toISOString() }])}::text::jsonb)
           as m(kind text, topic text, recipient text, payload jsonb, case_id uuid, available_at timestamptz)
       )

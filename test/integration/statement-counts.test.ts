@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../server/db';
+import { textPerKey } from '../../server/db-prepared';
+import { messageRows, messagesInsert } from '../../server/domain/outbox/enqueue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseInMediation, createCaseWorld, fileAndConsent, fileNeighborDispute, type CaseWorld } from '../support/case-world';
 import { ACCEPT_APP, courtClient, jointlyApply, REQUEST_SUPPLEMENT, settledCase } from '../support/confirmation-world';
@@ -277,6 +279,23 @@ describe('statements per filing', () => {
     // The respondent's invitation carries the number the case was given, not what stood for it.
     const invited = await queryRows<{ payload: { caseNumber: string } }>(ctx.deps.db, sql`select o.payload from outbox o join cases k on k.id = o.case_id where k.number = ${c.number} and o.topic = 'case.respondent_invited'`);
     expect(invited.map((m) => m.payload.caseNumber)).toEqual([c.number]);
+  }, TIMEOUT);
+});
+
+describe('messages written with the case', () => {
+  it('the number a message carries is written as JSON writes it, wherever its stand-in stands', async () => {
+    const value = '（2026）"宾\\川调登字第1号';
+    const rows = await textPerKey()(
+      ctx.deps.db,
+      'escape',
+      () => sql`with o as (${messagesInsert(sql`${sql.placeholder('value')}::text`)} returning payload) select payload from o`,
+      {
+        ...messageRows([{ kind: 'NOTIFICATION', topic: 'test.escape', recipient: '13700000000', payload: { caseNumber: 'STAND-IN', line: '案号 STAND-IN 已登记' } }], new Date()),
+        standIn: 'STAND-IN',
+        value,
+      },
+    );
+    expect(rows.map((r) => r.payload)).toEqual([{ caseNumber: value, line: `案号 ${value} 已登记` }]);
   }, TIMEOUT);
 });
 

@@ -2,13 +2,13 @@ import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { caseNumberCounters, caseParties, cases, deadlines, events, users } from '../../../schema';
 import { rowOf, type Executor } from '../../db';
-import { placeholdersOf, textPerKey } from '../../db-prepared';
+import { Placeholders, textPerKey } from '../../db-prepared';
 import { chainEvents } from '../audit/record-event';
 import { localDate } from '../clock/calendar';
 import type { ComputedDeadline } from '../clock/deadline';
 import { deadlineValues, type DeadlineKind } from '../clock/deadline-records';
 import type { Actor, Deps } from '../context';
-import { recordCaseFacts } from '../statistics/record-case-facts';
+import { factsOfMove } from '../statistics/record-case-facts';
 import type { CaseRow } from './case-access';
 import { messageRows, messagesInsert, type OutboxMessage } from '../outbox/enqueue';
 import { numberToken, registrationNumberPrefix } from './numbering';
@@ -58,7 +58,8 @@ export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec
     { subjectType: 'case', subjectId: id, type: 'case.intake_passed', beforeStatus: 'SUBMITTED', afterStatus: next, data: { action: 'INTAKE_APPROVE', ...spec.intake.data } },
   ], null);
   const year = Number(localDate(now).slice(0, 4));
-  const row = placeholdersOf('case', {
+  const fill = new Placeholders();
+  const row = fill.of('case', {
     ...spec.row,
     ...spec.intake.patch,
     id,
@@ -70,7 +71,7 @@ export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec
     updatedAt: now,
   });
   const parties = [spec.applicant, ...spec.respondents].map((p, i) =>
-    placeholdersOf(`party${i}`, {
+    fill.of(`party${i}`, {
       ...p,
       caseId: id,
       role: i === 0 ? ('APPLICANT' as const) : ('RESPONDENT' as const),
@@ -79,18 +80,21 @@ export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec
       position: i,
     }),
   );
-  const chained = chain.map((e, i) => placeholdersOf(`event${i}`, e));
-  const deadline = spec.deadline ? placeholdersOf('deadline', deadlineValues({ caseId: id, targetId: id, ...spec.deadline }, now)) : null;
-  const messages = messageRows(spec.notices(numberToken, id), now);
+  const chained = chain.map((e, i) => fill.of(`event${i}`, e));
+  const deadline = spec.deadline ? fill.of('deadline', deadlineValues({ caseId: id, targetId: id, ...spec.deadline }, now)) : null;
+  for (const [name, value] of Object.entries(messageRows(spec.notices(numberToken, id), now))) fill.set(name, value);
+  fill.set('county', spec.row.countyCode);
+  fill.set('year', year);
+  fill.set('prefix', registrationNumberPrefix(year, spec.countyName));
+  fill.set('standIn', numberToken);
   // One statement, so the case is written whole or not at all without a transaction of its own,
   // and the county's counter row (its lock queues concurrent filings) is held for that statement
   // only: taken, used and, outside a caller's transaction, committed with no round trip between.
   // Its text depends only on which columns are given and how many parties: it is built once for
   // each such shape, and each filing sends the values.
-  const shape = [row, ...parties, ...chained, ...(deadline ? [deadline] : [])].map((p) => p.shape).join('|');
   const [raw] = await newCaseStatement(
     db,
-    shape,
+    fill.shape,
     () => sql`with n as (
       insert into ${caseNumberCounters} (county_code, year, last) values (${sql.placeholder('county')}, ${sql.placeholder('year')}, 1)
       on conflict (county_code, year) do update set last = ${caseNumberCounters.last} + 1
@@ -98,33 +102,27 @@ export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec
     ),
     c as (${db
       .insert(cases)
-      .values({ ...row.placeholders, number: sql`(select ${sql.placeholder('prefix')}::text || n.last || '号' from n)` })
+      .values({ ...row(), number: sql`(select ${sql.placeholder('prefix')}::text || n.last || '号' from n)` })
       .returning()
       .getSQL()}),
     p as (${db
       .insert(caseParties)
-      .values(parties.map((p, i) => ({ ...p.placeholders, userId: sql`(select ${users.id} from ${users} where ${users.phone} = ${sql.placeholder(`party${i}.phone`)} and ${users.phoneVerifiedAt} is not null)` })))
+      .values(parties.map((p, i) => ({ ...p(), userId: sql`(select ${users.id} from ${users} where ${users.phone} = ${sql.placeholder(`party${i}.phone`)} and ${users.phoneVerifiedAt} is not null)` })))
       .getSQL()}),
     e as (${db
       .insert(events)
-      .values(chained.map((e) => e.placeholders))
+      .values(chained.map((e) => e()))
       .getSQL()}),
-    ${deadline ? sql`d as (${db.insert(deadlines).values(deadline.placeholders).getSQL()}),` : sql``}
+    ${deadline ? sql`d as (${db.insert(deadlines).values(deadline()).getSQL()}),` : sql``}
     o as (${messagesInsert(sql`(select number from c)`)})
     select * from c`,
-    {
-      ...row.values,
-      ...Object.assign({}, ...parties.map((p) => p.values), ...chained.map((e) => e.values)),
-      ...deadline?.values,
-      ...messages,
-      county: spec.row.countyCode,
-      year,
-      prefix: registrationNumberPrefix(year, spec.countyName),
-      standIn: numberToken,
-    },
+    fill.values,
   );
   const created = rowOf(cases, raw!);
-  // A new case's first move (SUBMITTED to AWAITING_RESPONDENT) records no milestone: no statement.
-  await recordCaseFacts(db, { ...created, status: 'SUBMITTED', version: 1 }, created, 'INTAKE_APPROVE', now);
+  // A new case's first move (SUBMITTED to AWAITING_RESPONDENT) records no milestone. Were it to,
+  // the milestone would belong in the statement above, not in a second write outside it.
+  if (factsOfMove({ ...created, status: 'SUBMITTED', version: 1 }, created, 'INTAKE_APPROVE', now)) {
+    throw new Error('a new case’s first move records a milestone: write it with the case');
+  }
   return created;
 }

@@ -34,11 +34,12 @@ export async function enqueue(tx: Executor, clock: Clock, messages: OutboxMessag
  * Messages written by another statement (a `with` query), for a write whose messages carry a value
  * the same statement makes: `messagesInsert(value)` is the insert, whose text is the same for any
  * messages, and `messageRows` the values of its placeholders (`messages`, `now`, and `standIn`, the
- * text in each payload that `value`, a new case's number say, replaces). No messages insert nothing.
+ * text in each payload that `value`, a new case's number say, replaces, written as JSON writes it).
+ * No messages insert nothing.
  */
 export function messagesInsert(value: SQL): SQL {
   return sql`insert into ${outbox} (kind, topic, recipient, payload, case_id, available_at, created_at)
-    select m.kind, m.topic, m.recipient, replace(m.payload::text, ${sql.placeholder('standIn')}::text, ${value})::jsonb, m.case_id, m.available_at, ${sql.placeholder('now')}::timestamptz
+    select m.kind, m.topic, m.recipient, replace(m.payload::text, ${sql.placeholder('standIn')}::text, btrim(to_jsonb(${value}::text)::text, '"'))::jsonb, m.case_id, m.available_at, ${sql.placeholder('now')}::timestamptz
     from jsonb_to_recordset(${sql.placeholder('messages')}::text::jsonb) as m(kind text, topic text, recipient text, payload jsonb, case_id uuid, available_at timestamptz)`;
 }
 
