@@ -83,8 +83,17 @@ export function connectionWasReset(err: unknown): boolean {
 
 /** A statement that only reads: safe to send again when its connection was reset under it. */
 function isIdempotentRead(query: string): boolean {
-  return /^\s*select\b/i.test(query) && !/\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.test(query) && !/\b(nextval|setval|pg_advisory_lock|pg_advisory_xact_lock)\s*\(/i.test(query);
+  // The same few hundred texts come back for every request (built once, or prepared): each is read once.
+  let read = readsByText.get(query);
+  if (read === undefined) {
+    read = /^\s*select\b/i.test(query) && !/\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.test(query) && !/\b(nextval|setval|pg_advisory_lock|pg_advisory_xact_lock)\s*\(/i.test(query);
+    // A text that carries its values (written without placeholders) is not kept: a bound keeps them few.
+    if (readsByText.size >= 2000) readsByText.clear();
+    readsByText.set(query, read);
+  }
+  return read;
 }
+const readsByText = new Map<string, boolean>();
 
 /**
  * Retries once, on a fresh connection, a read outside any transaction whose connection the database
