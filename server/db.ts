@@ -82,11 +82,13 @@ export function connectionWasReset(err: unknown): boolean {
 }
 
 /** A statement that only reads: safe to send again when its connection was reset under it. */
-function isIdempotentRead(query: string): boolean {
+export function isIdempotentRead(query: string): boolean {
   // The same few hundred texts come back for every request (built once, or prepared): each is read once.
   let read = readsByText.get(query);
   if (read === undefined) {
-    read = /^\s*select\b/i.test(query) && !/\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.test(query) && !/\b(nextval|setval|pg_advisory_lock|pg_advisory_xact_lock)\s*\(/i.test(query);
+    // A `with` query reads when none of its parts writes (a filing's prior-case count is one).
+    const selects = /^\s*select\b/i.test(query) || (/^\s*with\b/i.test(query) && !/\b(insert\s+into|update|delete\s+from|merge\s+into)\b/i.test(query));
+    read = selects && !/\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.test(query) && !/\b(nextval|setval|pg_advisory_lock|pg_advisory_xact_lock)\s*\(/i.test(query);
     // A text that carries its values (written without placeholders) is not kept: a bound keeps them few.
     if (readsByText.size >= 2000) readsByText.clear();
     readsByText.set(query, read);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaseWorld, fileNeighborDispute, type CaseWorld } from '../support/case-world';
+import { createCaseWorld, FILE, type CaseWorld } from '../support/case-world';
 import { registerParty } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
 
 const TIMEOUT = 120_000;
+const DAY = 86_400_000;
+const NOW = new Date('2026-11-23T02:00:00Z');
 let ctx: TestContext;
 let w: CaseWorld;
 
@@ -13,33 +15,52 @@ beforeAll(async () => {
 }, TIMEOUT);
 afterAll(async () => ctx?.close());
 
-const SIGNALS = /* GraphQL */ `query ($id: ID!) { case(id: $id) { riskLevel riskSignals { code } } }`;
-async function repeated(id: string): Promise<{ level: string; repeated: boolean }> {
-  const res = await ctx.gql(SIGNALS, { id }, w.admin.token);
-  const c = res.data.case as { riskLevel: string; riskSignals: { code: string }[] };
-  return { level: c.riskLevel, repeated: c.riskSignals.some((s) => s.code === 'REPEATED_CONFLICT') };
+type Person = { token: string; name: string; phone: string };
+
+/** `applicant` files a neighbour dispute against `respondents` at `at`; answers the case's risk as filed. */
+async function file(applicant: Person, respondents: Person[], at: Date = NOW): Promise<{ level: string; repeated: number | null }> {
+  ctx.clock.set(at);
+  const res = await ctx.gql(
+    FILE,
+    {
+      input: {
+        category: 'NEIGHBOR',
+        title: '宅基地滴水纠纷',
+        description: '被申请人新建房屋屋檐滴水落入申请人院内，请求调解。',
+        regionCode: w.village.code,
+        respondents: respondents.map((r) => ({ name: r.name, phone: r.phone })),
+      },
+    },
+    applicant.token,
+  );
+  const filed = res.data?.fileDispute;
+  if (filed?.__typename !== 'FileDisputeSuccess') throw new Error(`fileDispute failed: ${JSON.stringify(res.body)}`);
+  const read = await ctx.gql(`query ($id: ID!) { case(id: $id) { riskLevel riskSignals { code evidence } } }`, { id: filed.case.id }, w.admin.token);
+  const c = read.data.case as { riskLevel: string; riskSignals: { code: string; evidence: string }[] };
+  const signal = c.riskSignals.find((s) => s.code === 'REPEATED_CONFLICT');
+  // The signal's evidence names the count: 一年内同一当事人之间已有N件纠纷.
+  return { level: c.riskLevel, repeated: signal ? Number(/已有(\d+)件/.exec(signal.evidence)![1]) : null };
 }
 
 describe('repeated conflict between the same people within a year (民转刑 prevention)', () => {
-  it('counts the earlier cases of this applicant with these respondents filed within the year, and no others', async () => {
-    // A case between the same two people more than a year ago does not count.
-    ctx.clock.set('2025-10-01T02:00:00Z');
-    const old = await fileNeighborDispute(ctx, w);
-    expect((await repeated(old.id)).repeated).toBe(false);
-    ctx.clock.set('2026-11-23T02:00:00Z');
-    const first = await fileNeighborDispute(ctx, w);
-    expect(await repeated(first.id)).toMatchObject({ repeated: false });
-    // The applicant against someone else: not the same people.
-    const other = await registerParty(ctx, { name: '赵德明' });
-    const elsewhere = await fileNeighborDispute(ctx, w, { respondents: [{ name: other.name, phone: other.phone }] });
-    expect((await repeated(elsewhere.id)).repeated).toBe(false);
-    // One earlier case within the year: a signal; two: the risk is high.
-    const second = await fileNeighborDispute(ctx, w);
-    expect(await repeated(second.id)).toEqual({ level: expect.stringMatching(/^(MEDIUM|HIGH)$/), repeated: true });
-    const third = await fileNeighborDispute(ctx, w);
-    expect(await repeated(third.id)).toEqual({ level: 'HIGH', repeated: true });
-    // Among several respondents, one that was a party before is enough.
-    const fourth = await fileNeighborDispute(ctx, w, { respondents: [{ name: other.name, phone: other.phone }, { name: w.respondent.name, phone: w.respondent.phone }] });
-    expect((await repeated(fourth.id)).repeated).toBe(true);
+  it('counts the earlier cases, within the year, in which this applicant and one of these respondents were both parties', async () => {
+    const [a, b, c, d] = await Promise.all(['甲', '乙', '丙', '丁'].map((n) => registerParty(ctx, { name: `赵${n}` })));
+    // A year and a minute before now, between a and b; the text alone is a low risk.
+    expect(await file(a!, [b!], new Date(NOW.getTime() - 365 * DAY - 60_000))).toEqual({ level: 'LOW', repeated: null });
+    // Someone else against b, and a against someone else.
+    expect(await file(c!, [b!], new Date(NOW.getTime() - 10 * DAY))).toEqual({ level: 'LOW', repeated: null });
+    expect(await file(a!, [c!], new Date(NOW.getTime() - 9 * DAY))).toEqual({ level: 'LOW', repeated: null });
+    // Now, a against b: the case of a year and a minute ago is outside the year, and neither of the
+    // others had both of them.
+    expect(await file(a!, [b!])).toEqual({ level: 'LOW', repeated: null });
+    // Again: one earlier case within the year; then two, which is high.
+    expect(await file(a!, [b!])).toEqual({ level: 'MEDIUM', repeated: 1 });
+    expect(await file(a!, [b!])).toEqual({ level: 'HIGH', repeated: 2 });
+    // 364 days before, d against a; now a against d: inside the year, whoever applied then.
+    expect(await file(d!, [a!], new Date(NOW.getTime() - 364 * DAY))).toEqual({ level: 'LOW', repeated: null });
+    expect(await file(a!, [d!])).toEqual({ level: 'MEDIUM', repeated: 1 });
+    // An earlier case naming both respondents of a new one counts once.
+    expect(await file(d!, [b!, c!], new Date(NOW.getTime() - 5 * DAY))).toEqual({ level: 'LOW', repeated: null });
+    expect(await file(d!, [b!, c!])).toEqual({ level: 'MEDIUM', repeated: 1 });
   }, TIMEOUT);
 });
