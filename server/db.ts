@@ -151,8 +151,8 @@ export interface OpenDatabaseOptions {
   /** Embedded only: start from a dumped data directory (test templates). */
   loadDataDir?: Blob | File;
   maxConnections?: number;
-  /** Called with each SQL statement (tests count statements per page). */
-  onQuery?: (query: string) => void;
+  /** Called with each SQL statement and the values it is sent with (tests count statements per page). */
+  onQuery?: (query: string, params: unknown[]) => void;
   /** PostgreSQL only: names the connections in pg_stat_activity. */
   applicationName?: string;
   /** PostgreSQL only: queries sent ahead on one connection before its answers (postgres.js, default 100). */
@@ -175,7 +175,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       ),
       opts.onReadRetried ?? (() => {}),
     );
-    const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;
+    const logger = opts.onQuery ? { logQuery: (q: string, params: unknown[]) => opts.onQuery!(q, params) } : undefined;
     const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;
     return {
       db,
@@ -203,7 +203,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     loadDataDir: opts.loadDataDir,
     startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((setting) => ['-c', setting])],
   });
-  const logger = opts.onQuery ? { logQuery: (q: string) => opts.onQuery!(q) } : undefined;
+  const logger = opts.onQuery ? { logQuery: (q: string, params: unknown[]) => opts.onQuery!(q, params) } : undefined;
   const db = drizzlePglite({ client: pglite, schema, logger }) as unknown as Database;
   return {
     db,

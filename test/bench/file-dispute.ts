@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
@@ -95,9 +96,18 @@ try {
     });
   await loadInWorker(20); // warm-up
 
-  // Statements one filing sends, counted on a second connection pool with a query log.
+  // Statements one filing sends, with their values, logged on a second connection pool: the direct
+  // path below sends exactly these.
   const statements: string[] = [];
-  const counting = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2, onQuery: (q) => statements.push(q) });
+  const sent: { text: string; params: unknown[] }[] = [];
+  const counting = await openDatabase({
+    databaseUrl: url.toString(),
+    maxConnections: 2,
+    onQuery: (text, params) => {
+      statements.push(text);
+      sent.push({ text, params });
+    },
+  });
   const countingApp = createApp({ ...deps, db: counting.db }).app.listen(0);
   const countingUrl = `http://127.0.0.1:${(countingApp.address() as AddressInfo).port}/graphql`;
   const filingInput = {
@@ -108,53 +118,30 @@ try {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables: { input: filingInput } }),
-  }).then((r) => r.json() as Promise<{ data?: { fileDispute?: { __typename: string } } }>);
+  }).then((r) => r.json() as Promise<{ data?: { fileDispute?: { __typename: string; case?: { id: string } } } }>);
   countingApp.close();
   await counting.close();
   if (counted.data?.fileDispute?.__typename !== 'FileDisputeSuccess') throw new Error(`counting filing failed: ${JSON.stringify(counted)}`);
   const http = process.env.BENCH_PHASE === 'direct' ? 0 : await loadInWorker(REQUESTS);
   server.close();
 
-  // The same statements a filing runs (session lookup, the filer's address, the divisions named,
-  // the prior-case count; then one statement with the number, the case, its parties, its two events,
-  // its first deadline and the outbox row), sent straight through postgres.js.
+  // The same statements the counted filing sent, with the same values, sent straight through
+  // postgres.js: its session lookup, the filer's address, the divisions named, the prior-case count
+  // and the one statement that writes the case. Each run swaps in a new case id and respondent
+  // number wherever the counted filing's stood (in JSON too), as each HTTP filing has its own.
   const sql = postgres(url.toString(), { max: config.databasePoolSize, onnotice: () => {} });
-  const [user] = await sql`select id, phone from users where phone = '13912345678'`;
+  // The server's driver settings (timestamps and JSON are sent as text, as drizzle sends them).
+  drizzlePostgres({ client: sql });
+  const countedCaseId = Buffer.from(counted.data.fileDispute.case!.id, 'base64').toString('utf8').split(':').at(-1)!;
+  const countedPhone = filingInput.respondents[0]!.phone;
+  const swap = (value: unknown, id: string, phone: string): unknown =>
+    typeof value === 'string' ? value.split(countedCaseId).join(id).split(countedPhone).join(phone) : Array.isArray(value) ? value.map((v) => swap(v, id, phone)) : value;
+  if (!sent.some((s) => s.params.some((p) => typeof p === 'string' && p.includes(countedCaseId)))) throw new Error('the counted filing’s case id is in none of its statements');
   const direct = process.env.BENCH_PHASE === 'http' ? 0 : await runPool(REQUESTS, CONCURRENCY, async (i) => {
-    await sql`select s.*, u.* from sessions s join users u on u.id = s.user_id where s.token_hash = ${randomUUID()} and s.revoked_at is null limit 1`;
-    await sql`select address from users where id = ${user!.id}`;
-    await sql`select code, name from regions where code in ('532924101201', '532924')`;
-    await sql`with r as materialized (select distinct b.case_id from case_parties b where b.phone = any(${[`137${String(i).padStart(8, '0')}`]}::text[]))
-      select count(*)::int as n from r join cases c on c.id = r.case_id
-      where c.created_at > ${new Date(Date.now() - 365 * 86_400_000).toISOString()}::timestamptz
-        and exists (select 1 from case_parties a where a.case_id = r.case_id and a.phone = ${user!.phone})`;
     const id = randomUUID();
-    const respondent = `137${String(i).padStart(8, '0')}`;
-    // The case as the server writes it: one statement, its number taken in it.
-    await sql`with n as (
-        insert into case_number_counters (county_code, year, last) values ('532924', 2099, 1)
-        on conflict (county_code, year) do update set last = case_number_counters.last + 1 returning last
-      ), c as (
-        insert into cases (id, number, status, version, category, title, description, region_code, county_code, filed_by_user_id, filed_via, head_event_hash, contact_due_at, created_at, updated_at)
-        values (${id}, (select ${'（2099）宾川调登字第'}::text || n.last || '号' from n), 'AWAITING_RESPONDENT', 2, 'NEIGHBOR', ${`基准${i}`}, '相邻两户因排水问题发生纠纷', '532924101201', '532924', ${user!.id}, 'PARTY', ${randomUUID()}, now() + interval '3 days', now(), now())
-        returning *
-      ), p as (
-        insert into case_parties (case_id, role, kind, name, phone, user_id, consent, position) values
-        (${id}, 'APPLICANT', 'PERSON', 'a', ${user!.phone}, (select id from users where phone = ${user!.phone} and phone_verified_at is not null), 'ACCEPTED', 0),
-        (${id}, 'RESPONDENT', 'PERSON', 'b', ${respondent}, (select id from users where phone = ${respondent} and phone_verified_at is not null), 'PENDING', 1)
-      ), e as (
-        insert into events (subject_type, subject_id, seq, type, at, actor_kind, data, hash) values
-        ('case', ${id}, 1, 'bench', now(), 'user', '{}'::jsonb, ${randomUUID()}), ('case', ${id}, 2, 'bench', now(), 'user', '{}'::jsonb, ${randomUUID()})
-      ), d as (
-        insert into deadlines (case_id, kind, target_id, rule, amount, start_at, due_at, basis, protects, source, created_at, updated_at)
-        values (${id}, 'RESPONDENT_CONTACT', ${id}, 'WORKING_DAYS', 3, now(), now() + interval '3 days', 'bench', 'DUTY', 'OMR 15', now(), now())
-      ), o as (
-        insert into outbox (kind, topic, recipient, payload, case_id, available_at, created_at)
-        select m.kind, m.topic, m.recipient, replace(m.payload::text, ${'case-number:bench'}::text, btrim(to_jsonb((select number from c)::text)::text, '"'))::jsonb, m.case_id, m.available_at, now()
-        from jsonb_to_recordset(${JSON.stringify([{ kind: 'NOTIFICATION', topic: 'bench', recipient: respondent, payload: { caseNumber: 'case-number:bench' }, case_id: id, available_at: new Date().toISOString() }])}::text::jsonb)
-          as m(kind text, topic text, recipient text, payload jsonb, case_id uuid, available_at timestamptz)
-      )
-      select * from c`;
+    const phone = `137${String(i).padStart(8, '0')}`;
+    // Prepared once per connection, as the server prepares every text (`preparedStatements` in server/db.ts).
+    for (const statement of sent) await sql.unsafe(statement.text, swap(statement.params, id, phone) as never[], { prepare: true });
   });
   await sql.end();
   console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
