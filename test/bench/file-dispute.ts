@@ -98,16 +98,8 @@ try {
 
   // Statements one filing sends, with their values, logged on a second connection pool: the direct
   // path below sends exactly these.
-  const statements: string[] = [];
   const sent: { text: string; params: unknown[] }[] = [];
-  const counting = await openDatabase({
-    databaseUrl: url.toString(),
-    maxConnections: 2,
-    onQuery: (text, params) => {
-      statements.push(text);
-      sent.push({ text, params });
-    },
-  });
+  const counting = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2, onQuery: (text, params) => sent.push({ text, params }) });
   const countingApp = createApp({ ...deps, db: counting.db }).app.listen(0);
   const countingUrl = `http://127.0.0.1:${(countingApp.address() as AddressInfo).port}/graphql`;
   const filingInput = {
@@ -147,8 +139,8 @@ try {
   console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
   console.log(`same SQL via postgres.js:     ${direct.toFixed(0)} tx/s  (concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
   console.log(`ratio HTTP / direct:          ${(http / direct).toFixed(2)}  (target >= 0.6)`);
-  const writing = statements.filter((q) => /insert into|update |delete from/.test(q)).length;
-  console.log(`statements per filing:        ${statements.length} (authentication included), ${writing} writing the case`);
+  const writing = sent.filter((s) => /insert into|update |delete from/.test(s.text)).length;
+  console.log(`statements per filing:        ${sent.length} (authentication included), ${writing} writing the case`);
 } finally {
   await handle.close();
   await admin.unsafe(`drop database if exists ${name} with (force)`);

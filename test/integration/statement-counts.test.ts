@@ -290,8 +290,7 @@ describe('messages written with the case', () => {
       'escape',
       () => sql`with o as (${messagesInsert(sql`${sql.placeholder('value')}::text`)} returning payload) select payload from o`,
       {
-        ...messageRows([{ kind: 'NOTIFICATION', topic: 'test.escape', recipient: '13700000000', payload: { caseNumber: 'STAND-IN', line: '案号 STAND-IN 已登记' } }], new Date()),
-        standIn: 'STAND-IN',
+        ...messageRows([{ kind: 'NOTIFICATION', topic: 'test.escape', recipient: '13700000000', payload: { caseNumber: 'STAND-IN', line: '案号 STAND-IN 已登记' } }], new Date(), 'STAND-IN'),
         value,
       },
     );

@@ -36,6 +36,9 @@ export interface NewCase {
   notices(number: string, caseId: string): OutboxMessage[];
 }
 
+/** The statement that writes a new case, built once for each shape of case (see insertNewCase). */
+const newCaseStatement = textPerKey();
+
 /**
  * Writes a new case that passed intake in one statement, on its own or inside the caller's
  * transaction: the county's registration serial, the case row (already AWAITING_RESPONDENT, with
@@ -44,9 +47,6 @@ export interface NewCase {
  * the number the statement gives. Filing and opening a case from a lead or a relapse share it, so
  * a case is born the same way whichever door it came through.
  */
-/** The statement that writes a new case, built once for each shape of case (see insertNewCase). */
-const newCaseStatement = textPerKey();
-
 export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec: NewCase): Promise<CaseRow> {
   const now = deps.clock.now();
   const id = randomUUID();
@@ -82,11 +82,10 @@ export async function insertNewCase(db: Executor, deps: Deps, actor: Actor, spec
   );
   const chained = chain.map((e, i) => fill.of(`event${i}`, e));
   const deadline = spec.deadline ? fill.of('deadline', deadlineValues({ caseId: id, targetId: id, ...spec.deadline }, now)) : null;
-  for (const [name, value] of Object.entries(messageRows(spec.notices(numberToken, id), now))) fill.set(name, value);
+  for (const [name, value] of Object.entries(messageRows(spec.notices(numberToken, id), now, numberToken))) fill.set(name, value);
   fill.set('county', spec.row.countyCode);
   fill.set('year', year);
   fill.set('prefix', registrationNumberPrefix(year, spec.countyName));
-  fill.set('standIn', numberToken);
   // One statement, so the case is written whole or not at all without a transaction of its own,
   // and the county's counter row (its lock queues concurrent filings) is held for that statement
   // only: taken, used and, outside a caller's transaction, committed with no round trip between.

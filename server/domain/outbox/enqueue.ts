@@ -33,9 +33,9 @@ export async function enqueue(tx: Executor, clock: Clock, messages: OutboxMessag
 /**
  * Messages written by another statement (a `with` query), for a write whose messages carry a value
  * the same statement makes: `messagesInsert(value)` is the insert, whose text is the same for any
- * messages, and `messageRows` the values of its placeholders (`messages`, `now`, and `standIn`, the
- * text in each payload that `value`, a new case's number say, replaces, written as JSON writes it).
- * No messages insert nothing.
+ * messages, and `messageRows` the values of its placeholders (`standIn` is the text in each payload
+ * that `value`, a new case's number say, replaces, written as JSON writes it). No messages insert
+ * nothing.
  */
 export function messagesInsert(value: SQL): SQL {
   return sql`insert into ${outbox} (kind, topic, recipient, payload, case_id, available_at, created_at)
@@ -43,8 +43,8 @@ export function messagesInsert(value: SQL): SQL {
     from jsonb_to_recordset(${sql.placeholder('messages')}::text::jsonb) as m(kind text, topic text, recipient text, payload jsonb, case_id uuid, available_at timestamptz)`;
 }
 
-/** The values `messagesInsert` writes, but for `standIn`. */
-export function messageRows(messages: OutboxMessage[], now: Date): { messages: string; now: string } {
+/** The values of `messagesInsert`'s placeholders. */
+export function messageRows(messages: OutboxMessage[], now: Date, standIn: string): { messages: string; now: string; standIn: string } {
   const rows = messages.map((m) => ({
     kind: m.kind,
     topic: m.topic,
@@ -53,5 +53,5 @@ export function messageRows(messages: OutboxMessage[], now: Date): { messages: s
     case_id: m.caseId ?? null,
     available_at: (m.availableAt ?? now).toISOString(),
   }));
-  return { messages: JSON.stringify(rows), now: now.toISOString() };
+  return { messages: JSON.stringify(rows), now: now.toISOString(), standIn };
 }

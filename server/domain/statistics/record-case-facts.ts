@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { caseFacts } from '../../../schema';
-import type { Executor } from '../../db';
+import type { Tx } from '../../db';
 import type { CaseRow } from '../cases/case-access';
 import type { CaseAction } from '../cases/state-machine';
 
@@ -31,7 +31,7 @@ export function factsOfMove(before: CaseRow, after: CaseRow, action: CaseAction 
 }
 
 /** Writes the milestones of a case move inside the transaction of the move itself. */
-export async function recordCaseFacts(tx: Executor, before: CaseRow, after: CaseRow, action: CaseAction | undefined, at: Date): Promise<void> {
+export async function recordCaseFacts(tx: Tx, before: CaseRow, after: CaseRow, action: CaseAction | undefined, at: Date): Promise<void> {
   const patch = factsOfMove(before, after, action, at);
   if (!patch) return;
   await tx
