@@ -60,13 +60,69 @@ export const fontkitAdapter = {
 
 function withStreamingSubsets(font: fontkit.Font): fontkit.Font {
   const createSubset = font.createSubset.bind(font);
+  const glyphs = new Map<number, SimpleGlyph | null>();
   font.createSubset = () => {
     const subset = createSubset();
+    withKeptGlyphs(font as unknown as TrueTypeFont, subset as unknown as TrueTypeSubset, glyphs);
     return Object.assign(subset, {
       encodeStream: () => Readable.from([subset.encode()], { objectMode: true }),
     });
   };
   return font;
+}
+
+/** What fontkit's TrueType subset reads of a font (fontkit 2's own names). */
+export interface TrueTypeFont {
+  loca: { offsets: number[] };
+  _variationProcessor: unknown;
+  _getTableStream(tag: 'glyf'): { pos: number; readBuffer(length: number): Uint8Array };
+  getGlyph(id: number): { advanceWidth: number; _getMetrics(): { leftBearing: number } };
+}
+/** What fontkit's TrueType subset keeps while it gathers glyphs (fontkit 2's own names). */
+export interface TrueTypeSubset {
+  glyf?: Uint8Array[];
+  loca?: { offsets: number[] };
+  hmtx?: { metrics: { advance: number; bearing: number }[] };
+  offset?: number;
+  _addGlyph?: (gid: number) => number;
+}
+/** A glyph without components: its bytes in the font's glyf table and its horizontal metrics. */
+export interface SimpleGlyph {
+  bytes: Uint8Array;
+  advance: number;
+  bearing: number;
+}
+
+/**
+ * fontkit's TrueType subset decodes every glyph's whole outline, points and all, for each document,
+ * only to learn whether the glyph is made of other glyphs: a third of an agreement's render time.
+ * A glyph's bytes and metrics do not change, so a glyph without components is read once per font
+ * and copied into each subset exactly as fontkit copies it; a composite glyph (whose components are
+ * renumbered per subset) and a variable font take fontkit's own path.
+ */
+export function withKeptGlyphs(font: TrueTypeFont, subset: TrueTypeSubset, kept: Map<number, SimpleGlyph | null>): void {
+  const addGlyph = subset._addGlyph;
+  if (typeof addGlyph !== 'function' || !font.loca || font._variationProcessor) return;
+  subset._addGlyph = function (this: TrueTypeSubset, gid: number): number {
+    let glyph = kept.get(gid);
+    if (glyph === undefined) {
+      const start = font.loca.offsets[gid]!;
+      const stream = font._getTableStream('glyf');
+      stream.pos += start;
+      const bytes = stream.readBuffer(font.loca.offsets[gid + 1]! - start);
+      // The glyph header's first field, numberOfContours (int16), is negative for a composite.
+      const composite = bytes.length >= 2 && (bytes[0]! & 0x80) !== 0;
+      const g = font.getGlyph(gid);
+      glyph = composite ? null : { bytes, advance: g.advanceWidth, bearing: g._getMetrics().leftBearing };
+      kept.set(gid, glyph);
+    }
+    if (glyph === null || !this.glyf || !this.loca || !this.hmtx || this.offset === undefined) return addGlyph.call(this, gid);
+    this.glyf.push(glyph.bytes);
+    this.loca.offsets.push(this.offset);
+    this.hmtx.metrics.push({ advance: glyph.advance, bearing: glyph.bearing });
+    this.offset += glyph.bytes.length;
+    return this.glyf.length - 1;
+  };
 }
 
 export interface DocumentFonts {

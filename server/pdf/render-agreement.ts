@@ -16,6 +16,7 @@ import {
   setFillingRgbColor,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
+import type * as fontkit from 'fontkit';
 import { embedFonts, parsedFont, tagSubsetNames, type DocumentFonts } from './fonts';
 import { breakLines } from './line-break';
 import { fillPlaceholders, loadTemplate, type AgreementTemplate } from './templates';
@@ -391,9 +392,24 @@ function drawSeal(page: PDFPage, name: string, cx: number, cy: number, radius: n
     const x = cx + baseR * Math.cos(phi) - (w / 2) * Math.sin(phi);
     const y = cy + baseR * Math.sin(phi) + (w / 2) * Math.cos(phi);
     // Font outlines are y-up; drawSvgPath expects SVG's y-down and flips them back.
-    page.drawSvgPath(glyph.path.scale(1, -1).toSVG(), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink });
+    page.drawSvgPath(outlineOf(glyph), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink });
   });
   page.drawSvgPath(starPath(radius * 0.3), { x: cx, y: cy - radius * 0.02, ...ink });
+}
+
+/**
+ * A glyph's outline as an SVG path, flipped to SVG's y-down (drawSvgPath flips it back). Made once
+ * per glyph: fontkit keeps one glyph object per glyph of the shared font, and an organisation's
+ * seal draws the same characters on every agreement.
+ */
+const outlines = new WeakMap<fontkit.Glyph, string>();
+function outlineOf(glyph: fontkit.Glyph): string {
+  let svg = outlines.get(glyph);
+  if (svg === undefined) {
+    svg = glyph.path.scale(1, -1).toSVG();
+    outlines.set(glyph, svg);
+  }
+  return svg;
 }
 
 /**
