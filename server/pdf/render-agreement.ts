@@ -1,12 +1,20 @@
 import './pdf-lib-fast-paths';
 import {
   BlendMode,
+  PDFContentStream,
   PDFDocument,
+  PDFRawStream,
   type PDFFont,
+  type PDFOperator,
   type PDFPage,
+  type PDFRef,
   type RGB,
   clip,
+  concatTransformationMatrix,
   degrees,
+  drawEllipse,
+  drawObject,
+  drawSvgPath,
   endPath,
   fill,
   popGraphicsState,
@@ -359,21 +367,26 @@ function starPath(outer: number): string {
  * It is ink over paper: every part is drawn with the multiply blend, so what lies under it (the
  * organisation's name, the date) stays legible. The characters are drawn as glyph outlines, not
  * text, so copying the page or a screen reader does not read the seal as words.
+ *
+ * The seal is one form XObject per document, centred on (0, 0), placed where it is stamped and
+ * again in each strip of the cross-page seal: its outlines are written once in the file instead
+ * of once per placement.
  */
-function drawSeal(page: PDFPage, name: string, cx: number, cy: number, radius: number): void {
+function sealOperators(name: string, radius: number): PDFOperator[] {
   const ring = radius * 0.075;
-  const ink = { color: SEAL_RED, opacity: 0.9, blendMode: BlendMode.Multiply };
-  page.drawEllipse({
-    x: cx,
-    y: cy,
+  const gs = SEAL_STATE;
+  const ops: PDFOperator[] = drawEllipse({
+    x: 0,
+    y: 0,
     xScale: radius - ring / 2,
     yScale: radius - ring / 2,
+    color: undefined,
     borderColor: SEAL_RED,
     borderWidth: ring,
-    borderOpacity: 0.9,
-    blendMode: BlendMode.Multiply,
+    graphicsState: gs,
   });
-
+  // Filled outlines, as drawSvgPath on a page fills them (no border).
+  const ink = { color: SEAL_RED, borderColor: undefined, borderWidth: 0, graphicsState: gs };
   const font = parsedFont('regular');
   const em = font.unitsPerEm;
   const chars = [...name];
@@ -389,12 +402,47 @@ function drawSeal(page: PDFPage, name: string, cx: number, cy: number, radius: n
     const phi = Math.PI / 2 + span / 2 - i * step;
     const glyph = font.glyphForCodePoint(ch.codePointAt(0)!);
     const w = (glyph.advanceWidth * size) / em;
-    const x = cx + baseR * Math.cos(phi) - (w / 2) * Math.sin(phi);
-    const y = cy + baseR * Math.sin(phi) + (w / 2) * Math.cos(phi);
+    const x = baseR * Math.cos(phi) - (w / 2) * Math.sin(phi);
+    const y = baseR * Math.sin(phi) + (w / 2) * Math.cos(phi);
     // Font outlines are y-up; drawSvgPath expects SVG's y-down and flips them back.
-    page.drawSvgPath(outlineOf(glyph), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink });
+    ops.push(...drawSvgPath(outlineOf(glyph), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink }));
   });
-  page.drawSvgPath(starPath(radius * 0.3), { x: cx, y: cy - radius * 0.02, ...ink });
+  ops.push(...drawSvgPath(starPath(radius * 0.3), { x: 0, y: -radius * 0.02, scale: undefined, ...ink }));
+  return ops;
+}
+
+/** The name the seal's one graphics state has in its XObject's resources: 0.9 opacity, multiply. */
+const SEAL_STATE = 'GS0';
+/**
+ * The compressed content of a seal, by organisation name and radius: every agreement of an
+ * organisation carries the same seal. A few hundred organisations at most per instance.
+ */
+const sealContents = new Map<string, Uint8Array>();
+
+function sealXObject(pdf: PDFDocument, name: string, radius: number): PDFRef {
+  const key = `${radius}|${name}`;
+  let contents = sealContents.get(key);
+  if (contents === undefined) {
+    if (sealContents.size >= 500) sealContents.clear();
+    const stream = PDFContentStream.of(pdf.context.obj({}), sealOperators(name, radius), false);
+    contents = pdf.context.flateStream(stream.getContents()).getContents();
+    sealContents.set(key, contents);
+  }
+  const edge = radius + 1;
+  const dict = pdf.context.obj({
+    Type: 'XObject',
+    Subtype: 'Form',
+    BBox: [-edge, -edge, edge, edge],
+    Resources: { ExtGState: { [SEAL_STATE]: { Type: 'ExtGState', ca: 0.9, CA: 0.9, BM: BlendMode.Multiply } } },
+    Filter: 'FlateDecode',
+  });
+  return pdf.context.register(PDFRawStream.of(dict, contents));
+}
+
+/** Stamps the seal centred on (cx, cy). */
+function drawSeal(page: PDFPage, seal: PDFRef, cx: number, cy: number): void {
+  const key = page.node.newXObject('Seal', seal);
+  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(1, 0, 0, 1, cx, cy), drawObject(key), popGraphicsState());
 }
 
 /**
@@ -416,12 +464,12 @@ function outlineOf(glyph: fontkit.Glyph): string {
  * 骑缝章: the seal cut into one vertical strip per page, each strip at the right edge of its page,
  * so that the pages laid edge to edge show one seal and no page can be swapped unnoticed.
  */
-function drawCrossPageSeal(pages: PDFPage[], name: string, radius: number, cy: number): void {
+function drawCrossPageSeal(pages: PDFPage[], seal: PDFRef, radius: number, cy: number): void {
   const strip = (2 * radius) / pages.length;
   pages.forEach((page, i) => {
     const cx = PAGE_W + radius - (i + 1) * strip;
     page.pushOperators(pushGraphicsState(), rectangle(PAGE_W - strip, cy - radius - 2, strip, 2 * radius + 4), clip(), endPath());
-    drawSeal(page, name, cx, cy, radius);
+    drawSeal(page, seal, cx, cy);
     page.pushOperators(popGraphicsState());
   });
 }
@@ -684,8 +732,9 @@ export async function renderAgreementPdf(doc: AgreementDocument, template?: Agre
 
   const sealCy = orgTop - blockH / 2;
   if (doc.sealApplied) {
-    drawSeal(w.page, doc.organization.name, blockX + blockW / 2, sealCy, sealRadius);
-    if (w.pages.length > 1) drawCrossPageSeal(w.pages, doc.organization.name, sealRadius, PAGE_H / 2);
+    const seal = sealXObject(pdf, doc.organization.name, sealRadius);
+    drawSeal(w.page, seal, blockX + blockW / 2, sealCy);
+    if (w.pages.length > 1) drawCrossPageSeal(w.pages, seal, sealRadius, PAGE_H / 2);
   }
   w.y = Math.min(vTop, sealCy - sealRadius);
 

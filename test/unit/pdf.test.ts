@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
 import { NO_BODY_MARKER, NO_RESPONSIBILITY, QR_QUIET_MODULES, renderAgreementPdf } from '../../server/pdf/render-agreement';
@@ -213,6 +213,34 @@ describe('renderAgreementPdf', () => {
     const unsealed = countRed(save(await renderAgreementPdf(compactAgreement({ sealApplied: false }))));
     expect(sealed).toBeGreaterThan(300);
     expect(unsealed).toBe(0);
+  }, TIMEOUT);
+
+  it('writes the seal once, as a form XObject that the stamp and every strip of the cross-page seal place', async () => {
+    const forms = async (doc: AgreementDocument) => {
+      const pdf = await PDFDocument.load(await renderAgreementPdf(doc));
+      const found = pdf.context
+        .enumerateIndirectObjects()
+        .filter(([, o]) => o instanceof PDFRawStream && o.dict.get(PDFName.of('Subtype')) === PDFName.of('Form'))
+        .map(([ref, o]) => ({ ref, bytes: Buffer.from((o as PDFRawStream).getContents()) }));
+      // Each page's resources name the one seal.
+      const placed = pdf.getPages().map((page) => {
+        const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'), PDFDict);
+        return xobjects ? xobjects.values().map(String) : [];
+      });
+      return { found, placed, pages: pdf.getPageCount() };
+    };
+    const two = await forms(compactAgreement());
+    expect(two.pages).toBe(2);
+    expect(two.found).toHaveLength(1);
+    // Page 1 carries a strip of the cross-page seal; page 2 the stamp and its own strip.
+    expect(two.placed).toEqual([[two.found[0]!.ref.toString()], [two.found[0]!.ref.toString(), two.found[0]!.ref.toString()]]);
+    // Another organisation's seal is other outlines; the same organisation's is the same bytes.
+    const again = await forms(compactAgreement());
+    const other = await forms(compactAgreement({ organization: { ...compactAgreement().organization, name: '宾川县州城镇人民调解委员会' } }));
+    expect(again.found[0]!.bytes.equals(two.found[0]!.bytes)).toBe(true);
+    expect(other.found[0]!.bytes.equals(two.found[0]!.bytes)).toBe(false);
+    // No seal, no XObject.
+    expect((await forms(compactAgreement({ sealApplied: false }))).found).toHaveLength(0);
   }, TIMEOUT);
 
   withPoppler('renders every channel with its own title and legal-effect sentence', async () => {
