@@ -3,7 +3,8 @@
 // loader is needed to build.
 import { relative, dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { builtIsCurrent } from './build-current.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -12,31 +13,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outArg = process.argv.find((a) => a.startsWith('--outdir='));
 const outdir = outArg ? `${root}${outArg.slice('--outdir='.length).replace(/\/+$/, '')}` : `${root}dist/server`;
 
-/** Newest modification time under a directory (its TypeScript and JavaScript sources). */
-function newest(dir) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) latest = Math.max(latest, newest(path));
-    else if (/\.(m?[jt]s|json)$/.test(entry.name)) latest = Math.max(latest, statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-// `npm start` passes `--if-changed`: a compiled server newer than every source it was built from
-// starts as it is (a restart saves the compile).
-if (process.argv.includes('--if-changed') && !process.argv.includes('--template')) {
-  let built = 0;
-  try {
-    built = statSync(`${outdir}/main.js`).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(newest(`${root}server`), newest(`${root}schema`), statSync(`${root}package-lock.json`).mtimeMs);
-  if (built > sources) {
-    console.log(`${relative(root, outdir)} is up to date`);
-    process.exit(0);
-  }
+// `npm start` (server/start.mjs) checks the same before it runs the compiled server; with
+// `--if-changed`, a compiled server newer than every source it was built from stays as it is.
+if (process.argv.includes('--if-changed') && !process.argv.includes('--template') && builtIsCurrent(root, outdir)) {
+  console.log(`${relative(root, outdir)} is up to date`);
+  process.exit(0);
 }
 const { build } = await import('esbuild');
 

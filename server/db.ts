@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { getTableColumns, sql as dsql, type ExtractTablesWithRelations, type SQL, type Table } from 'drizzle-orm';
@@ -210,12 +210,31 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     kind: 'pglite',
     pglite,
     async migrate() {
+      if (await holdsEveryMigration(pglite)) return;
       await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     },
     async close() {
       await pglite.close();
     },
   };
+}
+
+/**
+ * Whether an embedded database already holds the newest migration: drizzle's migrator applies each
+ * migration whose folder time is after the newest one recorded, so when the newest recorded is the
+ * journal's last there is nothing to apply. A restart then skips reading and hashing every migration
+ * file and the migrator's own statements. A database without the record answers no.
+ */
+export async function holdsEveryMigration(pglite: PGlite): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
+  const last = journal.entries.at(-1)?.when;
+  if (last === undefined) return false;
+  try {
+    const { rows } = await pglite.query<{ created_at: string | number }>('select created_at from "drizzle"."__drizzle_migrations" order by created_at desc limit 1');
+    return rows[0] !== undefined && Number(rows[0].created_at) >= last;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs raw SQL and returns its rows on either driver (their result shapes differ). */

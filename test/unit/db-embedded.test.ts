@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { EMBEDDED_SETTINGS, openDatabase, queryRows } from '../../server/db';
+import { EMBEDDED_SETTINGS, holdsEveryMigration, openDatabase, queryRows } from '../../server/db';
 
 describe('the embedded database', () => {
   it('opens with its own settings beside PGlite’s, and keeps PGlite’s', async () => {
@@ -17,4 +17,25 @@ describe('the embedded database', () => {
       await handle.close();
     }
   });
+
+  it('skips the migrator only when the newest migration is recorded', async () => {
+    const handle = await openDatabase({ dataDir: 'memory://' });
+    try {
+      const pglite = handle.pglite!;
+      // A new database has no record of migrations.
+      expect(await holdsEveryMigration(pglite)).toBe(false);
+      await handle.migrate();
+      expect(await holdsEveryMigration(pglite)).toBe(true);
+      const tables = async () => (await pglite.query('select count(*)::int as n from information_schema.tables where table_schema = $1', ['public'])).rows;
+      const before = await tables();
+      // A second run changes nothing.
+      await handle.migrate();
+      expect(await tables()).toEqual(before);
+      // Without the newest record, the migrator would run again: the check says so.
+      await pglite.query('delete from "drizzle"."__drizzle_migrations" where created_at = (select max(created_at) from "drizzle"."__drizzle_migrations")');
+      expect(await holdsEveryMigration(pglite)).toBe(false);
+    } finally {
+      await handle.close();
+    }
+  }, 60_000);
 });

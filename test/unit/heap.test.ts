@@ -6,7 +6,9 @@ import { NODE_FLAGS, tuneHeap } from '../../server/heap';
 describe('the server heap settings', () => {
   it('npm start gives the compiled server the flags that size its young generation', () => {
     const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
-    const command = start.split('&&').map((c) => c.trim()).find((c) => c.endsWith('dist/server/main.js'))!;
+    // server/start.mjs runs the compiled server in its own process, so the flags are on its command.
+    const command = start.split('&&').map((c) => c.trim()).find((c) => c.endsWith('server/start.mjs'))!;
+    expect(readFileSync(new URL('../../server/start.mjs', import.meta.url), 'utf8')).toContain("await import('../dist/server/main.js')");
     for (const flag of NODE_FLAGS) expect(command.split(/\s+/)).toContain(flag);
   });
 
