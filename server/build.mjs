@@ -1,7 +1,7 @@
 // `npm run build`: compiles the server to dist/ (plain JavaScript, run with `node`), and with
 // `--template` also prepares the embedded database template. Runs with plain node: no TypeScript
 // loader is needed to build.
-import { relative, dirname, join } from 'node:path';
+import { relative, dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { builtIsCurrent } from './build-current.mjs';

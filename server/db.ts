@@ -226,13 +226,15 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
  * file and the migrator's own statements. A database without the record answers no.
  */
 export async function holdsEveryMigration(pglite: PGlite): Promise<boolean> {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
-  const last = journal.entries.at(-1)?.when;
-  if (last === undefined) return false;
   try {
+    const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
+    // The migrator applies every entry newer than the newest record, in whatever order the journal lists them.
+    const newest = Math.max(...journal.entries.map((e) => e.when));
+    if (!Number.isFinite(newest)) return false;
     const { rows } = await pglite.query<{ created_at: string | number }>('select created_at from "drizzle"."__drizzle_migrations" order by created_at desc limit 1');
-    return rows[0] !== undefined && Number(rows[0].created_at) >= last;
+    return rows[0] !== undefined && Number(rows[0].created_at) >= newest;
   } catch {
+    // No journal, no record table: the migrator runs and says what is wrong.
     return false;
   }
 }

@@ -9,6 +9,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 if (builtIsCurrent(root)) console.log('dist/server is up to date');
 else {
   const built = spawnSync(process.execPath, [`${root}server/build.mjs`], { stdio: 'inherit' });
+  if (built.error) console.error(`the server could not be compiled: ${built.error.message}`);
+  // A build ended by a signal ends this process the same way.
+  if (built.signal) process.kill(process.pid, built.signal);
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 await import('../dist/server/main.js');
