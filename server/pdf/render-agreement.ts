@@ -24,7 +24,6 @@ import {
   setFillingRgbColor,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
-import type * as fontkit from 'fontkit';
 import { embedFonts, parsedFont, tagSubsetNames, type DocumentFonts } from './fonts';
 import { breakLines } from './line-break';
 import { fillPlaceholders, loadTemplate, type AgreementTemplate } from './templates';
@@ -374,7 +373,6 @@ function starPath(outer: number): string {
  */
 function sealOperators(name: string, radius: number): PDFOperator[] {
   const ring = radius * 0.075;
-  const gs = SEAL_STATE;
   const ops: PDFOperator[] = drawEllipse({
     x: 0,
     y: 0,
@@ -383,10 +381,10 @@ function sealOperators(name: string, radius: number): PDFOperator[] {
     color: undefined,
     borderColor: SEAL_RED,
     borderWidth: ring,
-    graphicsState: gs,
+    graphicsState: SEAL_STATE,
   });
   // Filled outlines, as drawSvgPath on a page fills them (no border).
-  const ink = { color: SEAL_RED, borderColor: undefined, borderWidth: 0, graphicsState: gs };
+  const ink = { color: SEAL_RED, borderColor: undefined, borderWidth: 0, graphicsState: SEAL_STATE };
   const font = parsedFont('regular');
   const em = font.unitsPerEm;
   const chars = [...name];
@@ -405,7 +403,7 @@ function sealOperators(name: string, radius: number): PDFOperator[] {
     const x = baseR * Math.cos(phi) - (w / 2) * Math.sin(phi);
     const y = baseR * Math.sin(phi) + (w / 2) * Math.cos(phi);
     // Font outlines are y-up; drawSvgPath expects SVG's y-down and flips them back.
-    ops.push(...drawSvgPath(outlineOf(glyph), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink }));
+    ops.push(...drawSvgPath(glyph.path.scale(1, -1).toSVG(), { x, y, scale: size / em, rotate: degrees(((phi - Math.PI / 2) * 180) / Math.PI), ...ink }));
   });
   ops.push(...drawSvgPath(starPath(radius * 0.3), { x: 0, y: -radius * 0.02, scale: undefined, ...ink }));
   return ops;
@@ -443,21 +441,6 @@ function sealXObject(pdf: PDFDocument, name: string, radius: number): PDFRef {
 function drawSeal(page: PDFPage, seal: PDFRef, cx: number, cy: number): void {
   const key = page.node.newXObject('Seal', seal);
   page.pushOperators(pushGraphicsState(), concatTransformationMatrix(1, 0, 0, 1, cx, cy), drawObject(key), popGraphicsState());
-}
-
-/**
- * A glyph's outline as an SVG path, flipped to SVG's y-down (drawSvgPath flips it back). Made once
- * per glyph: fontkit keeps one glyph object per glyph of the shared font, and an organisation's
- * seal draws the same characters on every agreement.
- */
-const outlines = new WeakMap<fontkit.Glyph, string>();
-function outlineOf(glyph: fontkit.Glyph): string {
-  let svg = outlines.get(glyph);
-  if (svg === undefined) {
-    svg = glyph.path.scale(1, -1).toSVG();
-    outlines.set(glyph, svg);
-  }
-  return svg;
 }
 
 /**
