@@ -1,10 +1,13 @@
 /**
- * fileDispute throughput through HTTP (express + yoga + domain + drizzle) against the same SQL work
- * done directly with postgres.js, same concurrency, same run, same PostgreSQL. Prints both and the ratio.
+ * fileDispute throughput through HTTP (the compiled server: express + yoga + domain + drizzle)
+ * against the same SQL work done directly with postgres.js, same concurrency, same run, same
+ * PostgreSQL, the two taking turns. Prints both and the ratio.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx test/bench/file-dispute.ts
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -19,7 +22,18 @@ import { loadReferenceData } from '../../server/domain/regions/load-reference-da
 import { requestPhoneCode } from '../../server/domain/auth/request-phone-code';
 import { register } from '../../server/domain/auth/register';
 import { createMemoryStorage } from '../../server/storage/storage';
-import { tuneHeap } from '../../server/heap';
+import { NODE_FLAGS, tuneHeap } from '../../server/heap';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 // The server in this process is sized as `npm start` sizes it (the young generation comes from `npm run bench`).
 tuneHeap();
@@ -29,6 +43,9 @@ const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos
 // server's (compiled by V8 as they run) weighed on its figure more than the direct path's.
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Turns the two paths take (see below), and the filings each path makes first, unmeasured. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const WARM_UP = 200;
 
 /** Plain-JS load generator run in a worker thread: fileDispute requests, CONCURRENCY at a time. */
 const LOAD_WORKER = `
@@ -81,20 +98,47 @@ try {
   await requestPhoneCode(deps, actor, { phone: '13912345678', purpose: 'REGISTER' });
   const phoneCode = notifier.sent.at(-1)!.params.code!;
   const { token } = await register(deps, actor, { phone: '13912345678', phoneCode, password: 'Bench2026jf', name: '基准申请人' });
-  const { app } = createApp(deps);
-  const server = app.listen(0);
-  const port = (server.address() as AddressInfo).port;
+  // The server measured is the one production runs (`npm start`): the compiled bundle, in its own
+  // process, with the same node flags. BENCH_SERVER=sources runs the TypeScript sources in this
+  // process instead (to profile them with the bench's own --cpu-prof).
+  let port: number;
+  let stopServer: () => void;
+  if (process.env.BENCH_SERVER === 'sources') {
+    const server = createApp(deps).app.listen(0);
+    port = (server.address() as AddressInfo).port;
+    stopServer = () => server.close();
+  } else {
+    const built = spawnSync(process.execPath, ['server/build.mjs', '--if-changed'], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('build failed');
+    port = await freePort();
+    let output = '';
+    // BENCH_SERVER_NODE_ARGS: node flags for the server alone, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile.
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/server/main.js'], {
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (b) => (output += b));
+    child.stderr!.on('data', (b) => (output += b));
+    stopServer = () => child.kill();
+    const deadline = Date.now() + 120_000;
+    while (!output.includes('jiefen 解纷 is running')) {
+      if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   const query = `mutation($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id number } } } }`;
-  // The HTTP load comes from a worker thread, so the client's work does not run on the server's
+  // The HTTP load comes from a worker thread, so the client's work does not run on the bench's
   // event loop (the direct path's client is postgres.js, which the server would not have either).
   const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+  /** Seconds `total` filings over HTTP took. */
   const loadInWorker = (total: number) =>
     new Promise<number>((resolve, reject) => {
       const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: graphqlUrl, token, total, concurrency: CONCURRENCY, query } });
-      worker.once('message', (m: number | { error: string }) => (typeof m === 'number' ? resolve(m) : reject(new Error(m.error))));
+      worker.once('message', (m: number | { error: string }) => (typeof m === 'number' ? resolve(total / m) : reject(new Error(m.error))));
       worker.once('error', reject);
     });
-  await loadInWorker(20); // warm-up
+  await loadInWorker(WARM_UP); // warm-up: the server compiles its hot paths as they run
 
   // Statements one filing sends, with their values, logged on a second connection pool: the direct
   // path below sends exactly these.
@@ -114,9 +158,6 @@ try {
   countingApp.close();
   await counting.close();
   if (counted.data?.fileDispute?.__typename !== 'FileDisputeSuccess') throw new Error(`counting filing failed: ${JSON.stringify(counted)}`);
-  const http = process.env.BENCH_PHASE === 'direct' ? 0 : await loadInWorker(REQUESTS);
-  server.close();
-
   // The same statements the counted filing sent, with the same values, sent straight through
   // postgres.js: its session lookup, the filer's address, the divisions named, the prior-case count
   // and the one statement that writes the case. Each run swaps in a new case id and respondent
@@ -129,16 +170,39 @@ try {
   const swap = (value: unknown, id: string, phone: string): unknown =>
     typeof value === 'string' ? value.split(countedCaseId).join(id).split(countedPhone).join(phone) : Array.isArray(value) ? value.map((v) => swap(v, id, phone)) : value;
   if (!sent.some((s) => s.params.some((p) => typeof p === 'string' && p.includes(countedCaseId)))) throw new Error('the counted filing’s case id is in none of its statements');
-  const direct = process.env.BENCH_PHASE === 'http' ? 0 : await runPool(REQUESTS, CONCURRENCY, async (i) => {
-    const id = randomUUID();
-    const phone = `137${String(i).padStart(8, '0')}`;
-    // Prepared once per connection, as the server prepares every text (`preparedStatements` in server/db.ts).
-    for (const statement of sent) await sql.unsafe(statement.text, swap(statement.params, id, phone) as never[], { prepare: true });
-  });
+  let transactions = 0;
+  /** Seconds `total` filings' statements sent directly took. */
+  const direct = async (total: number) =>
+    total / (await runPool(total, CONCURRENCY, async () => {
+      const id = randomUUID();
+      const phone = `137${String(transactions++).padStart(8, '0')}`;
+      // Prepared once per connection, as the server prepares every text (`preparedStatements` in server/db.ts).
+      for (const statement of sent) await sql.unsafe(statement.text, swap(statement.params, id, phone) as never[], { prepare: true });
+    }));
+  await direct(WARM_UP);
+
+  // The two paths take turns, a part of the filings each, so that the machine's drift through the
+  // run (its speed moves by a quarter in a day) weighs on both alike.
+  const times = { http: 0, direct: 0 };
+  const ratios: number[] = [];
+  const perRound = Math.ceil(REQUESTS / ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    const h = process.env.BENCH_PHASE === 'direct' ? 0 : await loadInWorker(perRound);
+    const d = process.env.BENCH_PHASE === 'http' ? 0 : await direct(perRound);
+    times.http += h;
+    times.direct += d;
+    ratios.push(d / h);
+    if (process.env.BENCH_VERBOSE) console.log(`round ${round + 1}: HTTP ${(perRound / h).toFixed(0)} req/s, direct ${(perRound / d).toFixed(0)} tx/s`);
+  }
+  stopServer();
   await sql.end();
-  console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
-  console.log(`same SQL via postgres.js:     ${direct.toFixed(0)} tx/s  (concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
-  console.log(`ratio HTTP / direct:          ${(http / direct).toFixed(2)}  (target >= 0.6)`);
+  const total = perRound * ROUNDS;
+  const http = total / times.http;
+  const directRate = total / times.direct;
+  const server = process.env.BENCH_SERVER === 'sources' ? 'the TypeScript sources, in this process' : 'the compiled server (dist/server), as npm start runs it';
+  console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${total} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections; ${server})`);
+  console.log(`same SQL via postgres.js:     ${directRate.toFixed(0)} tx/s  (concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
+  console.log(`ratio HTTP / direct:          ${(http / directRate).toFixed(2)}  (target >= 0.6; by round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
   const writing = sent.filter((s) => /insert into|update |delete from/.test(s.text)).length;
   console.log(`statements per filing:        ${sent.length} (authentication included), ${writing} writing the case`);
 } finally {

@@ -1,8 +1,8 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { addressSchema, printable } from '../validation/printable';
 import { caseParties, cases, mediators, regions, users } from '../../../schema';
-import { queryRows } from '../../db';
+import { preparedPerDatabase, textPerKey } from '../../db-prepared';
 import { idNumberSchema, nameSchema, phoneSchema } from '../auth/fields';
 import { requireRole } from '../auth/policy';
 import { idNumberColumns } from '../auth/users';
@@ -19,6 +19,30 @@ import { assessRisk } from './risk';
 import { computeDeadline } from '../clock/deadline';
 
 const RISK_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
+
+// The filing's reads, each built once per database: drizzle builds the text and the mapping once,
+// and each filing sends only its values.
+/** The filer's address on their account (when the filing gives none). */
+const filerAddress = preparedPerDatabase((db) =>
+  db.select({ address: users.address }).from(users).where(eq(users.id, sql.placeholder('id'))).prepare('filer_address'),
+);
+/** Every division the filing names, and its county, in one read. */
+const namedDivisions = preparedPerDatabase((db) =>
+  db.select({ code: regions.code, name: regions.name }).from(regions).where(sql`${regions.code} = any(${sql.placeholder('codes')}::text[])`).prepare('named_divisions'),
+);
+/** Statements whose text is built once (the prior-case count). */
+const builtOnce = textPerKey();
+/**
+ * Cases of the last year between the applicant and a respondent. Read from the respondents'
+ * numbers, which name few cases, whatever the planner makes of the applicant (a grid worker's or a
+ * busy filer's number names many).
+ */
+const priorCasesText = () => sql`with r as materialized (
+      select distinct b.case_id from ${caseParties} b where b.phone = any(${sql.placeholder('respondents')}::text[])
+    )
+    select count(*)::int as n from r join ${cases} c on c.id = r.case_id
+    where c.created_at > ${sql.placeholder('since')}::timestamptz
+      and exists (select 1 from ${caseParties} a where a.case_id = r.case_id and a.phone = ${sql.placeholder('applicant')})`;
 
 /** A party row keeps the encrypted and the masked ID number (no lookup digest: parties are not accounts). */
 function partyIdColumns(dataKey: Buffer, idNumber: string) {
@@ -153,7 +177,7 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
       throw ValidationError.field('applicant', 'a party files for themself; grid workers file for residents');
     }
     // The session read the filer's name and phone; the account is read again only for an address not given.
-    const address = data.applicant?.address ?? (await deps.db.select({ address: users.address }).from(users).where(eq(users.id, viewer.userId)))[0]?.address ?? null;
+    const address = data.applicant?.address ?? (await filerAddress(deps.db).execute({ id: viewer.userId }))[0]?.address ?? null;
     applicant = {
       ...(data.applicant ?? {}),
       name: viewer.name,
@@ -194,10 +218,7 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   ];
   const countyCode = regionCode.slice(0, 6);
   // Every division the filing names, and its county, in one read.
-  const known = await deps.db
-    .select({ code: regions.code, name: regions.name })
-    .from(regions)
-    .where(inArray(regions.code, [...new Set([...codes, countyCode, ...extraCodes.map((e) => e.code)])]));
+  const known = await namedDivisions(deps.db).execute({ codes: [...new Set([...codes, countyCode, ...extraCodes.map((e) => e.code)])] });
   for (const e of extraCodes) {
     if (!known.some((r) => r.code === e.code)) throw ValidationError.field(e.field, `${e.code} is not a known division code`);
     if (e.code.length === 6 && e.code.endsWith('00')) throw ValidationError.field(e.field, 'must name a county, township or village');
@@ -213,17 +234,11 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
 
   // Repeated conflict between the same people within a year is a risk signal (民转刑 prevention).
   const yearAgo = new Date(today.getTime() - 365 * 86_400_000);
-  // Read from the respondents' numbers, which name few cases, whatever the planner makes of the
-  // applicant (a grid worker's or a busy filer's number names many).
-  const [{ n: prior } = { n: 0 }] = await queryRows<{ n: number }>(
-    deps.db,
-    sql`with r as materialized (
-      select distinct b.case_id from ${caseParties} b where b.phone = any(${sql.param(data.respondents.map((r) => r.phone))}::text[])
-    )
-    select count(*)::int as n from r join ${cases} c on c.id = r.case_id
-    where c.created_at > ${yearAgo.toISOString()}::timestamptz
-      and exists (select 1 from ${caseParties} a where a.case_id = r.case_id and a.phone = ${applicant.phone})`,
-  );
+  const [{ n: prior } = { n: 0 }] = (await builtOnce(deps.db, 'prior_cases', priorCasesText, {
+    respondents: data.respondents.map((r) => r.phone),
+    applicant: applicant.phone,
+    since: yearAgo.toISOString(),
+  })) as { n: number }[];
   const risk = assessRisk({
     category: data.category,
     title: data.title,
