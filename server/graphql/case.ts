@@ -28,6 +28,7 @@ import { checkedKey, decodeJsonCursor } from './keyset';
 import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
 import { GenderEnum } from './user';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
+import { selectedFieldNames } from './selection';
 
 export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
 export const RiskLevelEnum = builder.enumType('RiskLevel', { values: ['LOW', 'MEDIUM', 'HIGH'] as const });
@@ -281,6 +282,18 @@ function decodeCursor(s: string): Cursor {
 
 const CaseConnection = builder.connectionObject({ type: CaseRef, name: 'CaseConnection' });
 
+/**
+ * The columns a queue's rows need when the query asks only for fields among `QUEUE_FIELDS` (a
+ * mediator's queue: number, title, status, dates…): its statement then reads these instead of
+ * every column of the case (the description, the routing, the risk signals…), a sixth of the
+ * values to parse and map. Each field here resolves from these columns alone; the cursor needs
+ * the risk rank, the creation time and the id, and the page's case heads the mediator.
+ */
+const QUEUE_COLUMNS = ['id', 'number', 'title', 'status', 'category', 'level', 'riskLevel', 'riskRank', 'regionCode', 'dueAt', 'createdAt', 'updatedAt', 'acceptedAt', 'channel', 'organizationId', 'mediatorId'] as const;
+/** Fields of Case that resolve from `QUEUE_COLUMNS` (`overdue` from the due time, `organization` and `mediator` from their ids). */
+const QUEUE_FIELDS = new Set(['__typename', 'id', 'number', 'title', 'status', 'category', 'level', 'riskLevel', 'regionCode', 'dueAt', 'createdAt', 'updatedAt', 'acceptedAt', 'channel', 'overdue', 'organization', 'mediator']);
+const queueSelection = Object.fromEntries(QUEUE_COLUMNS.map((k) => [k, cases[k]])) as { [K in (typeof QUEUE_COLUMNS)[number]]: (typeof cases)[K] };
+
 /** Which filters a page of the cases connection has: with the viewer's shape, its statement's text. */
 interface CasePageFilters {
   status: boolean;
@@ -296,7 +309,7 @@ interface CasePageFilters {
  * first, then newest, keyset-paged by (risk rank, created at, id). Times go as ISO text (drizzle
  * hands postgres.js a placeholder's Date as it is, which it cannot send).
  */
-const casePages = preparedPerShape((db, s: ViewerShape & { filters: CasePageFilters }) => {
+const casePages = preparedPerShape((db, s: ViewerShape & { filters: CasePageFilters; queueColumnsOnly: boolean }) => {
   const p = sql.placeholder;
   const f = s.filters;
   const where: SQL[] = [visibleCases(s.viewer)];
@@ -318,8 +331,9 @@ const casePages = preparedPerShape((db, s: ViewerShape & { filters: CasePageFilt
       )!,
     );
   }
-  return db
-    .select()
+  // Rows of every column, or (the query asks for no other field) of the queue's columns only: a
+  // row then carries what each field asked for resolves from, and nothing else reads it.
+  return (s.queueColumnsOnly ? (db.select(queueSelection) as unknown as ReturnType<typeof db.select>) : db.select())
     .from(cases)
     .where(and(...where))
     .orderBy(desc(cases.riskRank), desc(cases.createdAt), desc(cases.id))
@@ -354,7 +368,7 @@ builder.queryFields((t) => ({
       riskLevel: t.arg({ type: RiskLevelEnum }),
       overdue: t.arg.boolean(),
     },
-    resolve: async (_p, args, ctx) => {
+    resolve: async (_p, args, ctx, info) => {
       const first = Math.min(Math.max(args.first ?? 20, 1), 100);
       const filters: CasePageFilters = {
         status: Boolean(args.status?.length),
@@ -367,7 +381,9 @@ builder.queryFields((t) => ({
       };
       const cursor = args.after ? decodeCursor(args.after) : null;
       const shape = shapeOf(ctx.viewer);
-      const statement = casePages(ctx.deps.db, { ...shape, key: `${shape.key}|${JSON.stringify(filters)}`, filters });
+      const asked = selectedFieldNames(info, ['edges', 'node']);
+      const queueColumnsOnly = asked !== null && [...asked].every((f) => QUEUE_FIELDS.has(f));
+      const statement = casePages(ctx.deps.db, { ...shape, key: `${shape.key}|${JSON.stringify(filters)}|${queueColumnsOnly}`, filters, queueColumnsOnly });
       const rows = await statement.execute({
         ...shape.values,
         status: args.status ?? null,
@@ -381,7 +397,9 @@ builder.queryFields((t) => ({
         id: cursor?.[2] ?? null,
         limit: first + 1,
       });
-      const page = rows.slice(0, first);
+      // A row of the queue's columns only is read only by the fields the query asked for, which
+      // resolve from them (QUEUE_FIELDS).
+      const page = rows.slice(0, first) as CaseRow[];
       primeCaseHeads(ctx, page);
       return {
         edges: page.map((c) => ({ cursor: encodeCursor(c), node: c })),
