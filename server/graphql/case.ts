@@ -285,13 +285,14 @@ const CaseConnection = builder.connectionObject({ type: CaseRef, name: 'CaseConn
 /**
  * The columns a queue's rows need when the query asks only for fields among `QUEUE_FIELDS` (a
  * mediator's queue: number, title, status, dates…): its statement then reads these instead of
- * every column of the case (the description, the routing, the risk signals…), a sixth of the
- * values to parse and map. Each field here resolves from these columns alone; the cursor needs
- * the risk rank, the creation time and the id, and the page's case heads the mediator.
+ * every column of the case (16 of 39, without the description, the routing, the risk
+ * signals…). Each field here resolves from these columns alone (`test/unit/queue-columns.test.ts`
+ * runs each on a row that refuses any other); the cursor needs the risk rank, the creation time
+ * and the id, and the page's case heads the mediator.
  */
-const QUEUE_COLUMNS = ['id', 'number', 'title', 'status', 'category', 'level', 'riskLevel', 'riskRank', 'regionCode', 'dueAt', 'createdAt', 'updatedAt', 'acceptedAt', 'channel', 'organizationId', 'mediatorId'] as const;
+export const QUEUE_COLUMNS = ['id', 'number', 'title', 'status', 'category', 'level', 'riskLevel', 'riskRank', 'regionCode', 'dueAt', 'createdAt', 'updatedAt', 'acceptedAt', 'channel', 'organizationId', 'mediatorId'] as const;
 /** Fields of Case that resolve from `QUEUE_COLUMNS` (`overdue` from the due time, `organization` and `mediator` from their ids). */
-const QUEUE_FIELDS = new Set(['__typename', 'id', 'number', 'title', 'status', 'category', 'level', 'riskLevel', 'regionCode', 'dueAt', 'createdAt', 'updatedAt', 'acceptedAt', 'channel', 'overdue', 'organization', 'mediator']);
+export const QUEUE_FIELDS = new Set(['__typename', 'id', 'number', 'title', 'status', 'category', 'level', 'riskLevel', 'regionCode', 'dueAt', 'createdAt', 'updatedAt', 'acceptedAt', 'channel', 'overdue', 'organization', 'mediator']);
 const queueSelection = Object.fromEntries(QUEUE_COLUMNS.map((k) => [k, cases[k]])) as { [K in (typeof QUEUE_COLUMNS)[number]]: (typeof cases)[K] };
 
 /** Which filters a page of the cases connection has: with the viewer's shape, its statement's text. */

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -35,7 +36,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-// The server in this process is sized as `npm start` sizes it (the young generation comes from `npm run bench`).
+// With BENCH_SERVER=sources the server runs in this process, sized as `npm start` sizes it (the
+// young generation comes from `npm run bench`).
 tuneHeap();
 
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -77,6 +79,10 @@ async function runPool(total: number, concurrency: number, task: (i: number) => 
   return total / ((performance.now() - started) / 1000);
 }
 
+/** Stops the server measured (the child process, or the server in this process); again is harmless. */
+let stopServer: () => Promise<void> = async () => {};
+/** Ends the direct path's connections (again is harmless). */
+let endDirect: () => Promise<void> = async () => {};
 const name = `jiefen_bench_${Date.now()}`;
 const admin = postgres(base, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
@@ -102,11 +108,10 @@ try {
   // process, with the same node flags. BENCH_SERVER=sources runs the TypeScript sources in this
   // process instead (to profile them with the bench's own --cpu-prof).
   let port: number;
-  let stopServer: () => void;
   if (process.env.BENCH_SERVER === 'sources') {
     const server = createApp(deps).app.listen(0);
     port = (server.address() as AddressInfo).port;
-    stopServer = () => server.close();
+    stopServer = async () => void server.close();
   } else {
     const built = spawnSync(process.execPath, ['server/build.mjs', '--if-changed'], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('build failed');
@@ -114,12 +119,18 @@ try {
     let output = '';
     // BENCH_SERVER_NODE_ARGS: node flags for the server alone, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile.
     const child = spawn(process.execPath, [...NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/server/main.js'], {
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log', NODE_OPTIONS: '' },
+      // No scheduled jobs: their deliveries and scans would land in whichever path's round runs.
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', JOBS: 'false', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log', NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (b) => (output += b));
     child.stderr!.on('data', (b) => (output += b));
-    stopServer = () => child.kill();
+    stopServer = async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    };
     const deadline = Date.now() + 120_000;
     while (!output.includes('jiefen 解纷 is running')) {
       if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
@@ -135,7 +146,11 @@ try {
   const loadInWorker = (total: number) =>
     new Promise<number>((resolve, reject) => {
       const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: graphqlUrl, token, total, concurrency: CONCURRENCY, query } });
-      worker.once('message', (m: number | { error: string }) => (typeof m === 'number' ? resolve(total / m) : reject(new Error(m.error))));
+      worker.once('message', (m: number | { error: string }) => {
+        void worker.terminate();
+        if (typeof m === 'number') resolve(total / m);
+        else reject(new Error(m.error));
+      });
       worker.once('error', reject);
     });
   await loadInWorker(WARM_UP); // warm-up: the server compiles its hot paths as they run
@@ -163,6 +178,7 @@ try {
   // and the one statement that writes the case. Each run swaps in a new case id and respondent
   // number wherever the counted filing's stood (in JSON too), as each HTTP filing has its own.
   const sql = postgres(url.toString(), { max: config.databasePoolSize, onnotice: () => {} });
+  endDirect = () => sql.end();
   // The server's driver settings (timestamps and JSON are sent as text, as drizzle sends them).
   drizzlePostgres({ client: sql });
   const countedCaseId = Buffer.from(counted.data.fileDispute.case!.id, 'base64').toString('utf8').split(':').at(-1)!;
@@ -181,31 +197,35 @@ try {
     }));
   await direct(WARM_UP);
 
-  // The two paths take turns, a part of the filings each, so that the machine's drift through the
-  // run (its speed moves by a quarter in a day) weighs on both alike.
+  // The two paths take turns, a part of the filings each, in the order HTTP, direct, direct, HTTP…
+  // so that the machine's drift through the run (its speed moves by a quarter in a day) weighs on
+  // both alike. BENCH_PHASE=http or direct runs one path only (to profile it).
+  const runs = { http: process.env.BENCH_PHASE !== 'direct', direct: process.env.BENCH_PHASE !== 'http' };
   const times = { http: 0, direct: 0 };
   const ratios: number[] = [];
   const perRound = Math.ceil(REQUESTS / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
-    const h = process.env.BENCH_PHASE === 'direct' ? 0 : await loadInWorker(perRound);
-    const d = process.env.BENCH_PHASE === 'http' ? 0 : await direct(perRound);
-    times.http += h;
-    times.direct += d;
-    ratios.push(d / h);
-    if (process.env.BENCH_VERBOSE) console.log(`round ${round + 1}: HTTP ${(perRound / h).toFixed(0)} req/s, direct ${(perRound / d).toFixed(0)} tx/s`);
+    const order = round % 2 === 0 ? (['http', 'direct'] as const) : (['direct', 'http'] as const);
+    const took = { http: 0, direct: 0 };
+    for (const path of order) if (runs[path]) took[path] = path === 'http' ? await loadInWorker(perRound) : await direct(perRound);
+    times.http += took.http;
+    times.direct += took.direct;
+    if (runs.http && runs.direct) ratios.push(took.direct / took.http);
   }
-  stopServer();
-  await sql.end();
+  await stopServer();
+  await endDirect();
   const total = perRound * ROUNDS;
-  const http = total / times.http;
-  const directRate = total / times.direct;
   const server = process.env.BENCH_SERVER === 'sources' ? 'the TypeScript sources, in this process' : 'the compiled server (dist/server), as npm start runs it';
-  console.log(`fileDispute over HTTP:        ${http.toFixed(0)} req/s  (${total} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections; ${server})`);
-  console.log(`same SQL via postgres.js:     ${directRate.toFixed(0)} tx/s  (concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
-  console.log(`ratio HTTP / direct:          ${(http / directRate).toFixed(2)}  (target >= 0.6; by round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  if (runs.http) console.log(`fileDispute over HTTP:        ${(total / times.http).toFixed(0)} req/s  (${total} requests, concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections; ${server})`);
+  if (runs.direct) console.log(`same SQL via postgres.js:     ${(total / times.direct).toFixed(0)} tx/s  (concurrency ${CONCURRENCY}, ${config.databasePoolSize} connections)`);
+  if (runs.http && runs.direct) {
+    console.log(`ratio HTTP / direct:          ${(times.direct / times.http).toFixed(2)}  (target >= 0.6; by round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  }
   const writing = sent.filter((s) => /insert into|update |delete from/.test(s.text)).length;
   console.log(`statements per filing:        ${sent.length} (authentication included), ${writing} writing the case`);
 } finally {
+  await stopServer();
+  await endDirect();
   await handle.close();
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();

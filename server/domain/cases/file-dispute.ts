@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { addressSchema, printable } from '../validation/printable';
 import { caseParties, cases, mediators, regions, users } from '../../../schema';
-import { preparedPerDatabase, textPerKey } from '../../db-prepared';
+import { preparedPerDatabase, preparedPerShape, textPerKey } from '../../db-prepared';
 import { idNumberSchema, nameSchema, phoneSchema } from '../auth/fields';
 import { requireRole } from '../auth/policy';
 import { idNumberColumns } from '../auth/users';
@@ -26,9 +26,17 @@ const RISK_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
 const filerAddress = preparedPerDatabase((db) =>
   db.select({ address: users.address }).from(users).where(eq(users.id, sql.placeholder('id'))).prepare('filer_address'),
 );
-/** Every division the filing names, and its county, in one read. */
-const namedDivisions = preparedPerDatabase((db) =>
-  db.select({ code: regions.code, name: regions.name }).from(regions).where(sql`${regions.code} = any(${sql.placeholder('codes')}::text[])`).prepare('named_divisions'),
+/**
+ * Every division the filing names, and its county, in one read: a text per number of codes
+ * (`in ($1, $2)`), each built once. PostgreSQL keeps a generic plan for these; for
+ * `= any($1::text[])` it plans again at every run (see `server/db-prepared.ts`).
+ */
+const namedDivisions = preparedPerShape((db, s: { key: string; values: Record<string, unknown>; count: number }) =>
+  db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(inArray(regions.code, Array.from({ length: s.count }, (_c, i) => sql.placeholder(`c${i}`))))
+    .prepare('named_divisions'),
 );
 /** Statements whose text is built once (the prior-case count). */
 const builtOnce = textPerKey();
@@ -218,7 +226,8 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
   ];
   const countyCode = regionCode.slice(0, 6);
   // Every division the filing names, and its county, in one read.
-  const known = await namedDivisions(deps.db).execute({ codes: [...new Set([...codes, countyCode, ...extraCodes.map((e) => e.code)])] });
+  const named = [...new Set([...codes, countyCode, ...extraCodes.map((e) => e.code)])];
+  const known = await namedDivisions(deps.db, { key: String(named.length), values: {}, count: named.length }).execute(Object.fromEntries(named.map((c, i) => [`c${i}`, c])));
   for (const e of extraCodes) {
     if (!known.some((r) => r.code === e.code)) throw ValidationError.field(e.field, `${e.code} is not a known division code`);
     if (e.code.length === 6 && e.code.endsWith('00')) throw ValidationError.field(e.field, 'must name a county, township or village');
