@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -24,17 +23,8 @@ import { requestPhoneCode } from '../../server/domain/auth/request-phone-code';
 import { register } from '../../server/domain/auth/register';
 import { createMemoryStorage } from '../../server/storage/storage';
 import { NODE_FLAGS, tuneHeap } from '../../server/heap';
+import { freePort } from '../support/free-port';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // With BENCH_SERVER=sources the server runs in this process, sized as `npm start` sizes it (the
 // young generation comes from `npm run bench`).

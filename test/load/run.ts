@@ -22,12 +22,12 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import postgres from 'postgres';
 import { NODE_FLAGS } from '../../server/heap';
+import { freePort } from '../support/free-port';
 
 const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
@@ -52,16 +52,6 @@ let serverOutput = '';
 let dropDatabase: (() => Promise<void>) | null = null;
 let base = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function gql<T = any>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const res = await fetch(`${base}/graphql`, {

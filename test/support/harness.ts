@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import postgres from 'postgres';
 import request from 'supertest';
@@ -154,16 +153,7 @@ async function createOwnDatabase(sharedUrl: string): Promise<{ url: string; drop
 }
 
 /** A loopback port nothing listens on now, for a server started as a child process. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './free-port';
 
 /** A unique mainland mobile number, so parallel test files never collide. */
 export function uniquePhone(): string {
