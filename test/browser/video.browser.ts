@@ -203,7 +203,7 @@ describe('a LiveKit video session in the page', () => {
     await page.getByRole('button', { name: '核验并进入' }).click();
 
     const room = page.getByRole('region', { name: '视频调解室' });
-    await room.getByText('未能进入视频会议室').waitFor({ timeout: 30_000 });
+    await room.getByText('未能进入视频会议室').waitFor({ timeout: 60_000 });
     await room.getByText(/无法连接视频服务/).waitFor();
     expect(fetched.filter((f) => f.endsWith(chunk)), 'the video chunk loaded on entering').toHaveLength(1);
 
@@ -256,7 +256,7 @@ describe('a LiveKit video session in the page', () => {
     const room = page.getByRole('region', { name: '视频调解室' });
     await room.getByText('摄像头或麦克风不可用').waitFor({ timeout: 30_000 });
     await room.getByText(/未获得摄像头和麦克风的使用权限/).waitFor();
-    await room.getByText('未能进入视频会议室').waitFor({ timeout: 30_000 });
+    await room.getByText('未能进入视频会议室').waitFor({ timeout: 60_000 });
     await upgradesReach(before + 1);
     expect(verifiedClaims(upgrades[before]!.token!).sub).toBe(localId(world.applicant.id));
     takeExpectedFailures(w);
@@ -275,7 +275,7 @@ describe('a LiveKit video session in the page', () => {
     await page.getByRole('button', { name: '进入视频调解' }).click();
     await page.getByRole('button', { name: '取得入口' }).click();
     const room = page.getByRole('region', { name: '视频调解室' });
-    await room.getByText('未能进入视频会议室').waitFor({ timeout: 30_000 });
+    await room.getByText('未能进入视频会议室').waitFor({ timeout: 60_000 });
     await upgradesReach(before + 1);
     const claims = verifiedClaims(upgrades[before]!.token!);
     expect(claims.sub).toBe(localId(world.mediator.id));
