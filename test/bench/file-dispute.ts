@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -22,9 +21,9 @@ import { loadReferenceData } from '../../server/domain/regions/load-reference-da
 import { requestPhoneCode } from '../../server/domain/auth/request-phone-code';
 import { register } from '../../server/domain/auth/register';
 import { createMemoryStorage } from '../../server/storage/storage';
-import { NODE_FLAGS, tuneHeap } from '../../server/heap';
+import { tuneHeap } from '../../server/heap';
+import { startCompiledServer } from '../support/compiled-server';
 import { freePort } from '../support/free-port';
-
 
 // With BENCH_SERVER=sources the server runs in this process, sized as `npm start` sizes it (the
 // young generation comes from `npm run bench`).
@@ -106,27 +105,13 @@ try {
     const built = spawnSync(process.execPath, ['server/build.mjs', '--if-changed'], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('build failed');
     port = await freePort();
-    let output = '';
     // BENCH_SERVER_NODE_ARGS: node flags for the server alone, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile.
-    const child = spawn(process.execPath, [...NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/server/main.js'], {
+    const server = await startCompiledServer(
       // No scheduled jobs: their deliveries and scans would land in whichever path's round runs.
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', JOBS: 'false', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log', NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (b) => (output += b));
-    child.stderr!.on('data', (b) => (output += b));
-    stopServer = async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    };
-    const deadline = Date.now() + 120_000;
-    while (!output.includes('jiefen 解纷 is running')) {
-      if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      { ...process.env, NODE_ENV: 'development', DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', JOBS: 'false', WEB: 'off', LOG_LEVEL: 'warn', SMS_PROVIDER: 'log', NODE_OPTIONS: '' },
+      { nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+    );
+    stopServer = () => server.stop();
   }
   const query = `mutation($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id number } } } }`;
   // The HTTP load comes from a worker thread, so the client's work does not run on the bench's

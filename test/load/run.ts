@@ -17,7 +17,7 @@
  * run, and whether the goals hold: 0 errors, read p95 < 150 ms and RSS <= 300 MB for the mixed run,
  * fan-out p95 <= 200 ms for the second (whose RSS, with 2,000 connections held, is printed beside).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
@@ -26,7 +26,7 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import postgres from 'postgres';
-import { NODE_FLAGS } from '../../server/heap';
+import { startCompiledServer } from '../support/compiled-server';
 import { freePort } from '../support/free-port';
 
 const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -48,7 +48,8 @@ const POST = /* GraphQL */ `mutation ($input: PostSessionMessageInput!) { postSe
 const ROOM = /* GraphQL */ `subscription ($sessionId: ID!) { sessionRoom(sessionId: $sessionId) { seq kind body } }`;
 
 let server: ChildProcess | null = null;
-let serverOutput = '';
+/** What the server has printed so far. */
+let serverOutput: () => string = () => '';
 let dropDatabase: (() => Promise<void>) | null = null;
 let base = '';
 
@@ -140,11 +141,10 @@ async function startServer(): Promise<void> {
   url.pathname = `/${name}`;
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  // LOAD_SERVER_NODE_ARGS: node flags NODE_OPTIONS refuses, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile.
-  // The flags `npm start` gives the server, then any of the run's own (LOAD_SERVER_NODE_ARGS).
-  const nodeArgs = [...NODE_FLAGS, ...(process.env.LOAD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  server = spawn(process.execPath, [...nodeArgs, 'dist/server/main.js'], {
-    env: {
+  // LOAD_SERVER_NODE_ARGS: node flags NODE_OPTIONS refuses, e.g. --cpu-prof --cpu-prof-dir=/tmp/profile,
+  // given after the flags `npm start` gives the server.
+  const started = await startCompiledServer(
+    {
       ...process.env,
       NODE_ENV: 'development',
       DATABASE_URL: url.toString(),
@@ -157,23 +157,21 @@ async function startServer(): Promise<void> {
       // Node flags for the server alone, e.g. LOAD_SERVER_NODE_OPTIONS=--max-old-space-size=256.
       NODE_OPTIONS: process.env.LOAD_SERVER_NODE_OPTIONS ?? '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.on('data', (b) => (serverOutput += b));
-  server.stderr!.on('data', (b) => (serverOutput += b));
-  // LOAD_SERVER_OUTPUT=<file>: the server's own output kept there as well (with --trace-gc, say).
-  if (process.env.LOAD_SERVER_OUTPUT) {
-    const file = createWriteStream(process.env.LOAD_SERVER_OUTPUT);
-    server.stdout!.pipe(file, { end: false });
-    server.stderr!.pipe(file, { end: false });
-    server.once('exit', () => file.end());
-  }
-  const deadline = Date.now() + 120_000;
-  while (!serverOutput.includes('jiefen 解纷 is running')) {
-    if (server.exitCode !== null) throw new Error(`server exited:\n${serverOutput}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${serverOutput}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    {
+      nodeArgs: (process.env.LOAD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      onSpawn: (child) => {
+        server = child;
+        // LOAD_SERVER_OUTPUT=<file>: the server's own output kept there as well (with --trace-gc, say).
+        if (process.env.LOAD_SERVER_OUTPUT) {
+          const file = createWriteStream(process.env.LOAD_SERVER_OUTPUT);
+          child.stdout!.pipe(file, { end: false });
+          child.stderr!.pipe(file, { end: false });
+          child.once('exit', () => file.end());
+        }
+      },
+    },
+  );
+  serverOutput = started.output;
   // Parties of the demo village, straight into the database: the load is the point here, not registration.
   const db = postgres(url.toString(), { max: 2, onnotice: () => {} });
   const hash = await bcrypt.hash(PASSWORD, 4);
@@ -486,14 +484,14 @@ async function main() {
   console.log('\n== goals ==');
   for (const [goal, met] of goals) console.log(`${met ? 'met    ' : 'NOT met'}  ${goal}`);
   // What the server logged as an error (level 50 and up), to find the cause of a failed request.
-  const errors = serverOutput.split('\n').filter((l) => /"level":(5\d|60)/.test(l));
+  const errors = serverOutput().split('\n').filter((l) => /"level":(5\d|60)/.test(l));
   if (errors.length > 0) console.log(`\nserver errors (${errors.length}, first 3):\n${errors.slice(0, 3).map((l) => l.slice(0, 1500)).join('\n')}`);
 }
 
 main()
   .catch((e) => {
     console.error(e);
-    if (serverOutput) console.error(`server output:\n${serverOutput.slice(-4000)}`);
+    if (serverOutput()) console.error(`server output:\n${serverOutput().slice(-4000)}`);
     process.exitCode = 1;
   })
   .finally(async () => {
