@@ -43,12 +43,14 @@ export type Viewer =
       sessionId: string;
       /**
        * Read with the login, so a request does not read them again: the viewer's own mediator row
-       * (null if they have none) and their organisation's region. Absent (undefined) on a viewer
+       * (null if they have none), their organisation's region and their address. Absent (undefined) on a viewer
        * built without them; the rules then read them. They belong with this userId and
        * organizationId: a viewer copied with another identity or organisation must drop them.
        */
       mediatorId?: string | null;
       organizationRegionCode?: string | null;
+      /** The address on the viewer's account, read with the login (a filing without one uses it). */
+      address?: string | null;
     }
   | {
       kind: 'apiClient';

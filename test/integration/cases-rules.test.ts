@@ -105,6 +105,38 @@ describe('filing rules', () => {
     expect(timeline.data.case.events.map((e: { type: string }) => e.type)).toContain('case.risk_adjusted');
   });
 
+  it('gives the applicant the address on their account when the filing names none, as it stands when the filing runs', async () => {
+    const filer = await registerParty(ctx, { address: '宾川县金牛镇圭山村二组' });
+    const input = (title: string) => ({
+      category: 'NEIGHBOR', title, description: '相邻两户因排水问题发生纠纷，请求村调委会调解。', regionCode: w.village.code,
+      respondents: [{ name: w.respondent.name, phone: w.respondent.phone }],
+    });
+    const applicantAddress = async (id: string) => {
+      const res = await ctx.gql(`query($id: ID!) { case(id: $id) { parties { role address } } }`, { id }, filer.token);
+      return res.data.case.parties.find((p: { role: string }) => p.role === 'APPLICANT').address;
+    };
+    const FILE_ONLY = `mutation($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
+    const first = await ctx.gql(FILE_ONLY, { input: input('排水纠纷一') }, filer.token);
+    expect(first.data.fileDispute.__typename).toBe('FileDisputeSuccess');
+    expect(await applicantAddress(first.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村二组');
+    // A profile change earlier in the same document: the filing after it takes the new address.
+    const both = await ctx.gql(
+      `mutation($input: FileDisputeInput!) {
+        updateProfile(input: { address: "宾川县金牛镇圭山村五组" }) { __typename }
+        fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } }
+      }`,
+      { input: input('排水纠纷二') },
+      filer.token,
+    );
+    expect(both.data.updateProfile.__typename).toBe('UpdateProfileSuccess');
+    expect(both.data.fileDispute.__typename).toBe('FileDisputeSuccess');
+    expect(await applicantAddress(both.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村五组');
+    // An address given in the filing wins over the account's.
+    const given = await ctx.gql(FILE_ONLY, { input: { ...input('排水纠纷三'), applicant: { name: filer.name, phone: filer.phone, address: '宾川县城' } } }, filer.token);
+    expect(given.data.fileDispute.__typename).toBe('FileDisputeSuccess');
+    expect(await applicantAddress(given.data.fileDispute.case.id)).toBe('宾川县城');
+  });
+
   it('honours a mediator chosen jointly by both parties', async () => {
     const chosen = w.villageMediators[1]!;
     const filed = await fileNeighborDispute(ctx, w, { preferredMediatorId: chosen.mediatorGlobalId });

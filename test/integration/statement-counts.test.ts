@@ -254,15 +254,16 @@ describe('statements per filing', () => {
     const filed = await fileNeighborDispute(ctx, w);
     const all = [...ctx.queries];
     console.log(`statements per filing (${ctx.kind}): ${all.length} in all, ${all.filter((q) => /insert into/.test(q)).length} writing`);
-    // The reads of the request (session, filer, regions, prior cases), then one statement that writes
-    // the case: its number, row, parties, events, first clock and messages, whole or not at all.
+    // The reads of the request (the login, which carries the filer's address; the divisions; prior
+    // cases), then one statement that writes the case: its number, row, parties, events, first
+    // clock and messages, whole or not at all.
     const writes = all.filter((q) => /insert into|update |delete from/.test(q));
     expect(writes).toHaveLength(1);
     expect(all.at(-1)).toBe(writes[0]);
     for (const table of ['case_number_counters', 'cases', 'case_parties', 'events', 'deadlines', 'outbox']) {
       expect(writes[0]!.match(new RegExp(`insert into "${table}"`, 'g'))).toHaveLength(1);
     }
-    expect(all.length).toBeLessThanOrEqual(5);
+    expect(all.length).toBeLessThanOrEqual(4);
     // What was written is the whole case: parties linked, its chain verifies, the clock is stored.
     const CHECK = /* GraphQL */ `
       query ($id: ID!) { case(id: $id) { number status contactDueAt parties { role consent } events { seq type afterStatus } recordVerification { valid count } deadlines { kind open } } }

@@ -111,6 +111,7 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
       sessionId: row.session.id,
       mediatorId: row.mediatorId,
       organizationRegionCode: row.organizationRegionCode,
+      address: row.user.address,
     },
     user: row.user,
   };

@@ -51,16 +51,19 @@ export async function updateProfile(deps: Deps, actor: Actor, input: UpdateProfi
   if (data.serviceAddress) set.serviceAddress = data.serviceAddress;
   if (data.consentsToElectronicService === true) Object.assign(set, { serviceConsentAt: now, serviceConsentChannel: 'PROFILE' });
   if (data.consentsToElectronicService === false) Object.assign(set, { serviceConsentAt: null, serviceConsentChannel: null });
-  return deps.db.transaction(async (tx) => {
+  const updated = await deps.db.transaction(async (tx) => {
     // Conditional on the version read above: two concurrent edits cannot both win.
-    const [updated] = await tx.update(users).set(set).where(and(eq(users.id, user.id), eq(users.version, user.version))).returning();
-    if (!updated) throw new ConflictError();
+    const [row] = await tx.update(users).set(set).where(and(eq(users.id, user.id), eq(users.version, user.version))).returning();
+    if (!row) throw new ConflictError();
     await recordEvent(tx, deps.clock, actor, {
       subjectType: 'user',
       subjectId: user.id,
       type: 'user.profile_updated',
       data: { fields: changed.map(([k]) => k), electronicServiceConsent: data.consentsToElectronicService ?? null },
     });
-    return updated;
+    return row;
   });
+  // The address the login read follows the change, for what the same request does next (a filing).
+  if (viewer.address !== undefined) viewer.address = updated.address;
+  return updated;
 }

@@ -184,8 +184,12 @@ export async function fileDispute(deps: Deps, actor: Actor, input: FileDisputeIn
     if (data.applicant && data.applicant.phone !== viewer.phone) {
       throw ValidationError.field('applicant', 'a party files for themself; grid workers file for residents');
     }
-    // The session read the filer's name and phone; the account is read again only for an address not given.
-    const address = data.applicant?.address ?? (await filerAddress(deps.db).execute({ id: viewer.userId }))[0]?.address ?? null;
+    // The login read the filer's name, phone and address; the account is read again only for an
+    // address not given by a viewer built without it.
+    const address =
+      data.applicant?.address ??
+      (viewer.address !== undefined ? viewer.address : (await filerAddress(deps.db).execute({ id: viewer.userId }))[0]?.address) ??
+      null;
     applicant = {
       ...(data.applicant ?? {}),
       name: viewer.name,
