@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -89,6 +90,8 @@ async function runPool(total: number, concurrency: number, task: (i: number) => 
 
 /** Stops the server measured (the child process, or the server in this process); again is harmless. */
 let stopServer: () => Promise<void> = async () => {};
+/** The server's process id when it runs in a child process (its CPU time is read from /proc). */
+let serverPid: number | null = null;
 /** Ends the direct path's connections (again is harmless). */
 let endDirect: () => Promise<void> = async () => {};
 const name = `jiefen_bench_${Date.now()}`;
@@ -131,6 +134,7 @@ try {
       { nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
     );
     stopServer = () => server.stop();
+    serverPid = server.child.pid ?? null;
   }
   const query = `mutation($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id number } } } }`;
   // The HTTP load comes from a worker thread, so the client's work does not run on the bench's
@@ -191,6 +195,37 @@ try {
     }));
   await direct(WARM_UP);
 
+  // CPU time per filing of each process taking part, read from /proc (Linux; skipped elsewhere):
+  // the server, the bench process (the HTTP load generator's thread, or the direct path's
+  // postgres.js) and PostgreSQL's backends for this database. Together they share the two cores.
+  const backendPids = (await admin`select pid from pg_stat_activity where datname = ${name} and backend_type = 'client backend'`).map((r) => Number(r.pid));
+  const ticks = (pid: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+    } catch {
+      return NaN;
+    }
+  };
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const cpuNow = () => {
+    const own = process.cpuUsage();
+    return {
+      server: serverPid === null ? NaN : ticks(serverPid) * TICK_MS,
+      bench: (own.user + own.system) / 1000,
+      postgres: backendPids.reduce((sum, pid) => sum + ticks(pid) * TICK_MS, 0),
+    };
+  };
+  type Cpu = ReturnType<typeof cpuNow>;
+  const cpu = { http: { server: 0, bench: 0, postgres: 0 } as Cpu, direct: { server: 0, bench: 0, postgres: 0 } as Cpu };
+  const measured = async (path: 'http' | 'direct', run: () => Promise<number>) => {
+    const before = cpuNow();
+    const took = await run();
+    const after = cpuNow();
+    for (const k of ['server', 'bench', 'postgres'] as const) cpu[path][k] += after[k] - before[k];
+    return took;
+  };
+
   // The two paths take turns, a part of the filings each, in the order HTTP, direct, direct, HTTP…
   // so that the machine's drift through the run (its speed moves by a quarter in a day) weighs on
   // both alike. BENCH_PHASE=http or direct runs one path only (to profile it).
@@ -201,7 +236,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['http', 'direct'] as const) : (['direct', 'http'] as const);
     const took = { http: 0, direct: 0 };
-    for (const path of order) if (runs[path]) took[path] = path === 'http' ? await loadInWorker(perRound) : await direct(perRound);
+    for (const path of order) if (runs[path]) took[path] = await measured(path, () => (path === 'http' ? loadInWorker(perRound) : direct(perRound)));
     times.http += took.http;
     times.direct += took.direct;
     if (runs.http && runs.direct) ratios.push(took.direct / took.http);
@@ -215,6 +250,9 @@ try {
   if (runs.http && runs.direct) {
     console.log(`ratio HTTP / direct:          ${(times.direct / times.http).toFixed(2)}  (target >= 0.6; by round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
   }
+  const ms = (v: number) => (Number.isFinite(v) ? (v / total).toFixed(2) : 'n/a');
+  if (runs.http) console.log(`CPU per filing over HTTP:     server ${ms(cpu.http.server)} ms, load generator ${ms(cpu.http.bench)} ms, PostgreSQL ${ms(cpu.http.postgres)} ms`);
+  if (runs.direct) console.log(`CPU per filing direct:        postgres.js ${ms(cpu.direct.bench)} ms, PostgreSQL ${ms(cpu.direct.postgres)} ms`);
   const writing = sent.filter((s) => /insert into|update |delete from/.test(s.text)).length;
   console.log(`statements per filing:        ${sent.length} (authentication included), ${writing} writing the case`);
 } finally {
