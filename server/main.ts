@@ -9,7 +9,7 @@ import { createJobRunner } from './jobs';
 import { refreshCalendar } from './domain/clock/calendar-store';
 import { closePdfPool } from './pdf/pool';
 import { installProcessGuard } from './process-guard';
-import { tuneHeap } from './heap';
+import { serverEnvApplied, SERVER_ENV, tuneHeap } from './heap';
 
 const started = performance.now();
 const heap = tuneHeap();
@@ -46,6 +46,7 @@ log.info(
     corsOrigins: config.corsOrigins,
     // server/heap.ts: `tuned` when started as `npm start` starts it.
     heap,
+    mallocArenas: serverEnvApplied() ? SERVER_ENV.MALLOC_ARENA_MAX : (process.env.MALLOC_ARENA_MAX ?? 'glibc default (set MALLOC_ARENA_MAX=2, see server/heap.ts)'),
   },
   'signing and SMS configuration',
 );

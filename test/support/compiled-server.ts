@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { NODE_FLAGS } from '../../server/heap';
+import { NODE_FLAGS, SERVER_ENV } from '../../server/heap';
 
 /** The compiled server running in a child process. */
 export interface CompiledServer {
@@ -12,14 +12,14 @@ export interface CompiledServer {
 }
 
 /**
- * Starts the compiled server (`dist/server/main.js`) in a child process with the node flags
- * `npm start` gives it, then `nodeArgs`, in this environment, and waits until it prints that it is
+ * Starts the compiled server (`dist/server/main.js`) in a child process with the node flags and
+ * environment `npm start` gives it, then `nodeArgs` and this environment, and waits until it prints that it is
  * running. `onSpawn` sees the process first (to keep its output elsewhere as well). A server that
  * exits or is not up within two minutes is an error, with what it printed; one still running then
  * is stopped first.
  */
 export async function startCompiledServer(env: NodeJS.ProcessEnv, opts: { nodeArgs?: string[]; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CompiledServer> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), 'dist/server/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...(opts.nodeArgs ?? []), 'dist/server/main.js'], { env: { ...SERVER_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (b) => (output += b));
   child.stderr!.on('data', (b) => (output += b));
