@@ -46,6 +46,7 @@ log.info(
     corsOrigins: config.corsOrigins,
     // server/heap.ts: `tuned` when started as `npm start` starts it.
     heap,
+    // The setting given (glibc reads it at the process's start; other C libraries ignore it).
     mallocArenas: serverEnvApplied() ? SERVER_ENV.MALLOC_ARENA_MAX : (process.env.MALLOC_ARENA_MAX ?? 'glibc default (set MALLOC_ARENA_MAX=2, see server/heap.ts)'),
   },
   'signing and SMS configuration',

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -47,7 +47,7 @@ const WARM_UP = 200;
 const LOAD_WORKER = `
 const http = require('node:http');
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, token, total, concurrency, query } = workerData;
+const { url, token, concurrency, query } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const target = new URL(url);
 const headers = { 'content-type': 'application/json', authorization: 'Bearer ' + token };
@@ -61,20 +61,25 @@ const post = (body) => new Promise((resolve, reject) => {
   req.on('error', reject);
   req.end(body);
 });
-let next = 0;
 const one = async (i) => {
   const input = { category: 'NEIGHBOR', title: '基准纠纷' + i, description: '相邻两户因排水问题发生纠纷，请求村调委会调解。',
     regionCode: '532924101201', respondents: [{ name: '被申请人', phone: '137' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0') }] };
   const body = await post(JSON.stringify({ query, variables: { input } }));
   if (!body.data || !body.data.fileDispute || body.data.fileDispute.__typename !== 'FileDisputeSuccess') throw new Error(JSON.stringify(body));
 };
-(async () => {
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < total) await one(next++); }));
-  const took = performance.now() - started;
-  agent.destroy();
-  parentPort.postMessage(total / (took / 1000));
-})().catch((e) => parentPort.postMessage({ error: String(e) }));
+let filed = 0;
+// One worker for the whole run: each message asks for that many filings and is answered with the
+// milliseconds they took.
+parentPort.on('message', async (total) => {
+  try {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => { while (next < total) { next++; await one(filed++); } }));
+    parentPort.postMessage(performance.now() - started);
+  } catch (e) {
+    parentPort.postMessage({ error: String(e) });
+  }
+});
 `;
 
 async function runPool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
@@ -140,16 +145,27 @@ try {
   // The HTTP load comes from a worker thread, so the client's work does not run on the bench's
   // event loop (the direct path's client is postgres.js, which the server would not have either).
   const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+  const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: graphqlUrl, token, concurrency: CONCURRENCY, query } });
+  const stopWorker = stopServer;
+  stopServer = async () => {
+    await worker.terminate();
+    await stopWorker();
+  };
   /** Seconds `total` filings over HTTP took. */
   const loadInWorker = (total: number) =>
     new Promise<number>((resolve, reject) => {
-      const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: graphqlUrl, token, total, concurrency: CONCURRENCY, query } });
-      worker.once('message', (m: number | { error: string }) => {
-        void worker.terminate();
-        if (typeof m === 'number') resolve(total / m);
+      const done = (m: number | { error: string }) => {
+        worker.off('error', failed);
+        if (typeof m === 'number') resolve(m / 1000);
         else reject(new Error(m.error));
-      });
-      worker.once('error', reject);
+      };
+      const failed = (e: Error) => {
+        worker.off('message', done);
+        reject(e);
+      };
+      worker.once('message', done);
+      worker.once('error', failed);
+      worker.postMessage(total);
     });
   await loadInWorker(WARM_UP); // warm-up: the server compiles its hot paths as they run
 
@@ -172,8 +188,8 @@ try {
   await counting.close();
   if (counted.data?.fileDispute?.__typename !== 'FileDisputeSuccess') throw new Error(`counting filing failed: ${JSON.stringify(counted)}`);
   // The same statements the counted filing sent, with the same values, sent straight through
-  // postgres.js: its session lookup, the filer's address, the divisions named, the prior-case count
-  // and the one statement that writes the case. Each run swaps in a new case id and respondent
+  // postgres.js: its login lookup (which brings the filer's address), the divisions named, the
+  // prior-case count and the one statement that writes the case. Each run swaps in a new case id and respondent
   // number wherever the counted filing's stood (in JSON too), as each HTTP filing has its own.
   const sql = postgres(url.toString(), { max: config.databasePoolSize, onnotice: () => {} });
   endDirect = () => sql.end();
@@ -195,34 +211,51 @@ try {
     }));
   await direct(WARM_UP);
 
-  // CPU time per filing of each process taking part, read from /proc (Linux; skipped elsewhere):
-  // the server, the bench process (the HTTP load generator's thread, or the direct path's
-  // postgres.js) and PostgreSQL's backends for this database. Together they share the two cores.
-  const backendPids = (await admin`select pid from pg_stat_activity where datname = ${name} and backend_type = 'client backend'`).map((r) => Number(r.pid));
-  const ticks = (pid: number): number => {
+  // CPU time per filing of each process taking part, read from /proc (Linux; n/a elsewhere): the
+  // server, the bench process (the HTTP load generator's thread, or the direct path's postgres.js
+  // with the bench's own rewriting of each statement's values) and PostgreSQL, every process of it
+  // on this machine (backends, WAL writer, autovacuum…). Each process is known by its id and start
+  // time; one that ends during a round is not counted for that round, one that starts is counted
+  // whole.
+  const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+  const statOf = (pid: string | number): { key: string; comm: string; ms: number } | null => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime (fields 14 and 15 of stat(5)), and the start time (22) to tell a reused id.
+      return { key: `${pid}:${fields[19]}`, comm, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks };
     } catch {
-      return NaN;
+      return null;
     }
   };
-  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const postgresProcesses = (): Map<string, number> => {
+    const found = new Map<string, number>();
+    let pids: string[] = [];
+    try {
+      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    } catch {
+      return found;
+    }
+    for (const pid of pids) {
+      const st = statOf(pid);
+      if (st?.comm === 'postgres') found.set(st.key, st.ms);
+    }
+    return found;
+  };
   const cpuNow = () => {
     const own = process.cpuUsage();
-    return {
-      server: serverPid === null ? NaN : ticks(serverPid) * TICK_MS,
-      bench: (own.user + own.system) / 1000,
-      postgres: backendPids.reduce((sum, pid) => sum + ticks(pid) * TICK_MS, 0),
-    };
+    return { server: serverPid === null ? null : statOf(serverPid)?.ms ?? null, bench: (own.user + own.system) / 1000, postgres: postgresProcesses() };
   };
-  type Cpu = ReturnType<typeof cpuNow>;
-  const cpu = { http: { server: 0, bench: 0, postgres: 0 } as Cpu, direct: { server: 0, bench: 0, postgres: 0 } as Cpu };
+  const cpu = { http: { server: 0, bench: 0, postgres: 0 }, direct: { server: 0, bench: 0, postgres: 0 } };
+  const procAvailable = postgresProcesses().size > 0;
   const measured = async (path: 'http' | 'direct', run: () => Promise<number>) => {
     const before = cpuNow();
     const took = await run();
     const after = cpuNow();
-    for (const k of ['server', 'bench', 'postgres'] as const) cpu[path][k] += after[k] - before[k];
+    cpu[path].server += after.server !== null && before.server !== null ? after.server - before.server : NaN;
+    cpu[path].bench += after.bench - before.bench;
+    for (const [key, ms] of after.postgres) cpu[path].postgres += ms - (before.postgres.get(key) ?? 0);
     return took;
   };
 
@@ -250,8 +283,10 @@ try {
   if (runs.http && runs.direct) {
     console.log(`ratio HTTP / direct:          ${(times.direct / times.http).toFixed(2)}  (target >= 0.6; by round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
   }
-  const ms = (v: number) => (Number.isFinite(v) ? (v / total).toFixed(2) : 'n/a');
-  if (runs.http) console.log(`CPU per filing over HTTP:     server ${ms(cpu.http.server)} ms, load generator ${ms(cpu.http.bench)} ms, PostgreSQL ${ms(cpu.http.postgres)} ms`);
+  const ms = (v: number) => (procAvailable && Number.isFinite(v) ? (v / total).toFixed(2) : 'n/a');
+  // With BENCH_SERVER=sources the server runs in the bench process, beside the load generator.
+  const httpClients = serverPid === null ? `server and load generator (one process) ${ms(cpu.http.bench)} ms` : `server ${ms(cpu.http.server)} ms, load generator ${ms(cpu.http.bench)} ms`;
+  if (runs.http) console.log(`CPU per filing over HTTP:     ${httpClients}, PostgreSQL ${ms(cpu.http.postgres)} ms`);
   if (runs.direct) console.log(`CPU per filing direct:        postgres.js ${ms(cpu.direct.bench)} ms, PostgreSQL ${ms(cpu.direct.postgres)} ms`);
   const writing = sent.filter((s) => /insert into|update |delete from/.test(s.text)).length;
   console.log(`statements per filing:        ${sent.length} (authentication included), ${writing} writing the case`);

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events, outbox } from '../../schema';
+import { caseParties, events, outbox, users } from '../../schema';
+import { fileDispute } from '../../server/domain/cases/file-dispute';
 import { localId } from '../../server/graphql/ids';
 import { createTestContext, uniquePhone, type TestContext } from '../support/harness';
 import { createMediatorAccount, createOrg, registerParty, userWithRole } from '../support/factories';
@@ -108,7 +109,7 @@ describe('filing rules', () => {
   it('gives the applicant the address on their account when the filing names none, as it stands when the filing runs', async () => {
     const filer = await registerParty(ctx, { address: '宾川县金牛镇圭山村二组' });
     const input = (title: string) => ({
-      category: 'NEIGHBOR', title, description: '相邻两户因排水问题发生纠纷，请求村调委会调解。', regionCode: w.village.code,
+      category: 'NEIGHBOR' as const, title, description: '相邻两户因排水问题发生纠纷，请求村调委会调解。', regionCode: w.village.code,
       respondents: [{ name: w.respondent.name, phone: w.respondent.phone }],
     });
     const applicantAddress = async (id: string) => {
@@ -131,6 +132,25 @@ describe('filing rules', () => {
     expect(both.data.updateProfile.__typename).toBe('UpdateProfileSuccess');
     expect(both.data.fileDispute.__typename).toBe('FileDisputeSuccess');
     expect(await applicantAddress(both.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村五组');
+    // A profile change that fails changes nothing: the filing after it keeps the account's address.
+    const failed = await ctx.gql(
+      `mutation($input: FileDisputeInput!) {
+        updateProfile(input: { address: "宾川县金牛镇圭山村九组", serviceAddress: "13700000000" }) { __typename }
+        fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } }
+      }`,
+      { input: input('排水纠纷四') },
+      filer.token,
+    );
+    expect(failed.data.updateProfile.__typename).toBe('ValidationError');
+    expect(failed.data.fileDispute.__typename).toBe('FileDisputeSuccess');
+    expect(await applicantAddress(failed.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村五组');
+    // A viewer built without the login's read (the seeds') has the account read for it.
+    const [account] = await ctx.deps.db.select().from(users).where(eq(users.id, filer.userId));
+    const viewer = { kind: 'user' as const, userId: filer.userId, role: 'PARTY' as const, organizationId: null, phone: filer.phone, verifiedPhone: filer.phone, name: filer.name, sessionId: 'seed' };
+    const seeded = await fileDispute(ctx.deps, { viewer, ip: null, userAgent: null, requestId: null }, input('排水纠纷五'));
+    expect(account!.address).toBe('宾川县金牛镇圭山村五组');
+    const [party] = await ctx.deps.db.select().from(caseParties).where(and(eq(caseParties.caseId, seeded.id), eq(caseParties.role, 'APPLICANT')));
+    expect(party!.address).toBe('宾川县金牛镇圭山村五组');
     // An address given in the filing wins over the account's.
     const given = await ctx.gql(FILE_ONLY, { input: { ...input('排水纠纷三'), applicant: { name: filer.name, phone: filer.phone, address: '宾川县城' } } }, filer.token);
     expect(given.data.fileDispute.__typename).toBe('FileDisputeSuccess');
