@@ -49,6 +49,7 @@ const agreementsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
 const agreementsByCase = groupedLoader(
   (ctx, caseIds) => agreementsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
   (a) => a.caseId,
+  'agreements',
 );
 /** The signatures of a page of agreements in one query. */
 const signaturesByAgreement = groupedLoader(

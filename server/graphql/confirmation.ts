@@ -360,6 +360,7 @@ const applicationsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
 const applicationsByCase = groupedLoader(
   (ctx, caseIds) => applicationsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
   (a) => a.caseId,
+  'confirmations',
 );
 /** The enforcement applications of a page of cases, oldest first, in one query (a court sees its own). */
 const enforcementByCase = groupedLoader(

@@ -132,6 +132,7 @@ const followUpsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
 const followUpsByCase = groupedLoader(
   async (ctx, caseIds) => followUpsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer, await regionScope(ctx)), caseIds),
   (f) => f.caseId,
+  'followUps',
 );
 
 builder.objectFields(CaseRef, (t) => ({

@@ -35,6 +35,7 @@ const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
 const ratingsByCase = groupedLoader(
   (ctx, caseIds) => ratingsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
   (r) => r.caseId,
+  'ratings',
 );
 
 builder.objectFields(CaseRef, (t) => ({

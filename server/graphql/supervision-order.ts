@@ -84,6 +84,7 @@ const ordersByCase = groupedLoader(
   async (ctx, caseIds) => ordersOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer, await regionScope(ctx)), caseIds),
   // Orders on a lead have no case; those read here are all on a case.
   (o) => o.caseId ?? '',
+  'supervisionOrders',
 );
 
 builder.objectFields(CaseRef, (t) => ({
