@@ -116,31 +116,27 @@ describe('filing rules', () => {
       const res = await ctx.gql(`query($id: ID!) { case(id: $id) { parties { role address } } }`, { id }, filer.token);
       return res.data.case.parties.find((p: { role: string }) => p.role === 'APPLICANT').address;
     };
+    /** A profile change, then a filing, in one document. */
+    const profileThenFile = (change: string, title: string) =>
+      ctx.gql(
+        `mutation($input: FileDisputeInput!) {
+          ${change} { __typename }
+          fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } }
+        }`,
+        { input: input(title) },
+        filer.token,
+      );
     const FILE_ONLY = `mutation($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
     const first = await ctx.gql(FILE_ONLY, { input: input('排水纠纷一') }, filer.token);
     expect(first.data.fileDispute.__typename).toBe('FileDisputeSuccess');
     expect(await applicantAddress(first.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村二组');
     // A profile change earlier in the same document: the filing after it takes the new address.
-    const both = await ctx.gql(
-      `mutation($input: FileDisputeInput!) {
-        updateProfile(input: { address: "宾川县金牛镇圭山村五组" }) { __typename }
-        fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } }
-      }`,
-      { input: input('排水纠纷二') },
-      filer.token,
-    );
+    const both = await profileThenFile('updateProfile(input: { address: "宾川县金牛镇圭山村五组" })', '排水纠纷二');
     expect(both.data.updateProfile.__typename).toBe('UpdateProfileSuccess');
     expect(both.data.fileDispute.__typename).toBe('FileDisputeSuccess');
     expect(await applicantAddress(both.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村五组');
     // A profile change that fails changes nothing: the filing after it keeps the account's address.
-    const failed = await ctx.gql(
-      `mutation($input: FileDisputeInput!) {
-        updateProfile(input: { address: "宾川县金牛镇圭山村九组", serviceAddress: "13700000000" }) { __typename }
-        fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } }
-      }`,
-      { input: input('排水纠纷四') },
-      filer.token,
-    );
+    const failed = await profileThenFile('updateProfile(input: { address: "宾川县金牛镇圭山村九组", serviceAddress: "13700000000" })', '排水纠纷四');
     expect(failed.data.updateProfile.__typename).toBe('ValidationError');
     expect(failed.data.fileDispute.__typename).toBe('FileDisputeSuccess');
     expect(await applicantAddress(failed.data.fileDispute.case.id)).toBe('宾川县金牛镇圭山村五组');
