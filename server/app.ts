@@ -2,7 +2,7 @@ import { calendarCoverage } from './domain/clock/calendar-store';
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { GraphQLError } from 'graphql';
+import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ping } from './db';
@@ -178,6 +178,12 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
       }),
       textGuardPlugin(),
       bodyLimitPlugin(),
+      // The operation the request runs, for what may be read ahead only in a query (`casesHolding`).
+      {
+        onExecute({ args }: { args: ExecutionArgs }) {
+          (args.contextValue as GraphQLContext).operation = getOperationAST(args.document, args.operationName)?.operation;
+        },
+      },
     ],
     // The body's size is limited by bodyLimitPlugin (cheaper for a body that declares its length).
     maxRequestBodySize: false,

@@ -44,9 +44,9 @@ export const NODE_FLAGS = ['--max-semi-space-size=32'] as const;
  * `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates its own malloc arena, up to eight
  * per core, and keeps what is freed in each. V8's background threads (compilation, marking) and
  * libuv's pool allocate in bursts; after the load test's mixed run five thread arenas held 37 MB
- * besides the main heap's 18 MB. With two arenas the server's RSS after the mixed run was 260–287 MB
- * (five runs: 260, 262, 263, 275, 287), against 284–308 MB (six runs) without, at the same reads a
- * second. Ignored outside glibc.
+ * besides the main heap's 18 MB. With two arenas the server's RSS after the mixed run was 260–294 MB
+ * (twelve runs of 40 s, ten of them under 283 MB), against 284–308 MB (six runs) without, at the
+ * same reads a second. Ignored outside glibc.
  */
 export const SERVER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 

@@ -3,13 +3,12 @@ import { preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { agreementSignatures, agreements } from '../../schema';
 import { visibleAgreements, type SignatureRow } from '../domain/agreements/agreement-access';
-import { withinCourtWindow } from '../domain/access';
 import { contentOf, verificationUrl, type AgreementRow, type StoredTerm } from '../domain/agreements/agreement-content';
 import { draftAgreement } from '../domain/agreements/draft-agreement';
 import { previewAgreement } from '../domain/agreements/preview-agreement';
 import { signAgreement } from '../domain/agreements/sign-agreement';
 import { verifyAgreement, type AgreementVerification } from '../domain/agreements/verify-agreement';
-import { groupedLoader } from './batch';
+import { CASE_RECORD_RULES, groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -42,7 +41,7 @@ const agreementsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
   db
     .select()
     .from(agreements)
-    .where(and(ids(agreements.caseId), withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt)))
+    .where(and(ids(agreements.caseId), CASE_RECORD_RULES.agreements(s)))
     .orderBy(asc(agreements.version))
     .prepare('agreements_by_case'),
 );

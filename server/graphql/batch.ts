@@ -1,7 +1,11 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { and, asc, inArray, sql } from 'drizzle-orm';
-import { agreements, caseParties, cases, confirmationApplications, evidence, followUps, mediationRatings, supervisionOrders } from '../../schema';
+import { agreements, caseParties, cases, confirmationApplications, followUps, mediationRatings, supervisionOrders } from '../../schema';
+import { visibleApplications, withinCourtWindow } from '../domain/access';
+import { visibleFollowUps, visibleRatings } from '../domain/access/follow-up';
+import { visibleSupervisionOrders } from '../domain/access/supervision';
+import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { visibleCases } from '../domain/cases/case-access';
 import { loadRegionScope, type RegionScope } from '../domain/access/region-scope';
 import { preparedPerDatabase, textPerKey } from '../db-prepared';
@@ -9,47 +13,70 @@ import type { GraphQLContext } from './context';
 
 /**
  * The records a case gathers late in its course, or only sometimes: agreements, applications for
- * judicial confirmation, evidence, follow-ups, ratings and supervision orders. Most cases a page
- * shows have none of them yet, and a read of each kind that answers nothing still costs a
- * statement; so the kinds a page's cases hold are read first, for every kind and case at once, and
- * a kind's own read (with its visibility rule) runs only for the cases that hold rows of it. The
- * answer only ever skips a read that would have found no row at all.
+ * judicial confirmation, follow-ups, ratings and supervision orders. Most cases a page shows have
+ * none of them yet, and a read of each kind that answers nothing still costs a statement; so one
+ * statement first asks, for every kind and case of the page at once, whether the viewer may see
+ * any row of it, with the kind's own visibility rule (the same function its read uses, from
+ * `server/domain/access`), and a kind's read runs only for the cases where the answer is yes. What
+ * the viewer may not see is not asked about differently, so the answer and the time it takes
+ * tell nothing the kind's own read would not. Evidence is not among them: who sees an item
+ * depends on the viewer's side in each case, which its read works out per case.
  */
-const CASE_RECORDS = {
+export const CASE_RECORD_RULES = {
+  agreements: (s: ViewerShape) => withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt),
+  confirmations: (s: ViewerShape) => visibleApplications(s.viewer),
+  followUps: (s: ViewerShape) => visibleFollowUps(s.viewer, s.scope),
+  ratings: (s: ViewerShape) => visibleRatings(s.viewer),
+  supervisionOrders: (s: ViewerShape) => visibleSupervisionOrders(s.viewer, s.scope),
+} as const;
+export type CaseRecordKind = keyof typeof CASE_RECORD_RULES;
+const CASE_RECORD_COLUMNS = {
   agreements: agreements.caseId,
   confirmations: confirmationApplications.caseId,
-  evidence: evidence.caseId,
   followUps: followUps.caseId,
   ratings: mediationRatings.caseId,
   supervisionOrders: supervisionOrders.caseId,
 } as const;
-export type CaseRecordKind = keyof typeof CASE_RECORDS;
-const CASE_RECORD_KINDS = Object.keys(CASE_RECORDS) as CaseRecordKind[];
+const CASE_RECORD_KINDS = Object.keys(CASE_RECORD_RULES) as CaseRecordKind[];
 
 const recordsText = textPerKey();
-/** One text for one case (a case page: its generic plan is kept, see `IdsOf`), one for a page of them. */
-const recordsOf = (variant: 'one' | 'many') => () =>
+/**
+ * The statement for a shape of viewer: one text for one case (a case page; its generic plan is
+ * kept, see `IdsOf`), one for a page of them. Written whole, not as a select list, so that every
+ * column keeps its table's name inside the subqueries.
+ */
+const recordsOf = (s: ViewerShape, variant: 'one' | 'many') => () =>
   sql`select k.id::text as id, ${sql.join(
-    CASE_RECORD_KINDS.map((kind) => sql`exists (select 1 from ${CASE_RECORDS[kind].table} where ${CASE_RECORDS[kind]} = k.id) as ${sql.identifier(kind)}`),
+    CASE_RECORD_KINDS.map((kind) => {
+      const column = CASE_RECORD_COLUMNS[kind];
+      return sql`exists (select 1 from ${column.table} where ${column} = k.id and ${CASE_RECORD_RULES[kind](s)}) as ${sql.identifier(kind)}`;
+    }),
     sql`, `,
   )} from ${variant === 'one' ? sql`(select (${sql.placeholder('ids')}::uuid[])[1] as id) k` : sql`unnest(${sql.placeholder('ids')}::uuid[]) as k(id)`}`;
 
-/** The kinds of records each case holds, for the cases asked in one tick, in one statement. */
+/**
+ * The kinds of records each case holds that the viewer may see, for the cases asked in one tick, in
+ * one statement. Only in a query: the fields of a mutation run one after another, each writing, and
+ * an answer kept from an earlier field would hide what a later one wrote.
+ */
 export const caseRecords = createContextCache(
   (ctx: GraphQLContext) =>
     new DataLoader<string, ReadonlySet<CaseRecordKind>>(async (ids) => {
+      const shape = shapeOf(ctx.viewer, await regionScope(ctx));
       const variant = ids.length === 1 ? 'one' : 'many';
-      const rows = await recordsText(ctx.deps.db, `case_records_${variant}`, recordsOf(variant), { ids: [...ids] });
-      const held = new Map(rows.map((r) => [String(r.id), new Set(CASE_RECORD_KINDS.filter((kind) => r[kind] === true))]));
-      return ids.map((id) => held.get(id) ?? new Set<CaseRecordKind>());
+      const rows = await recordsText(ctx.deps.db, `${shape.key}|${variant}`, recordsOf(shape, variant), { ...shape.values, ids: [...ids] });
+      const held = new Map(rows.map((r) => [String(r.id), new Set(CASE_RECORD_KINDS.filter((kind) => r[kind] !== false))]));
+      // A case the statement did not answer for is read in full.
+      return ids.map((id) => held.get(id) ?? new Set(CASE_RECORD_KINDS));
     }),
 );
 
 /**
- * The cases of `ids` that hold records of `kind` (all of them if the answer could not be read: the
- * kind's own read then decides).
+ * The cases of `ids` that hold records of `kind` the viewer may see: all of them outside a query,
+ * or if the answer could not be read (the kind's own read then decides).
  */
 export async function casesHolding(ctx: GraphQLContext, kind: CaseRecordKind, ids: readonly string[]): Promise<string[]> {
+  if (ctx.operation !== 'query') return [...ids];
   const held = await caseRecords(ctx).loadMany(ids);
   return ids.filter((_id, i) => {
     const h = held[i];

@@ -11,4 +11,6 @@ export interface GraphQLContext {
   tokenRejected: boolean;
   actor: Actor;
   requestId: string;
+  /** The operation the request runs, once it is known (set as execution starts, `app.ts`). */
+  operation?: 'query' | 'mutation' | 'subscription';
 }

@@ -3,7 +3,6 @@ import DataLoader from 'dataloader';
 import { listVisibleEvidenceOfCases, loadVisibleEvidenceMany, type CaseRow, type EvidenceWithFile } from '../domain/access';
 import { EVIDENCE_VISIBILITIES, evidenceDownloadUrl } from '../domain/evidence/rules';
 import { withdrawEvidence } from '../domain/evidence/withdraw-evidence';
-import { casesHolding } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -48,10 +47,7 @@ const evidenceOfCases = createContextCache(
   (ctx: GraphQLContext) =>
     new DataLoader<CaseRow, EvidenceWithFile[], string>(
       async (cs) => {
-        // Only the cases that hold evidence at all are read with the visibility rule.
-        const holding = new Set(await casesHolding(ctx, 'evidence', cs.map((c) => c.id)));
-        const asked = cs.filter((c) => holding.has(c.id));
-        const byCase = asked.length > 0 ? await listVisibleEvidenceOfCases(ctx.deps.db, ctx.viewer, asked, ctx.deps.clock.now()) : new Map<string, EvidenceWithFile[]>();
+        const byCase = await listVisibleEvidenceOfCases(ctx.deps.db, ctx.viewer, [...cs], ctx.deps.clock.now());
         return cs.map((c) => byCase.get(c.id) ?? []);
       },
       { cacheKeyFn: (c) => c.id },

@@ -2,11 +2,11 @@ import { and, asc } from 'drizzle-orm';
 import { preparedPerShape, unlessNeverVisible } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { mediationRatings } from '../../schema';
-import { visibleRatings, type RatingRow } from '../domain/access/follow-up';
+import type { RatingRow } from '../domain/access/follow-up';
 import type { CaseRow } from '../domain/cases/case-access';
 import { rateMediation } from '../domain/follow-up/rate-mediation';
 import { RATING_SOURCES } from '../domain/follow-up/types';
-import { groupedLoader } from './batch';
+import { CASE_RECORD_RULES, groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import { localId } from './ids';
@@ -27,7 +27,7 @@ export const RatingRef = builder.objectRef<RatingRow>('MediationRating').impleme
 
 /** The ratings of a page of cases the viewer may see, in one query. */
 const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
-  const rule = visibleRatings(s.viewer);
+  const rule = CASE_RECORD_RULES.ratings(s);
   return unlessNeverVisible(rule, () =>
     db.select().from(mediationRatings).where(and(ids(mediationRatings.caseId), rule)).orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)).prepare('ratings_by_case'),
   );
