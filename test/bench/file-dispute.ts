@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -25,6 +24,7 @@ import { createMemoryStorage } from '../../server/storage/storage';
 import { tuneHeap } from '../../server/heap';
 import { startCompiledServer } from '../support/compiled-server';
 import { freePort } from '../support/free-port';
+import { processesNamed, processStat } from '../support/proc-stat';
 
 // With BENCH_SERVER=sources the server runs in this process, sized as `npm start` sizes it (the
 // young generation comes from `npm run bench`).
@@ -217,38 +217,12 @@ try {
   // on this machine (backends, WAL writer, autovacuum…). Each process is known by its id and start
   // time; one that ends during a round is not counted for that round, one that starts is counted
   // whole.
-  const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
-  const statOf = (pid: string | number): { key: string; comm: string; ms: number } | null => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime (fields 14 and 15 of stat(5)), and the start time (22) to tell a reused id.
-      return { key: `${pid}:${fields[19]}`, comm, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks };
-    } catch {
-      return null;
-    }
-  };
-  const postgresProcesses = (): Map<string, number> => {
-    const found = new Map<string, number>();
-    let pids: string[] = [];
-    try {
-      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-    } catch {
-      return found;
-    }
-    for (const pid of pids) {
-      const st = statOf(pid);
-      if (st?.comm === 'postgres') found.set(st.key, st.ms);
-    }
-    return found;
-  };
   const cpuNow = () => {
     const own = process.cpuUsage();
-    return { server: serverPid === null ? null : statOf(serverPid)?.ms ?? null, bench: (own.user + own.system) / 1000, postgres: postgresProcesses() };
+    return { server: serverPid === null ? null : (processStat(serverPid)?.cpuMs ?? null), bench: (own.user + own.system) / 1000, postgres: processesNamed('postgres') };
   };
   const cpu = { http: { server: 0, bench: 0, postgres: 0 }, direct: { server: 0, bench: 0, postgres: 0 } };
-  const procAvailable = postgresProcesses().size > 0;
+  const procAvailable = processesNamed('postgres').size > 0;
   const measured = async (path: 'http' | 'direct', run: () => Promise<number>) => {
     const before = cpuNow();
     const took = await run();

@@ -28,6 +28,7 @@ import bcrypt from 'bcrypt';
 import postgres from 'postgres';
 import { startCompiledServer } from '../support/compiled-server';
 import { freePort } from '../support/free-port';
+import { processStat } from '../support/proc-stat';
 
 const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
@@ -80,8 +81,9 @@ async function login(phone: string, password: string): Promise<string> {
 
 /** CPU time a process has used so far (user and system), in ms. */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  const st = processStat(pid);
+  if (!st) throw new Error(`process ${pid} is gone`);
+  return st.cpuMs;
 }
 
 /** The machine's CPU time so far, busy and in all, in clock ticks (every core). */
