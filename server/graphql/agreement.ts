@@ -8,7 +8,7 @@ import { draftAgreement } from '../domain/agreements/draft-agreement';
 import { previewAgreement } from '../domain/agreements/preview-agreement';
 import { signAgreement } from '../domain/agreements/sign-agreement';
 import { verifyAgreement, type AgreementVerification } from '../domain/agreements/verify-agreement';
-import { CASE_RECORD_RULES, groupedLoader } from './batch';
+import { CASE_RECORDS, groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -41,7 +41,7 @@ const agreementsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
   db
     .select()
     .from(agreements)
-    .where(and(ids(agreements.caseId), CASE_RECORD_RULES.agreements(s)))
+    .where(and(ids(agreements.caseId), CASE_RECORDS.agreements.rule(s)))
     .orderBy(asc(agreements.version))
     .prepare('agreements_by_case'),
 );

@@ -16,28 +16,21 @@ import type { GraphQLContext } from './context';
  * judicial confirmation, follow-ups, ratings and supervision orders. Most cases a page shows have
  * none of them yet, and a read of each kind that answers nothing still costs a statement; so one
  * statement first asks, for every kind and case of the page at once, whether the viewer may see
- * any row of it, with the kind's own visibility rule (the same function its read uses, from
+ * any row of it, with the kind's own visibility rule (`rule`, which its read uses too, from
  * `server/domain/access`), and a kind's read runs only for the cases where the answer is yes. What
  * the viewer may not see is not asked about differently, so the answer and the time it takes
  * tell nothing the kind's own read would not. Evidence is not among them: who sees an item
  * depends on the viewer's side in each case, which its read works out per case.
  */
-export const CASE_RECORD_RULES = {
-  agreements: (s: ViewerShape) => withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt),
-  confirmations: (s: ViewerShape) => visibleApplications(s.viewer),
-  followUps: (s: ViewerShape) => visibleFollowUps(s.viewer, s.scope),
-  ratings: (s: ViewerShape) => visibleRatings(s.viewer),
-  supervisionOrders: (s: ViewerShape) => visibleSupervisionOrders(s.viewer, s.scope),
+export const CASE_RECORDS = {
+  agreements: { caseId: agreements.caseId, rule: (s: ViewerShape) => withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt) },
+  confirmations: { caseId: confirmationApplications.caseId, rule: (s: ViewerShape) => visibleApplications(s.viewer) },
+  followUps: { caseId: followUps.caseId, rule: (s: ViewerShape) => visibleFollowUps(s.viewer, s.scope) },
+  ratings: { caseId: mediationRatings.caseId, rule: (s: ViewerShape) => visibleRatings(s.viewer) },
+  supervisionOrders: { caseId: supervisionOrders.caseId, rule: (s: ViewerShape) => visibleSupervisionOrders(s.viewer, s.scope) },
 } as const;
-export type CaseRecordKind = keyof typeof CASE_RECORD_RULES;
-const CASE_RECORD_COLUMNS = {
-  agreements: agreements.caseId,
-  confirmations: confirmationApplications.caseId,
-  followUps: followUps.caseId,
-  ratings: mediationRatings.caseId,
-  supervisionOrders: supervisionOrders.caseId,
-} as const;
-const CASE_RECORD_KINDS = Object.keys(CASE_RECORD_RULES) as CaseRecordKind[];
+export type CaseRecordKind = keyof typeof CASE_RECORDS;
+const CASE_RECORD_KINDS = Object.keys(CASE_RECORDS) as CaseRecordKind[];
 
 const recordsText = textPerKey();
 /**
@@ -48,8 +41,8 @@ const recordsText = textPerKey();
 const recordsOf = (s: ViewerShape, variant: 'one' | 'many') => () =>
   sql`select k.id::text as id, ${sql.join(
     CASE_RECORD_KINDS.map((kind) => {
-      const column = CASE_RECORD_COLUMNS[kind];
-      return sql`exists (select 1 from ${column.table} where ${column} = k.id and ${CASE_RECORD_RULES[kind](s)}) as ${sql.identifier(kind)}`;
+      const { caseId, rule } = CASE_RECORDS[kind];
+      return sql`exists (select 1 from ${caseId.table} where ${caseId} = k.id and ${rule(s)}) as ${sql.identifier(kind)}`;
     }),
     sql`, `,
   )} from ${variant === 'one' ? sql`(select (${sql.placeholder('ids')}::uuid[])[1] as id) k` : sql`unnest(${sql.placeholder('ids')}::uuid[]) as k(id)`}`;

@@ -35,7 +35,7 @@ import { submitSupplement } from '../domain/confirmation/submit-supplement';
 import { treatAsWithdrawn } from '../domain/confirmation/treat-as-withdrawn';
 import { withdrawConfirmationApplication } from '../domain/confirmation/withdraw-confirmation-application';
 import { AgreementRef } from './agreement';
-import { CASE_RECORD_RULES, groupedLoader, partiesByCase } from './batch';
+import { CASE_RECORDS, groupedLoader, partiesByCase } from './batch';
 import { builder } from './builder';
 import { newestFirstConnection, olderThanCursor, pageSize } from './keyset';
 import { caseHead, CaseRef } from './case';
@@ -353,7 +353,7 @@ const applicationsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
   db
     .select()
     .from(confirmationApplications)
-    .where(and(ids(confirmationApplications.caseId), CASE_RECORD_RULES.confirmations(s)))
+    .where(and(ids(confirmationApplications.caseId), CASE_RECORDS.confirmations.rule(s)))
     .orderBy(desc(confirmationApplications.createdAt), desc(confirmationApplications.id))
     .prepare('applications_by_case'),
 );

@@ -3,7 +3,7 @@ import { preparedPerShape, unlessNeverVisible } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { caseParties, followUpAnswers, followUpTermResults, followUps, mediationRatings } from '../../schema';
 import { visibleFollowUpAnswers, visibleFollowUps, visibleRatings, type FollowUpAnswerRow, type FollowUpRow, type RatingRow } from '../domain/access/follow-up';
-import { CASE_RECORD_RULES, groupedLoader, regionScope } from './batch';
+import { CASE_RECORDS, groupedLoader, regionScope } from './batch';
 import type { CaseRow } from '../domain/cases/case-access';
 import { addFollowUp } from '../domain/follow-up/add-follow-up';
 import { answerFollowUp, type AnsweredFollowUp } from '../domain/follow-up/answer-follow-up';
@@ -124,7 +124,7 @@ FollowUpRef.implement({
 
 /** The follow-ups of a page of cases the viewer may see, in one query. */
 const followUpsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
-  const rule = CASE_RECORD_RULES.followUps(s);
+  const rule = CASE_RECORDS.followUps.rule(s);
   return unlessNeverVisible(rule, () =>
     db.select().from(followUps).where(and(ids(followUps.caseId), rule)).orderBy(asc(followUps.dueAt), asc(followUps.id)).prepare('follow_ups_by_case'),
   );

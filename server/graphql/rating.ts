@@ -6,7 +6,7 @@ import type { RatingRow } from '../domain/access/follow-up';
 import type { CaseRow } from '../domain/cases/case-access';
 import { rateMediation } from '../domain/follow-up/rate-mediation';
 import { RATING_SOURCES } from '../domain/follow-up/types';
-import { CASE_RECORD_RULES, groupedLoader } from './batch';
+import { CASE_RECORDS, groupedLoader } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import { localId } from './ids';
@@ -27,7 +27,7 @@ export const RatingRef = builder.objectRef<RatingRow>('MediationRating').impleme
 
 /** The ratings of a page of cases the viewer may see, in one query. */
 const ratingsOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
-  const rule = CASE_RECORD_RULES.ratings(s);
+  const rule = CASE_RECORDS.ratings.rule(s);
   return unlessNeverVisible(rule, () =>
     db.select().from(mediationRatings).where(and(ids(mediationRatings.caseId), rule)).orderBy(asc(mediationRatings.createdAt), asc(mediationRatings.id)).prepare('ratings_by_case'),
   );

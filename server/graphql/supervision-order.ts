@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { preparedPerShape, unlessNeverVisible } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { supervisionOrders, supervisionProposals } from '../../schema';
-import { CASE_RECORD_RULES, groupedLoader, regionScope } from './batch';
+import { CASE_RECORDS, groupedLoader, regionScope } from './batch';
 import { visibleSupervisionOrders, visibleSupervisionProposals, type SupervisionOrderRow, type SupervisionProposalRow } from '../domain/access/supervision';
 import type { CaseRow } from '../domain/cases/case-access';
 import { ValidationError } from '../domain/errors';
@@ -75,7 +75,7 @@ const ProposalRef = builder.objectRef<SupervisionProposalRow>('SupervisionPropos
 
 /** The supervision orders of a page of cases the viewer may see, in one query. */
 const ordersOfCases = preparedPerShape((db, s: ViewerShape, ids) => {
-  const rule = CASE_RECORD_RULES.supervisionOrders(s);
+  const rule = CASE_RECORDS.supervisionOrders.rule(s);
   return unlessNeverVisible(rule, () =>
     db.select().from(supervisionOrders).where(and(ids(supervisionOrders.caseId), rule)).orderBy(asc(supervisionOrders.createdAt)).prepare('supervision_orders_by_case'),
   );
