@@ -50,10 +50,6 @@ export const NODE_FLAGS = ['--max-semi-space-size=32'] as const;
  */
 export const SERVER_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
-/** Whether this process runs with the environment above (said in the start log). */
-export const serverEnvApplied = (env: NodeJS.ProcessEnv = process.env): boolean =>
-  Object.entries(SERVER_ENV).every(([k, v]) => env[k] === v);
-
 /** The node flags this process was started with: its command line and NODE_OPTIONS. */
 const commandLine = () => [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
 const flagName = (arg: string) => arg.split('=')[0]!.replace(/_/g, '-');

@@ -9,7 +9,7 @@ import { createJobRunner } from './jobs';
 import { refreshCalendar } from './domain/clock/calendar-store';
 import { closePdfPool } from './pdf/pool';
 import { installProcessGuard } from './process-guard';
-import { serverEnvApplied, SERVER_ENV, tuneHeap } from './heap';
+import { SERVER_ENV, tuneHeap } from './heap';
 
 const started = performance.now();
 const heap = tuneHeap();
@@ -47,7 +47,7 @@ log.info(
     // server/heap.ts: `tuned` when started as `npm start` starts it.
     heap,
     // The setting given (glibc reads it at the process's start; other C libraries ignore it).
-    mallocArenas: serverEnvApplied() ? SERVER_ENV.MALLOC_ARENA_MAX : (process.env.MALLOC_ARENA_MAX ?? 'glibc default (set MALLOC_ARENA_MAX=2, see server/heap.ts)'),
+    mallocArenas: process.env.MALLOC_ARENA_MAX ?? `glibc default (set MALLOC_ARENA_MAX=${SERVER_ENV.MALLOC_ARENA_MAX}, see server/heap.ts)`,
   },
   'signing and SMS configuration',
 );

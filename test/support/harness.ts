@@ -152,7 +152,6 @@ async function createOwnDatabase(sharedUrl: string): Promise<{ url: string; drop
   };
 }
 
-/** A loopback port nothing listens on now, for a server started as a child process. */
 export { freePort } from './free-port';
 
 /** A unique mainland mobile number, so parallel test files never collide. */
