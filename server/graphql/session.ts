@@ -138,6 +138,15 @@ const SessionMessageRef = builder.objectRef<RoomEvent>('SessionMessage').impleme
 });
 
 type ConfirmationRow = typeof sessionMinutesConfirmations.$inferSelect;
+/** The minutes' confirmations of a page of sessions, in the order they were given. */
+const confirmationsOfSessions = preparedPerDatabase((db, ids) =>
+  db
+    .select()
+    .from(sessionMinutesConfirmations)
+    .where(ids(sessionMinutesConfirmations.sessionId))
+    .orderBy(asc(sessionMinutesConfirmations.confirmedAt), asc(sessionMinutesConfirmations.partyId))
+    .prepare('minutes_confirmations_by_session'),
+);
 const MinutesConfirmationRef = builder.objectRef<ConfirmationRow>('MinutesConfirmation').implement({
   fields: (t) => ({
     partyId: t.exposeID('partyId'),
@@ -155,8 +164,7 @@ const SessionMinutesRef = builder.objectRef<SessionRow>('SessionMinutes').implem
     sha256: t.exposeString('minutesSha256', { nullable: true, description: 'SHA-256 of the locked text, as recorded in the case events.' }),
     confirmations: t.loadableGroup({
       type: MinutesConfirmationRef,
-      load: (sessionIds: string[], ctx: GraphQLContext) =>
-        ctx.deps.db.select().from(sessionMinutesConfirmations).where(inArray(sessionMinutesConfirmations.sessionId, sessionIds)),
+      load: (sessionIds: string[], ctx: GraphQLContext) => confirmationsOfSessions.byIds(ctx.deps.db, sessionIds),
       group: (r) => r.sessionId,
       resolve: (s) => s.id,
     }),
