@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import {
   caseTerminations,
   cases,
@@ -147,6 +147,20 @@ const confirmationsOfSessions = preparedPerDatabase((db, ids) =>
     .orderBy(asc(sessionMinutesConfirmations.confirmedAt), asc(sessionMinutesConfirmations.partyId))
     .prepare('minutes_confirmations_by_session'),
 );
+const confirmationsBySession = groupedLoader((ctx, sessionIds) => confirmationsOfSessions.byIds(ctx.deps.db, sessionIds), (r) => r.sessionId);
+
+/**
+ * A session's minutes' confirmations as JSON, in the order they were given: a column of the read of a
+ * case's sessions, so that the case page has them without another round trip to the database.
+ * `confirmedAt` is in milliseconds, as postgres.js reads a timestamp (to the millisecond, cut).
+ */
+const confirmationsColumn = (() => {
+  const c = sessionMinutesConfirmations;
+  return sql<CarriedConfirmation[]>`(select coalesce(json_agg(json_build_object('sessionId', ${c.sessionId}, 'partyId', ${c.partyId}, 'version', ${c.version}, 'confirmedAt', floor(extract(epoch from ${c.confirmedAt}) * 1000), 'userId', ${c.userId}) order by ${c.confirmedAt}, ${c.partyId}), '[]'::json) from ${c} where ${c.sessionId} = ${mediationSessions.id})`;
+})();
+type CarriedConfirmation = Omit<ConfirmationRow, 'confirmedAt'> & { confirmedAt: number };
+/** A session read with its case's sessions: its minutes' confirmations come with it. */
+type SessionWithConfirmations = SessionRow & { minutesConfirmations?: ConfirmationRow[] };
 const MinutesConfirmationRef = builder.objectRef<ConfirmationRow>('MinutesConfirmation').implement({
   fields: (t) => ({
     partyId: t.exposeID('partyId'),
@@ -162,11 +176,10 @@ const SessionMinutesRef = builder.objectRef<SessionRow>('SessionMinutes').implem
     version: t.exposeInt('minutesVersion'),
     lockedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.minutesLockedAt }),
     sha256: t.exposeString('minutesSha256', { nullable: true, description: 'SHA-256 of the locked text, as recorded in the case events.' }),
-    confirmations: t.loadableGroup({
-      type: MinutesConfirmationRef,
-      load: (sessionIds: string[], ctx: GraphQLContext) => confirmationsOfSessions.byIds(ctx.deps.db, sessionIds),
-      group: (r) => r.sessionId,
-      resolve: (s) => s.id,
+    confirmations: t.field({
+      type: [MinutesConfirmationRef],
+      // Carried by a session read with its case's sessions; else read for every session of the page at once.
+      resolve: (s: SessionWithConfirmations, _a, ctx) => s.minutesConfirmations ?? confirmationsBySession(ctx).load(s.id),
     }),
   }),
 });
@@ -281,7 +294,7 @@ const extensionsOfCases = preparedPerDatabase((db, ids) =>
 );
 const sessionsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
   db
-    .select()
+    .select({ ...getTableColumns(mediationSessions), minutesConfirmations: confirmationsColumn })
     .from(mediationSessions)
     .where(and(ids(mediationSessions.caseId), withinCourtWindow(s.viewer, mediationSessions.caseId, mediationSessions.createdAt)))
     .orderBy(asc(mediationSessions.startsAt))
@@ -294,7 +307,11 @@ builder.objectFields(CaseRef, (t) => ({
   // List fields load for every case of a page in one query (grouped by case), not one per case.
   sessions: t.loadableGroup({
     type: SessionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => sessionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
+    load: async (caseIds: string[], ctx: GraphQLContext): Promise<SessionWithConfirmations[]> =>
+      (await sessionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds)).map(({ minutesConfirmations, ...session }) => ({
+        ...session,
+        minutesConfirmations: minutesConfirmations.map((c) => ({ ...c, confirmedAt: new Date(c.confirmedAt) })),
+      })),
     // The loader returns rows, never bare ids (the node ref's shape admits both).
     group: (r) => (r as SessionRow).caseId,
     resolve: (c: CaseRow) => c.id,

@@ -29,6 +29,13 @@ async function statements<T = any>(query: string, variables: Record<string, unkn
   return { data: res.data, count: ctx.queries.length };
 }
 
+/** The table a statement reads from: its first FROM outside parentheses (a column's subquery comes before it). */
+function tableOf(statement: string): string | null {
+  let outer = statement;
+  while (/\([^()]*\)/.test(outer)) outer = outer.replace(/\([^()]*\)/g, '');
+  return /^select .*? from "([a-z_]+)"/.exec(outer)?.[1] ?? null;
+}
+
 const gqlMutation = (name: string, inputType: string) => /* GraphQL */ `
   mutation ($input: ${inputType}!) { ${name}(input: $input) { __typename ... on Error { code message } } }
 `;
@@ -109,7 +116,7 @@ describe('statements per page', () => {
     // Their text is the same for one case and for five (so each is built and prepared once): the
     // page's parties, assignments, deadlines, undisputed facts, extensions, organisations, mediators,
     // and (prepared per shape of viewer) its sessions.
-    const people = after['people as mediator']!.byIds.map((q) => /^select .*? from "([a-z_]+)"/.exec(q)?.[1]);
+    const people = after['people as mediator']!.byIds.map(tableOf);
     expect(new Set(people)).toEqual(new Set(['case_parties', 'case_assignments', 'deadlines', 'undisputed_facts', 'mediation_extensions', 'organizations', 'mediators', 'mediation_sessions']));
     for (const key of Object.keys(before)) expect(after[key]!.byIds, key).toEqual(before[key]!.byIds);
   }, TIMEOUT);
@@ -164,7 +171,7 @@ describe('statements per page', () => {
       expect(phones).toHaveLength(2);
       for (const [role, phone] of phones) expect(phone, role).toMatch(token === mediator.token || role === 'APPLICANT' ? /^\d{11}$/ : /\*/);
       // The table each statement reads from (its first FROM; subqueries come later).
-      const from = ctx.queries.map((q) => /^select .*? from "([a-z_]+)"/.exec(q)?.[1] ?? null);
+      const from = ctx.queries.map(tableOf);
       expect(from.filter((t) => t === 'cases')).toHaveLength(1);
       expect(from.filter((t) => t === 'users')).toHaveLength(0);
       expect(from.filter((t) => t === 'sessions')).toHaveLength(1);
@@ -173,6 +180,27 @@ describe('statements per page', () => {
       expect(ctx.queries.filter((q) => /^select "region_code" from "organizations"/.test(q))).toEqual([]);
       console.log(`the web client's case page (${ctx.kind}): ${page.count} statements`);
       expect(page.count).toBeLessThanOrEqual(most);
+    }
+  }, TIMEOUT);
+
+  it('a case’s sessions bring their minutes’ confirmations: asking for them costs no statement', async () => {
+    const { case: c, mediator } = await caseInMediation(ctx, w);
+    const inHours = (h: number) => new Date(ctx.clock.now().getTime() + h * 3_600_000).toISOString();
+    const MINUTES = gqlMutation('updateMinutes', 'UpdateMinutesInput');
+    const CONFIRM = gqlMutation('confirmMinutes', 'ConfirmMinutesInput');
+    for (let i = 0; i < 2; i++) expect((await ctx.gql(SCHEDULE, { input: { caseId: c.id, startsAt: inHours(48 + i), mode: 'PHONE' } }, mediator.token)).data.scheduleSession.__typename).toBe('ScheduleSessionSuccess');
+    const sessionIds = (await ctx.gql(`query ($id: ID!) { case(id: $id) { sessions { id } } }`, { id: c.id }, mediator.token)).data.case.sessions.map((s: { id: string }) => s.id);
+    expect(sessionIds).toHaveLength(2);
+    for (const sessionId of sessionIds) {
+      expect((await ctx.gql(MINUTES, { input: { sessionId, text: '双方到场，陈述各自意见。' } }, mediator.token)).data.updateMinutes.__typename).toBe('UpdateMinutesSuccess');
+      expect((await ctx.gql(CONFIRM, { input: { sessionId, version: 1 } }, w.applicant.token)).data.confirmMinutes.__typename).toBe('ConfirmMinutesSuccess');
+    }
+    const page = (minutes: string) => `query ($id: ID!) { case(id: $id) { sessions { id minutes { ${minutes} } } } }`;
+    for (const token of [mediator.token, w.applicant.token]) {
+      const without = await statements(page('version'), { id: c.id }, token);
+      const withConfirmations = await statements(page('version confirmations { partyId version confirmedAt }'), { id: c.id }, token);
+      expect(withConfirmations.data.case.sessions.map((s: { minutes: { confirmations: unknown[] } }) => s.minutes.confirmations.length)).toEqual([1, 1]);
+      expect(withConfirmations.count).toBe(without.count);
     }
   }, TIMEOUT);
 
@@ -306,7 +334,7 @@ describe('reads a viewer could never see', () => {
     const page = /* GraphQL */ `query ($id: ID!) { case(id: $id) { id supervisionOrders { id } ratings { id } followUps { id } agreement { id } confirmation { id } evidence { id } } }`;
     // The statement that says which kinds each case holds, and the table each other statement reads its rows from.
     const isRecords = (q: string) => q.startsWith('select k.id::text as id, exists');
-    const read = () => ctx.queries.filter((q) => !isRecords(q)).map((q) => /^select .*? from "([a-z_]+)"/.exec(q)?.[1] ?? null);
+    const read = () => ctx.queries.filter((q) => !isRecords(q)).map(tableOf);
     const RECORDS = ['supervision_orders', 'mediation_ratings', 'follow_ups', 'agreements', 'confirmation_applications'];
     // None yet: one statement answers for every kind, and no kind's own read runs (evidence is read as before).
     for (const token of [w.applicant.token, w.admin.token]) {
