@@ -144,7 +144,7 @@ const confirmationsOfSessions = preparedPerDatabase((db, ids) =>
     .select()
     .from(sessionMinutesConfirmations)
     .where(ids(sessionMinutesConfirmations.sessionId))
-    .orderBy(asc(sessionMinutesConfirmations.confirmedAt), asc(sessionMinutesConfirmations.partyId))
+    .orderBy(asc(sessionMinutesConfirmations.confirmedAt), asc(sessionMinutesConfirmations.partyId), asc(sessionMinutesConfirmations.version))
     .prepare('minutes_confirmations_by_session'),
 );
 const confirmationsBySession = groupedLoader((ctx, sessionIds) => confirmationsOfSessions.byIds(ctx.deps.db, sessionIds), (r) => r.sessionId);
@@ -152,13 +152,17 @@ const confirmationsBySession = groupedLoader((ctx, sessionIds) => confirmationsO
 /**
  * A session's minutes' confirmations as JSON, in the order they were given: a column of the read of a
  * case's sessions, so that the case page has them without another round trip to the database.
- * `confirmedAt` is in milliseconds, as postgres.js reads a timestamp (to the millisecond, cut).
+ * `confirmedAt` comes as the timestamp's JSON text and is read as the column reads its own text.
+ * The subquery is a fragment of its own so that drizzle writes its columns with their tables: in a
+ * read of one table it writes the columns of a selected expression bare, and `version` or an `id`
+ * would then name a column of the wrong table.
  */
 const confirmationsColumn = (() => {
   const c = sessionMinutesConfirmations;
-  return sql<CarriedConfirmation[]>`(select coalesce(json_agg(json_build_object('sessionId', ${c.sessionId}, 'partyId', ${c.partyId}, 'version', ${c.version}, 'confirmedAt', floor(extract(epoch from ${c.confirmedAt}) * 1000), 'userId', ${c.userId}) order by ${c.confirmedAt}, ${c.partyId}), '[]'::json) from ${c} where ${c.sessionId} = ${mediationSessions.id})`;
+  const subquery = sql`(select coalesce(json_agg(json_build_object('sessionId', ${c.sessionId}, 'partyId', ${c.partyId}, 'version', ${c.version}, 'confirmedAt', ${c.confirmedAt}, 'userId', ${c.userId}) order by ${c.confirmedAt}, ${c.partyId}, ${c.version}), '[]'::json) from ${c} where ${c.sessionId} = ${mediationSessions.id})`;
+  return sql<CarriedConfirmation[]>`${subquery}`;
 })();
-type CarriedConfirmation = Omit<ConfirmationRow, 'confirmedAt'> & { confirmedAt: number };
+type CarriedConfirmation = Omit<ConfirmationRow, 'confirmedAt'> & { confirmedAt: string };
 /** A session read with its case's sessions: its minutes' confirmations come with it. */
 type SessionWithConfirmations = SessionRow & { minutesConfirmations?: ConfirmationRow[] };
 const MinutesConfirmationRef = builder.objectRef<ConfirmationRow>('MinutesConfirmation').implement({
@@ -310,7 +314,7 @@ builder.objectFields(CaseRef, (t) => ({
     load: async (caseIds: string[], ctx: GraphQLContext): Promise<SessionWithConfirmations[]> =>
       (await sessionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds)).map(({ minutesConfirmations, ...session }) => ({
         ...session,
-        minutesConfirmations: minutesConfirmations.map((c) => ({ ...c, confirmedAt: new Date(c.confirmedAt) })),
+        minutesConfirmations: minutesConfirmations.map((c) => ({ ...c, confirmedAt: sessionMinutesConfirmations.confirmedAt.mapFromDriverValue(c.confirmedAt) as Date })),
       })),
     // The loader returns rows, never bare ids (the node ref's shape admits both).
     group: (r) => (r as SessionRow).caseId,

@@ -198,8 +198,40 @@ describe('joining a video session', () => {
 });
 
 describe('minutes and undisputed facts', () => {
-  it('locks the minutes once every party confirmed the current version and records their hash', async () => {
+  it('gives a session’s confirmations alike whether read with the case’s sessions or by the session’s id: in the order given, to the millisecond', async () => {
     const { caseId, mediator, applicantParty, respondentParty } = await mediatingCase();
+    const s = (await ctx.gql(SCHEDULE, { input: { caseId, startsAt: inHours(2), mode: 'ON_SITE', place: '调解室' } }, mediator.token)).data.scheduleSession.session;
+    expect((await ctx.gql(MINUTES, { input: { sessionId: s.id, text: '双方到场。' } }, mediator.token)).data.updateMinutes.session.minutes.version).toBe(1);
+    // The party whose id sorts last confirms first, so that the order given is not the order of ids.
+    const parties = [
+      { id: applicantParty, token: w.applicant.token },
+      { id: respondentParty, token: w.respondent.token },
+    ].sort((a, b) => (a.id < b.id ? 1 : -1));
+    const start = ctx.clock.now();
+    const given: string[] = [];
+    try {
+      for (const p of parties) {
+        ctx.clock.advance(1_234);
+        given.push(ctx.clock.now().toISOString());
+        expect((await ctx.gql(CONFIRM_MINUTES, { input: { sessionId: s.id, version: 1 } }, p.token)).data.confirmMinutes.__typename).toBe('ConfirmMinutesSuccess');
+      }
+    } finally {
+      ctx.clock.set(start);
+    }
+    // The case's sessions carry their confirmations (read in the same statement); a session asked
+    // for by its id reads them on their own.
+    const CONFIRMATIONS = 'minutes { confirmations { partyId version confirmedAt } }';
+    const viaCase = await ctx.gql(`query ($id: ID!) { case(id: $id) { sessions { id ${CONFIRMATIONS} } } }`, { id: caseId }, mediator.token);
+    const viaNode = await ctx.gql(`query ($id: ID!) { node(id: $id) { ... on Session { id ${CONFIRMATIONS} } } }`, { id: s.id }, mediator.token);
+    expect(viaCase.body.errors).toBeUndefined();
+    expect(viaNode.body.errors).toBeUndefined();
+    const expected = parties.map((p, i) => ({ partyId: p.id, version: 1, confirmedAt: given[i] }));
+    expect(viaCase.data.case.sessions.find((x: { id: string }) => x.id === s.id).minutes.confirmations).toEqual(expected);
+    expect(viaNode.data.node.minutes.confirmations).toEqual(expected);
+  });
+
+  it('locks the minutes once every party confirmed the current version and records their hash', async () => {
+    const { caseId, mediator } = await mediatingCase();
     const s = (await ctx.gql(SCHEDULE, { input: { caseId, startsAt: inHours(2), mode: 'ON_SITE', place: '调解室' } }, mediator.token)).data.scheduleSession.session;
     const byParty = await ctx.gql(MINUTES, { input: { sessionId: s.id, text: '我说了算' } }, w.applicant.token);
     expect(byParty.data.updateMinutes.code).toBe('FORBIDDEN');
@@ -223,20 +255,6 @@ describe('minutes and undisputed facts', () => {
     expect(second.data.confirmMinutes.session.minutes.lockedAt).not.toBeNull();
     expect(second.data.confirmMinutes.session.minutes.confirmations).toHaveLength(2);
 
-    // The case's sessions carry their confirmations (read with them); a session asked for by its id
-    // reads them on their own. Both give the same confirmations, in the same order (when given, then party).
-    const CONFIRMATIONS = 'minutes { confirmations { partyId version confirmedAt } }';
-    const viaCase = await ctx.gql(`query ($id: ID!) { case(id: $id) { sessions { id ${CONFIRMATIONS} } } }`, { id: caseId }, mediator.token);
-    const viaNode = await ctx.gql(`query ($id: ID!) { node(id: $id) { ... on Session { id ${CONFIRMATIONS} } } }`, { id: s.id }, mediator.token);
-    expect(viaCase.body.errors).toBeUndefined();
-    expect(viaNode.body.errors).toBeUndefined();
-    const carried = viaCase.data.case.sessions.find((x: { id: string }) => x.id === s.id).minutes.confirmations;
-    expect(carried).toEqual(viaNode.data.node.minutes.confirmations);
-    expect(carried.map((c: { partyId: string }) => c.partyId).sort()).toEqual([applicantParty, respondentParty].sort());
-    for (const c of carried) {
-      expect(c.version).toBe(2);
-      expect(c.confirmedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    }
 
     const edit = await ctx.gql(MINUTES, { input: { sessionId: s.id, text: '改写' } }, mediator.token);
     expect(edit.data.updateMinutes.code).toBe('INVALID_TRANSITION');

@@ -170,7 +170,7 @@ describe('statements per page', () => {
       const phones = page.data.case.parties.map((p: { role: string; phone: string }) => [p.role, p.phone]);
       expect(phones).toHaveLength(2);
       for (const [role, phone] of phones) expect(phone, role).toMatch(token === mediator.token || role === 'APPLICANT' ? /^\d{11}$/ : /\*/);
-      // The table each statement reads from (its first FROM; subqueries come later).
+      // The table each statement reads from (its first FROM outside parentheses, see tableOf).
       const from = ctx.queries.map(tableOf);
       expect(from.filter((t) => t === 'cases')).toHaveLength(1);
       expect(from.filter((t) => t === 'users')).toHaveLength(0);
