@@ -36,7 +36,7 @@ import {
 import { terminateMediation, TERMINATION_GROUNDS } from '../domain/sessions/terminate-mediation';
 import { updateMinutes } from '../domain/sessions/update-minutes';
 import { updatePresence } from '../domain/sessions/update-presence';
-import type { Database } from '../db';
+import { rowOf, type Database } from '../db';
 import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
@@ -138,33 +138,33 @@ const SessionMessageRef = builder.objectRef<RoomEvent>('SessionMessage').impleme
 });
 
 type ConfirmationRow = typeof sessionMinutesConfirmations.$inferSelect;
+/** The order confirmations are read in: when they were given, then by party and version. */
+const confirmationOrder = [sessionMinutesConfirmations.confirmedAt, sessionMinutesConfirmations.partyId, sessionMinutesConfirmations.version];
 /** The minutes' confirmations of a page of sessions, in the order they were given. */
 const confirmationsOfSessions = preparedPerDatabase((db, ids) =>
   db
     .select()
     .from(sessionMinutesConfirmations)
     .where(ids(sessionMinutesConfirmations.sessionId))
-    .orderBy(asc(sessionMinutesConfirmations.confirmedAt), asc(sessionMinutesConfirmations.partyId), asc(sessionMinutesConfirmations.version))
+    .orderBy(...confirmationOrder.map((column) => asc(column)))
     .prepare('minutes_confirmations_by_session'),
 );
 const confirmationsBySession = groupedLoader((ctx, sessionIds) => confirmationsOfSessions.byIds(ctx.deps.db, sessionIds), (r) => r.sessionId);
 
 /**
- * A session's minutes' confirmations as JSON, in the order they were given: a column of the read of a
- * case's sessions, so that the case page has them without another round trip to the database.
- * `confirmedAt` comes as the timestamp's JSON text and is read as the column reads its own text.
- * The subquery is a fragment of its own so that drizzle writes its columns with their tables: in a
- * read of one table it writes the columns of a selected expression bare, and `version` or an `id`
- * would then name a column of the wrong table.
+ * A session's minutes' confirmations as JSON rows (keyed by column name, as `rowOf` reads them), in
+ * the order they were given: a column of the read of a case's sessions, so that the case page has
+ * them without another round trip to the database. The subquery is a fragment of its own so that
+ * drizzle writes its columns with their tables: in a read of one table it writes the columns of a
+ * selected expression bare, and a column both tables have would then name the wrong one.
  */
 const confirmationsColumn = (() => {
   const c = sessionMinutesConfirmations;
-  const subquery = sql`(select coalesce(json_agg(json_build_object('sessionId', ${c.sessionId}, 'partyId', ${c.partyId}, 'version', ${c.version}, 'confirmedAt', ${c.confirmedAt}, 'userId', ${c.userId}) order by ${c.confirmedAt}, ${c.partyId}, ${c.version}), '[]'::json) from ${c} where ${c.sessionId} = ${mediationSessions.id})`;
-  return sql<CarriedConfirmation[]>`${subquery}`;
+  const subquery = sql`(select coalesce(json_agg(${c} order by ${sql.join(confirmationOrder, sql`, `)}), '[]'::json) from ${c} where ${c.sessionId} = ${mediationSessions.id})`;
+  return sql<Record<string, unknown>[]>`${subquery}`;
 })();
-type CarriedConfirmation = Omit<ConfirmationRow, 'confirmedAt'> & { confirmedAt: string };
 /** A session read with its case's sessions: its minutes' confirmations come with it. */
-type SessionWithConfirmations = SessionRow & { minutesConfirmations?: ConfirmationRow[] };
+type SessionWithConfirmations = SessionRow & { minutesConfirmations?: Record<string, unknown>[] };
 const MinutesConfirmationRef = builder.objectRef<ConfirmationRow>('MinutesConfirmation').implement({
   fields: (t) => ({
     partyId: t.exposeID('partyId'),
@@ -183,7 +183,8 @@ const SessionMinutesRef = builder.objectRef<SessionRow>('SessionMinutes').implem
     confirmations: t.field({
       type: [MinutesConfirmationRef],
       // Carried by a session read with its case's sessions; else read for every session of the page at once.
-      resolve: (s: SessionWithConfirmations, _a, ctx) => s.minutesConfirmations ?? confirmationsBySession(ctx).load(s.id),
+      resolve: (s: SessionWithConfirmations, _a, ctx) =>
+        s.minutesConfirmations?.map((raw) => rowOf(sessionMinutesConfirmations, raw)) ?? confirmationsBySession(ctx).load(s.id),
     }),
   }),
 });
@@ -311,11 +312,7 @@ builder.objectFields(CaseRef, (t) => ({
   // List fields load for every case of a page in one query (grouped by case), not one per case.
   sessions: t.loadableGroup({
     type: SessionRef,
-    load: async (caseIds: string[], ctx: GraphQLContext): Promise<SessionWithConfirmations[]> =>
-      (await sessionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds)).map(({ minutesConfirmations, ...session }) => ({
-        ...session,
-        minutesConfirmations: minutesConfirmations.map((c) => ({ ...c, confirmedAt: sessionMinutesConfirmations.confirmedAt.mapFromDriverValue(c.confirmedAt) as Date })),
-      })),
+    load: (caseIds: string[], ctx: GraphQLContext) => sessionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
     // The loader returns rows, never bare ids (the node ref's shape admits both).
     group: (r) => (r as SessionRow).caseId,
     resolve: (c: CaseRow) => c.id,
