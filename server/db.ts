@@ -108,9 +108,11 @@ function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => 
   sql.unsafe = ((query: string, params?: unknown[], options?: Record<string, unknown>) => {
     if (!isIdempotentRead(query)) return unsafe(query, params as never, options);
     const run = (mode: 'rows' | 'values'): Promise<unknown> => {
-      const attempt = () => {
+      // The query itself is the promise (a postgres.js query starts when first awaited): the retry
+      // hangs on it directly, so a read that succeeds costs no promise of the wrapper's own.
+      const attempt = (): Promise<unknown> => {
         const q = unsafe(query, params as never, options);
-        return Promise.resolve(mode === 'values' ? q.values() : q);
+        return (mode === 'values' ? q.values() : q) as Promise<unknown>;
       };
       const retry = async (err: unknown, left: number): Promise<unknown> => {
         if (!connectionWasReset(err) || left === 0) throw err;
@@ -118,9 +120,9 @@ function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => 
         // A reset rarely comes alone (a terminated server, a restart): a short pause lets the pool
         // see its other dead connections close, so the retry gets a fresh one.
         await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-        return attempt().catch((again: unknown) => retry(again, left - 1));
+        return attempt().then(undefined, (again: unknown) => retry(again, left - 1));
       };
-      return attempt().catch((err: unknown) => retry(err, RESET_RETRIES));
+      return attempt().then(undefined, (err: unknown) => retry(err, RESET_RETRIES));
     };
     // drizzle awaits the query or asks for `.values()`; the query runs only then, once per attempt.
     return {
