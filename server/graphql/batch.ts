@@ -70,7 +70,17 @@ export const caseRecords = createContextCache(
  */
 export async function casesHolding(ctx: GraphQLContext, kind: CaseRecordKind, ids: readonly string[]): Promise<string[]> {
   if (ctx.operation !== 'query') return [...ids];
-  const held = await caseRecords(ctx).loadMany(ids);
+  const loader = caseRecords(ctx);
+  let held: readonly (ReadonlySet<CaseRecordKind> | Error)[];
+  if (ids.length === 1) {
+    // One case (a case page, where every list field asks): its one answer, without loadMany's
+    // promises per key and their Promise.all. A failed read is an answer not read, as there.
+    try {
+      held = [await loader.load(ids[0]!)];
+    } catch (err) {
+      held = [err instanceof Error ? err : new Error(String(err))];
+    }
+  } else held = await loader.loadMany(ids);
   return ids.filter((_id, i) => {
     const h = held[i];
     return !(h instanceof Set) || h.has(kind);
