@@ -109,7 +109,7 @@ function retryResetReads<T extends PgClient>(sql: T, onRetry: (err: unknown) => 
     if (!isIdempotentRead(query)) return unsafe(query, params as never, options);
     const run = (mode: 'rows' | 'values'): Promise<unknown> => {
       // The query itself is the promise (a postgres.js query starts when first awaited): the retry
-      // hangs on it directly, so a read that succeeds costs no promise of the wrapper's own.
+      // hangs on it directly, one derived promise an attempt, as a plain await of it would make.
       const attempt = (): Promise<unknown> => {
         const q = unsafe(query, params as never, options);
         return (mode === 'values' ? q.values() : q) as Promise<unknown>;
