@@ -4,10 +4,10 @@
 // object in a list is a promise, and the executor then completes every such object through promises
 // (a `Promise.all` of its fields and a `then` per field) although all its other fields are at hand.
 // Counted in the load test: a mediator's queue of 10 cases made 218 promises a request, 81 with the
-// change; the web client's case page 520, 488. The change returns the id
-// directly when the field's own resolver returns it directly, and waits only for one that returns a
-// promise; the id is encoded the same way in both cases. The replacement is exact: a plugin whose
-// code differs is left as it is and the install says so.
+// change; the web client's case page 520, 488. The change returns the id directly when the field's
+// own resolver returns it directly, and waits only for one that returns a promise; the id is encoded
+// the same way in both cases. The replacement is exact: a plugin whose code differs is left as it is
+// and the install says so.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -74,11 +74,11 @@ export async function casesHolding(ctx: GraphQLContext, kind: CaseRecordKind, id
   let held: readonly (ReadonlySet<CaseRecordKind> | Error)[];
   if (ids.length === 1) {
     // One case (a case page, where every list field asks): its one answer, without loadMany's
-    // promises per key and their Promise.all. A failed read is an answer not read, as there.
+    // promises per key and their Promise.all. Unread, it is read in full, as below.
     try {
       held = [await loader.load(ids[0]!)];
-    } catch (err) {
-      held = [err instanceof Error ? err : new Error(String(err))];
+    } catch {
+      return [...ids];
     }
   } else held = await loader.loadMany(ids);
   return ids.filter((_id, i) => {

@@ -255,7 +255,6 @@ describe('minutes and undisputed facts', () => {
     expect(second.data.confirmMinutes.session.minutes.lockedAt).not.toBeNull();
     expect(second.data.confirmMinutes.session.minutes.confirmations).toHaveLength(2);
 
-
     const edit = await ctx.gql(MINUTES, { input: { sessionId: s.id, text: '改写' } }, mediator.token);
     expect(edit.data.updateMinutes.code).toBe('INVALID_TRANSITION');
     const locked = (await load(caseId, w.applicant.token)).events.find((e: { type: string }) => e.type === 'session.minutes_locked');
