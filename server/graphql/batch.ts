@@ -1,7 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { and, asc, inArray, sql } from 'drizzle-orm';
-import { agreements, caseParties, cases, confirmationApplications, followUps, mediationRatings, supervisionOrders } from '../../schema';
+import { agreements, caseParties, cases, confirmationApplications, followUps, mediationRatings, supervisionOrders, undisputedFacts } from '../../schema';
 import { visibleApplications, withinCourtWindow } from '../domain/access';
 import { visibleFollowUps, visibleRatings } from '../domain/access/follow-up';
 import { visibleSupervisionOrders } from '../domain/access/supervision';
@@ -13,7 +13,8 @@ import type { GraphQLContext } from './context';
 
 /**
  * The records a case gathers late in its course, or only sometimes: agreements, applications for
- * judicial confirmation, follow-ups, ratings and supervision orders. Most cases a page shows have
+ * judicial confirmation, follow-ups, ratings, supervision orders and the undisputed facts a
+ * mediator records. Most cases a page shows have
  * none of them yet, and a read of each kind that answers nothing still costs a statement; so one
  * statement first asks, for every kind and case of the page at once, whether the viewer may see
  * any row of it, with the kind's own visibility rule (`rule`, which its read uses too, from
@@ -28,6 +29,8 @@ export const CASE_RECORDS = {
   followUps: { caseId: followUps.caseId, rule: (s: ViewerShape) => visibleFollowUps(s.viewer, s.scope) },
   ratings: { caseId: mediationRatings.caseId, rule: (s: ViewerShape) => visibleRatings(s.viewer) },
   supervisionOrders: { caseId: supervisionOrders.caseId, rule: (s: ViewerShape) => visibleSupervisionOrders(s.viewer, s.scope) },
+  /** Whoever sees the case sees its undisputed facts (their read has no rule of its own). */
+  undisputedFacts: { caseId: undisputedFacts.caseId, rule: (_s: ViewerShape) => sql`true` },
 } as const;
 export type CaseRecordKind = keyof typeof CASE_RECORDS;
 const CASE_RECORD_KINDS = Object.keys(CASE_RECORDS) as CaseRecordKind[];

@@ -41,7 +41,7 @@ import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
-import { groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
+import { casesHolding, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -324,7 +324,11 @@ builder.objectFields(CaseRef, (t) => ({
   }),
   undisputedFacts: t.loadableGroup({
     type: UndisputedFactRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => factsOfCases.byIds(ctx.deps.db, caseIds),
+    // Read only for the cases that hold any (one statement asks for every kind, `casesHolding`).
+    load: async (caseIds: string[], ctx: GraphQLContext) => {
+      const held = await casesHolding(ctx, 'undisputedFacts', caseIds);
+      return held.length > 0 ? factsOfCases.byIds(ctx.deps.db, held) : [];
+    },
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

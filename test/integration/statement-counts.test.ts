@@ -114,10 +114,12 @@ describe('statements per page', () => {
     }
     for (const key of Object.keys(before)) expect(after[key]!.count, key).toBe(before[key]!.count);
     // Their text is the same for one case and for five (so each is built and prepared once): the
-    // page's parties, assignments, deadlines, undisputed facts, extensions, organisations, mediators,
-    // and (prepared per shape of viewer) its sessions.
+    // page's parties, assignments, deadlines, extensions, organisations, mediators, and (prepared
+    // per shape of viewer) its sessions. These cases hold no undisputed facts yet: the statement
+    // that asks which records each case holds answers for them, and they are not read (the test of
+    // those records below reads one).
     const people = after['people as mediator']!.byIds.map(tableOf);
-    expect(new Set(people)).toEqual(new Set(['case_parties', 'case_assignments', 'deadlines', 'undisputed_facts', 'mediation_extensions', 'organizations', 'mediators', 'mediation_sessions']));
+    expect(new Set(people)).toEqual(new Set(['case_parties', 'case_assignments', 'deadlines', 'mediation_extensions', 'organizations', 'mediators', 'mediation_sessions']));
     for (const key of Object.keys(before)) expect(after[key]!.byIds, key).toEqual(before[key]!.byIds);
   }, TIMEOUT);
 
@@ -330,16 +332,16 @@ describe('messages written with the case', () => {
 
 describe('reads a viewer could never see', () => {
   it('a case page reads each kind of record only for the cases holding one the viewer may see, and never in a mutation', async () => {
-    const { case: c } = await caseInMediation(ctx, w);
-    const page = /* GraphQL */ `query ($id: ID!) { case(id: $id) { id supervisionOrders { id } ratings { id } followUps { id } agreement { id } confirmation { id } evidence { id } } }`;
+    const { case: c, mediator } = await caseInMediation(ctx, w);
+    const page = /* GraphQL */ `query ($id: ID!) { case(id: $id) { id supervisionOrders { id } ratings { id } followUps { id } agreement { id } confirmation { id } evidence { id } undisputedFacts { id text } } }`;
     // The statement that says which kinds each case holds, and the table each other statement reads its rows from.
     const isRecords = (q: string) => q.startsWith('select k.id::text as id, exists');
     const read = () => ctx.queries.filter((q) => !isRecords(q)).map(tableOf);
-    const RECORDS = ['supervision_orders', 'mediation_ratings', 'follow_ups', 'agreements', 'confirmation_applications'];
+    const RECORDS = ['supervision_orders', 'mediation_ratings', 'follow_ups', 'agreements', 'confirmation_applications', 'undisputed_facts'];
     // None yet: one statement answers for every kind, and no kind's own read runs (evidence is read as before).
     for (const token of [w.applicant.token, w.admin.token]) {
       const none = await statements(page, { id: c.id }, token);
-      expect(none.data.case).toEqual({ id: c.id, supervisionOrders: [], ratings: [], followUps: [], agreement: null, confirmation: null, evidence: [] });
+      expect(none.data.case).toEqual({ id: c.id, supervisionOrders: [], ratings: [], followUps: [], agreement: null, confirmation: null, evidence: [], undisputedFacts: [] });
       expect(ctx.queries.filter(isRecords)).toHaveLength(1);
       expect(read().filter((t) => RECORDS.includes(t ?? ''))).toEqual([]);
     }
@@ -363,5 +365,17 @@ describe('reads a viewer could never see', () => {
     const asParty = await statements(page, { id: c.id }, w.applicant.token);
     expect(asParty.data.case.supervisionOrders).toEqual([]);
     expect(read().filter((t) => RECORDS.includes(t ?? ''))).toEqual([]);
+    // A fact the mediator records: every viewer of the case reads it, in one statement of its own.
+    const added = await ctx.gql(
+      `mutation($input: AddUndisputedFactInput!) { addUndisputedFact(input: $input) { __typename ... on AddUndisputedFactSuccess { fact { id } } ... on Error { code message } } }`,
+      { input: { caseId: c.id, text: '被申请人于2025年翻建房屋' } },
+      mediator.token,
+    );
+    expect(added.data.addUndisputedFact.__typename).toBe('AddUndisputedFactSuccess');
+    for (const token of [w.applicant.token, w.respondent.token, mediator.token, w.admin.token]) {
+      const withFact = await statements(page, { id: c.id }, token);
+      expect(withFact.data.case.undisputedFacts).toEqual([{ id: added.data.addUndisputedFact.fact.id, text: '被申请人于2025年翻建房屋' }]);
+      expect(read().filter((t) => t === 'undisputed_facts')).toEqual(['undisputed_facts']);
+    }
   }, TIMEOUT);
 });
