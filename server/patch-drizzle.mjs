@@ -66,6 +66,58 @@ export const MAP_FILES = ['utils.js', 'utils.cjs'];
 export const MAP_BEFORE = 'for (const [pathChunkIndex, pathChunk] of path.entries()) {';
 export const MAP_AFTER = 'for (let pathChunkIndex = 0, pathChunk; pathChunkIndex < path.length; pathChunkIndex++) { pathChunk = path[pathChunkIndex]; // jiefen: index loop (server/patch-drizzle.mjs)';
 
+// Third change: a prepared statement's `execute`, run for every statement the server sends to
+// PostgreSQL. drizzle passes each one through three async functions in turn (the execution, its
+// cache check and the driver call), each a promise of its own and a turn of the microtask queue,
+// before the rows are mapped; with no query cache configured (the server configures none) the cache
+// check only runs the driver call. Without a cache, `execute` now chains the driver call and the
+// mapping directly, with the same spans, the same logging, failures wrapped the same way
+// (DrizzleQueryError, with the driver's error as its cause) and every failure given as a rejection,
+// never thrown. With a cache, drizzle's own `execute` runs, renamed. Only postgres-js changes: the
+// embedded database's driver is left as it is.
+const fastExecute = ({ tracer, fill, map, noopCache, queryError }) => `  execute(placeholderValues = {}) {
+    // jiefen: without a query cache, the driver's answer mapped in one chained step (server/patch-drizzle.mjs)
+    if (this.cache !== void 0 && !(this.cache instanceof ${noopCache}) && this.queryMetadata !== void 0) return this.executeThroughCache(placeholderValues);
+    try {
+      return ${tracer}.startActiveSpan("drizzle.execute", (span) => {
+        const params = ${fill}(this.params, placeholderValues);
+        span?.setAttributes({
+          "drizzle.query.text": this.queryString,
+          "drizzle.query.params": JSON.stringify(params)
+        });
+        this.logger.logQuery(this.queryString, params);
+        const { fields, queryString: query, client, joinsNotNullableMap, customResultMapper } = this;
+        const failed = (e) => {
+          throw new ${queryError}(query, params, e);
+        };
+        if (!fields && !customResultMapper) {
+          return ${tracer}.startActiveSpan("drizzle.driver.execute", () => client.unsafe(query, params, { prepare: this.prepare }).then(void 0, failed));
+        }
+        return ${tracer}.startActiveSpan("drizzle.driver.execute", () => client.unsafe(query, params, { prepare: this.prepare }).values().then(void 0, failed)).then(
+          (rows) => ${tracer}.startActiveSpan("drizzle.mapResponse", () => customResultMapper ? customResultMapper(rows) : rows.map((row) => ${map}(fields, row, joinsNotNullableMap)))
+        );
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  async executeThroughCache(placeholderValues = {}) {`;
+/** Per file: the import it needs added, and its `execute`'s first lines, before and after. */
+export const EXECUTE = {
+  'postgres-js/session.js': {
+    importBefore: 'import { mapResultRow } from "../utils.js";\n',
+    importAfter: 'import { mapResultRow } from "../utils.js";\nimport { DrizzleQueryError } from "../errors.js"; // jiefen (server/patch-drizzle.mjs)\n',
+    before: '  async execute(placeholderValues = {}) {\n    return tracer.startActiveSpan("drizzle.execute", async (span) => {',
+    after: `${fastExecute({ tracer: 'tracer', fill: 'fillPlaceholders', map: 'mapResultRow', noopCache: 'NoopCache', queryError: 'DrizzleQueryError' })}\n    return tracer.startActiveSpan("drizzle.execute", async (span) => {`,
+  },
+  'postgres-js/session.cjs': {
+    importBefore: 'var import_utils = require("../utils.cjs");\n',
+    importAfter: 'var import_utils = require("../utils.cjs");\nvar import_errors = require("../errors.cjs"); // jiefen (server/patch-drizzle.mjs)\n',
+    before: '  async execute(placeholderValues = {}) {\n    return import_tracing.tracer.startActiveSpan("drizzle.execute", async (span) => {',
+    after: `${fastExecute({ tracer: 'import_tracing.tracer', fill: '(0, import_sql.fillPlaceholders)', map: '(0, import_utils.mapResultRow)', noopCache: 'import_core.NoopCache', queryError: 'import_errors.DrizzleQueryError' })}\n    return import_tracing.tracer.startActiveSpan("drizzle.execute", async (span) => {`,
+  },
+};
+
 // Run as the install step; imported (by the query-build benchmark), only the texts above.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let pkg;
@@ -96,5 +148,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     writeFileSync(path, text.replace(MAP_BEFORE, MAP_AFTER));
     console.log(`drizzle-orm ${pkg.version}: ${file}: row mapping walks column paths by index`);
+  }
+  for (const [file, { importBefore, importAfter, before, after }] of Object.entries(EXECUTE)) {
+    const path = `${root}node_modules/drizzle-orm/${file}`;
+    const text = readFileSync(path, 'utf8');
+    if (text.includes(after) && text.includes(importAfter)) continue;
+    if (text.split(before).length !== 2 || text.split(importBefore).length !== 2) {
+      console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its statements' execution is left as it is`);
+      continue;
+    }
+    writeFileSync(path, text.replace(importBefore, importAfter).replace(before, after));
+    console.log(`drizzle-orm ${pkg.version}: ${file}: a statement's answer is mapped in one chained step`);
   }
 }
