@@ -2,7 +2,7 @@ import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { and, asc, inArray, sql } from 'drizzle-orm';
 import { agreements, caseParties, cases, confirmationApplications, followUps, mediationRatings, supervisionOrders, undisputedFacts } from '../../schema';
-import { visibleApplications, withinCourtWindow } from '../domain/access';
+import { visibleApplications, visibleUndisputedFacts, withinCourtWindow } from '../domain/access';
 import { visibleFollowUps, visibleRatings } from '../domain/access/follow-up';
 import { visibleSupervisionOrders } from '../domain/access/supervision';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
@@ -29,8 +29,7 @@ export const CASE_RECORDS = {
   followUps: { caseId: followUps.caseId, rule: (s: ViewerShape) => visibleFollowUps(s.viewer, s.scope) },
   ratings: { caseId: mediationRatings.caseId, rule: (s: ViewerShape) => visibleRatings(s.viewer) },
   supervisionOrders: { caseId: supervisionOrders.caseId, rule: (s: ViewerShape) => visibleSupervisionOrders(s.viewer, s.scope) },
-  /** Whoever sees the case sees its undisputed facts (their read has no rule of its own). */
-  undisputedFacts: { caseId: undisputedFacts.caseId, rule: (_s: ViewerShape) => sql`true` },
+  undisputedFacts: { caseId: undisputedFacts.caseId, rule: (s: ViewerShape) => visibleUndisputedFacts(s.viewer) },
 } as const;
 export type CaseRecordKind = keyof typeof CASE_RECORDS;
 const CASE_RECORD_KINDS = Object.keys(CASE_RECORDS) as CaseRecordKind[];

@@ -41,7 +41,7 @@ import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
-import { casesHolding, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
+import { CASE_RECORDS, casesHolding, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -291,8 +291,13 @@ const SessionJoinRef = builder.objectRef<JoinResult>('SessionJoin').implement({
   }),
 });
 
-const factsOfCases = preparedPerDatabase((db, ids) =>
-  db.select().from(undisputedFacts).where(ids(undisputedFacts.caseId)).orderBy(asc(undisputedFacts.createdAt), asc(undisputedFacts.id)).prepare('facts_by_case'),
+const factsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db
+    .select()
+    .from(undisputedFacts)
+    .where(and(ids(undisputedFacts.caseId), CASE_RECORDS.undisputedFacts.rule(s)))
+    .orderBy(asc(undisputedFacts.createdAt), asc(undisputedFacts.id))
+    .prepare('facts_by_case'),
 );
 const extensionsOfCases = preparedPerDatabase((db, ids) =>
   db.select().from(mediationExtensions).where(ids(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
@@ -327,7 +332,7 @@ builder.objectFields(CaseRef, (t) => ({
     // Read only for the cases that hold any (one statement asks for every kind, `casesHolding`).
     load: async (caseIds: string[], ctx: GraphQLContext) => {
       const held = await casesHolding(ctx, 'undisputedFacts', caseIds);
-      return held.length > 0 ? factsOfCases.byIds(ctx.deps.db, held) : [];
+      return held.length > 0 ? factsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), held) : [];
     },
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,

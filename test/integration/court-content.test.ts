@@ -114,6 +114,20 @@ describe('what the court receives', () => {
     expect(JSON.stringify(hook!.payload)).not.toContain('5000');
     const events = await ctx.gql(`query($id: ID!) { case(id: $id) { events { type data } } }`, { id: c.id }, court.secret);
     expect(JSON.stringify(events.data.case.events)).not.toContain('5000');
+    // The case's facts as the court reads them: only what every party confirmed (OMR 18, 22); the
+    // parties and the mediator read both, with who confirmed each.
+    const FACTS = `query($id: ID!) { case(id: $id) { undisputedFacts { text confirmedPartyIds } } }`;
+    const asCourt = await ctx.gql(FACTS, { id: c.id }, court.secret);
+    expect(asCourt.body.errors).toBeUndefined();
+    expect(asCourt.data.case.undisputedFacts.map((f: { text: string }) => f.text)).toEqual(['被申请人房屋屋檐滴水落入申请人院内。']);
+    for (const token of [w.applicant.token, w.respondent.token, mediator.token]) {
+      const asParty = await ctx.gql(FACTS, { id: c.id }, token);
+      // Recorded at the same instant of the test's clock: compared in any order.
+      const facts = asParty.data.case.undisputedFacts as { text: string; confirmedPartyIds: string[] }[];
+      expect(facts.map((f) => f.text).sort()).toEqual(['被申请人房屋屋檐滴水落入申请人院内。', '被申请人曾同意赔偿5000元。'].sort());
+      expect(facts.find((f) => f.text.includes('5000'))!.confirmedPartyIds).toHaveLength(1);
+      expect(facts.find((f) => !f.text.includes('5000'))!.confirmedPartyIds).toHaveLength(2);
+    }
   });
 
   it('numbers: agreement numbers with full-width parentheses', async () => {

@@ -1,6 +1,6 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { caseCourtAccess, caseParties, cases, mediators, supervisionOrders, supervisionProposals } from '../../../schema';
+import { caseCourtAccess, caseParties, cases, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
 import type { PartyAgent } from '../../../schema/cases';
 import type { Executor } from '../../db';
 import type { UserViewer, Viewer } from '../context';
@@ -62,6 +62,18 @@ export function visibleCases(viewer: Viewer | null): SQL {
 export function withinCourtWindow(viewer: Viewer | null, caseId: SQL | AnyPgColumn, at: SQL | AnyPgColumn): SQL {
   if (viewer?.kind !== 'apiClient') return sql`true`;
   return sql`not exists (select 1 from ${caseCourtAccess} where ${caseCourtAccess.caseId} = ${caseId} and ${caseCourtAccess.courtId} = ${viewer.organizationId} and ${caseCourtAccess.contentUntil} is not null and ${at} > ${caseCourtAccess.contentUntil})`;
+}
+
+/**
+ * The undisputed facts of a case a viewer may read. Whoever else sees the case reads all of them,
+ * with who confirmed each. A court client reads only the facts every party of the case confirmed
+ * (OMR 22), the only admissions that may go to a court (OMR 18; `confirmedFacts` applies the same
+ * rule to a litigation transfer), and of those only what was recorded within its window.
+ */
+export function visibleUndisputedFacts(viewer: Viewer | null): SQL {
+  if (viewer?.kind !== 'apiClient') return sql`true`;
+  const everyPartyConfirmed = sql`not exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${undisputedFacts.caseId} and not exists (select 1 from ${undisputedFactConfirmations} where ${undisputedFactConfirmations.factId} = ${undisputedFacts.id} and ${undisputedFactConfirmations.partyId} = ${caseParties.id}))`;
+  return and(everyPartyConfirmed, withinCourtWindow(viewer, undisputedFacts.caseId, undisputedFacts.createdAt))!;
 }
 
 /** Loads a case the viewer may see; anything else is NotFoundError, never a different answer. */
