@@ -41,6 +41,8 @@ import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
+import { readsMediationNotes } from '../domain/access/case';
+import { courtViewOfTermination } from '../domain/litigation/court-view';
 import { CASE_RECORDS, casesHolding, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
@@ -325,7 +327,10 @@ builder.objectFields(CaseRef, (t) => ({
   termination: t.field({
     type: TerminationRef,
     nullable: true,
-    resolve: async (c: CaseRow, _a, ctx) => (await terminationsByCase(ctx).load(c.id))[0] ?? null,
+    resolve: async (c: CaseRow, _a, ctx) => {
+      const termination = (await terminationsByCase(ctx).load(c.id))[0] ?? null;
+      return termination && !readsMediationNotes(ctx.viewer) ? courtViewOfTermination(termination) : termination;
+    },
   }),
   undisputedFacts: t.loadableGroup({
     type: UndisputedFactRef,

@@ -114,6 +114,14 @@ describe('what the court receives', () => {
     expect(JSON.stringify(hook!.payload)).not.toContain('5000');
     const events = await ctx.gql(`query($id: ID!) { case(id: $id) { events { type data } } }`, { id: c.id }, court.secret);
     expect(JSON.stringify(events.data.case.events)).not.toContain('5000');
+    // The mediation's end as the court reads it: the ground and the confirmed facts, no note.
+    const END = `query($id: ID!) { case(id: $id) { termination { ground note failureReport { why undisputedFacts notesForCourt } } } }`;
+    const endAsCourt = await ctx.gql(END, { id: c.id }, court.secret);
+    expect(endAsCourt.body.errors).toBeUndefined();
+    expect(endAsCourt.data.case.termination).toMatchObject({ ground: 'POSITIONS_TOO_FAR_APART', note: null, failureReport: { why: '各方意见分歧较大，难以达成一致', undisputedFacts: ['被申请人房屋屋檐滴水落入申请人院内。'], notesForCourt: null } });
+    expect(JSON.stringify(endAsCourt.data)).not.toContain('5000');
+    const endAsMediator = await ctx.gql(END, { id: c.id }, mediator.token);
+    expect(endAsMediator.data.case.termination).toMatchObject({ note: '被申请人曾表示同意赔偿5000元', failureReport: { why: '各方意见分歧较大，难以达成一致：被申请人曾表示同意赔偿5000元', notesForCourt: '被申请人曾…同意赔偿5000元' } });
     // The case's facts as the court reads them: only what every party confirmed (OMR 18, 22); the
     // parties and the mediator read both, with who confirmed each.
     const FACTS = `query($id: ID!) { case(id: $id) { undisputedFacts { text confirmedPartyIds } } }`;

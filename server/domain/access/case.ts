@@ -76,6 +76,15 @@ export function visibleUndisputedFacts(viewer: Viewer | null): SQL {
   return and(everyPartyConfirmed, withinCourtWindow(viewer, undisputedFacts.caseId, undisputedFacts.createdAt))!;
 }
 
+/**
+ * Whether a viewer reads what was written during a case's mediation about its end: a termination's
+ * note and its notes for the court. Everyone who sees the case does, except a court client: what is
+ * said in mediation stays with the mediation (OMR 18), as a litigation transfer already leaves it out.
+ */
+export function readsMediationNotes(viewer: Viewer | null): boolean {
+  return viewer?.kind !== 'apiClient';
+}
+
 /** Loads a case the viewer may see; anything else is NotFoundError, never a different answer. */
 export async function loadVisibleCase(db: Executor, viewer: Viewer | null, caseId: string): Promise<CaseRow> {
   const [row] = await db

@@ -1,3 +1,5 @@
+import { GROUND_TEXT, type TerminationGround } from '../sessions/terminate-mediation';
+
 /**
  * What of a mediation may go to a court (OMR 18, SIM 2, INT 146): formal facts of the procedure —
  * ids, grounds, dates, numbers, statuses — and the facts every party confirmed. Anything written
@@ -32,4 +34,21 @@ export function assertCourtSafe(payload: unknown, path = 'data'): void {
       assertCourtSafe(v, `${path}.${k}`);
     }
   }
+}
+
+/** A termination of mediation, as recorded (the fields a court's view changes). */
+interface Termination {
+  ground: string;
+  note: string | null;
+  failureReport: { why: string; undisputedFacts: string[]; notesForCourt: string | null; routes: string[] };
+}
+
+/**
+ * A termination as a court reads it: its ground, the facts every party confirmed (already all its
+ * report holds) and the routes. The mediator's note, the notes for the court and the note's words in
+ * the report's `why` stay with the mediation (OMR 18), as a litigation transfer leaves them out.
+ */
+export function courtViewOfTermination<T extends Termination>(termination: T): T {
+  const ground = GROUND_TEXT[termination.ground as TerminationGround] ?? '其他原因';
+  return { ...termination, note: null, failureReport: { ...termination.failureReport, why: ground, notesForCourt: null } };
 }
