@@ -26,10 +26,11 @@ const envSchema = z.object({
   /**
    * PostgreSQL connections per instance. The server's one JavaScript thread is the limit long before
    * the database is: a few connections carry its statements several to a write (postgres.js
-   * pipelines them), where many connections each take a write and a wake-up of their own. Two carry
-   * the most on a 2-core machine (README, `DATABASE_POOL_SIZE`).
+   * pipelines them), where many connections each take a write and a wake-up of their own. Two
+   * carry more on a 2-core machine, but two long transactions then stop the instance (README,
+   * `DATABASE_POOL_SIZE`).
    */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(2),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(4),
   /** Folder of the embedded database; "memory://" keeps it in memory. */
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   ADMIN_PHONE: z.string().regex(/^1[3-9]\d{9}$/, 'must be a mainland mobile number').optional(),

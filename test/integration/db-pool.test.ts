@@ -6,8 +6,8 @@ import { queryRows } from '../../server/db';
 import { testConfig } from '../support/harness';
 
 describe('the PostgreSQL pool size', () => {
-  it('is 2 connections per instance unless DATABASE_POOL_SIZE says otherwise, and refuses what is not a size', () => {
-    expect(testConfig().databasePoolSize).toBe(2);
+  it('is 4 connections per instance unless DATABASE_POOL_SIZE says otherwise, and refuses what is not a size', () => {
+    expect(testConfig().databasePoolSize).toBe(4);
     expect(testConfig({ DATABASE_POOL_SIZE: '12' }).databasePoolSize).toBe(12);
     for (const bad of ['1', '0', 'many', '2.5', '101']) {
       expect(() => testConfig({ DATABASE_POOL_SIZE: bad }), bad).toThrow(/DATABASE_POOL_SIZE/);

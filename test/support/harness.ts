@@ -61,7 +61,7 @@ export async function testResolver(host: string): Promise<string[]> {
 
 /**
  * For tests that race many requests at the database: twenty connections, as many as the racing
- * requests can use at once on PostgreSQL. With the default pool of 2, at most two transactions
+ * requests can use at once on PostgreSQL. With the default pool of 4, at most four transactions
  * would overlap and most losers would only meet state already committed.
  */
 export const RACING_POOL = { DATABASE_POOL_SIZE: '20' };
