@@ -1,6 +1,6 @@
-// Install step: two exact changes to drizzle-orm (0.45.x) on its hot paths. First, it remembers its
+// Install step: three exact changes to drizzle-orm (0.45.x) on its hot paths. First, it remembers its
 // class checks instead of walking the class chain each time; second (below), its row mapping walks
-// each column's path by index.
+// each column's path by index; third (further below), a statement's execution is one chain.
 //
 // drizzle builds every statement by asking `is(chunk, Kind)` of each chunk, several times per chunk,
 // and every answer that is not a plain `instanceof` walks the value's class chain looking for a
@@ -90,10 +90,18 @@ const fastExecute = ({ tracer, fill, map, noopCache, queryError }) => `  execute
         const failed = (e) => {
           throw new ${queryError}(query, params, e);
         };
+        const send = (values) => {
+          try {
+            const sent = client.unsafe(query, params, { prepare: this.prepare });
+            return (values ? sent.values() : sent).then(void 0, failed);
+          } catch (e) {
+            return Promise.reject(new ${queryError}(query, params, e));
+          }
+        };
         if (!fields && !customResultMapper) {
-          return ${tracer}.startActiveSpan("drizzle.driver.execute", () => client.unsafe(query, params, { prepare: this.prepare }).then(void 0, failed));
+          return ${tracer}.startActiveSpan("drizzle.driver.execute", () => send(false));
         }
-        return ${tracer}.startActiveSpan("drizzle.driver.execute", () => client.unsafe(query, params, { prepare: this.prepare }).values().then(void 0, failed)).then(
+        return ${tracer}.startActiveSpan("drizzle.driver.execute", () => send(true)).then(
           (rows) => ${tracer}.startActiveSpan("drizzle.mapResponse", () => customResultMapper ? customResultMapper(rows) : rows.map((row) => ${map}(fields, row, joinsNotNullableMap)))
         );
       });
@@ -153,7 +161,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const path = `${root}node_modules/drizzle-orm/${file}`;
     const text = readFileSync(path, 'utf8');
     if (text.includes(after) && text.includes(importAfter)) continue;
-    if (text.split(before).length !== 2 || text.split(importBefore).length !== 2) {
+    // A drizzle that already imports the error class is not the text this change was written for.
+    if (text.split(before).length !== 2 || text.split(importBefore).length !== 2 || text.includes('DrizzleQueryError')) {
       console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its statements' execution is left as it is`);
       continue;
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DrizzleQueryError, eq, sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { PostgresJsPreparedQuery } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type DatabaseHandle } from '../../server/db';
 import { EXECUTE } from '../../server/patch-drizzle.mjs';
@@ -19,6 +20,9 @@ describe('the install step', () => {
       expect(installed.includes(after), file).toBe(true);
       expect(installed.includes(importAfter), file).toBe(true);
     }
+    // And the driver the server loads runs it: a plain method, with drizzle's own kept beside it.
+    expect(PostgresJsPreparedQuery.prototype.execute.constructor.name).toBe('Function');
+    expect((PostgresJsPreparedQuery.prototype as unknown as Record<string, unknown>).executeThroughCache).toBeTypeOf('function');
   });
 });
 
@@ -68,19 +72,25 @@ describe.runIf(Boolean(DB_URL))('a statement run through drizzle on PostgreSQL',
   });
 
   it('wraps a failed statement in DrizzleQueryError with the driver’s error as its cause, as a rejection', async () => {
-    for (const attempt of [() => handle.db.execute(sql`select 1 / ${0}::int`), () => handle.db.insert(table).values({ id: 1, label: '重复', at: new Date() })]) {
-      let pending: Promise<unknown> | undefined;
-      expect(() => {
-        pending = attempt() as unknown as Promise<unknown>;
-      }).not.toThrow();
-      const err = await pending!.then(
-        () => null,
+    /** The rejection of a statement started at once, or a failure if it was thrown or fulfilled. */
+    const failure = async (run: () => PromiseLike<unknown>): Promise<DrizzleQueryError> => {
+      const err = await Promise.resolve(run()).then(
+        () => new Error('the statement succeeded'),
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(DrizzleQueryError);
-      expect(['22012', '23505']).toContain((err as DrizzleQueryError).cause && ((err as DrizzleQueryError).cause as { code?: string }).code);
-      expect((err as DrizzleQueryError).query).toMatch(/^(select|insert)/);
-    }
+      return err as DrizzleQueryError;
+    };
+    const code = (err: DrizzleQueryError) => (err.cause as { code?: string } | undefined)?.code;
+    // Without fields (raw SQL), and with fields (a select, an insert's returning), outside a transaction and inside one.
+    const byZero = await failure(() => handle.db.execute(sql`select 1 / ${0}::int`));
+    expect([code(byZero), byZero.query]).toEqual(['22012', 'select 1 / $1::int']);
+    const selected = await failure(() => handle.db.select({ n: sql<number>`1 / ${0}::int` }).from(table));
+    expect(code(selected)).toBe('22012');
+    const duplicate = await failure(() => handle.db.insert(table).values({ id: 1, label: '重复', at: new Date() }).returning({ id: table.id }));
+    expect([code(duplicate), duplicate.query.startsWith('insert into')]).toEqual(['23505', true]);
+    const inside = await failure(() => handle.db.transaction(async (tx) => tx.select({ n: sql<number>`1 / ${0}::int` }).from(table)));
+    expect(code(inside)).toBe('22012');
   });
 
   it('rejects a missing placeholder value instead of throwing', async () => {
