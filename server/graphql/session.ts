@@ -41,8 +41,8 @@ import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
-import { readsMediationNotes } from '../domain/access/case';
-import { courtViewOfTermination } from '../domain/litigation/court-view';
+import { visibleTerminations } from '../domain/access/case';
+import { terminationAsSeenBy } from '../domain/litigation/court-view';
 import { CASE_RECORDS, casesHolding, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
@@ -313,7 +313,10 @@ const sessionsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
     .prepare('sessions_by_case'),
 );
 /** The terminations of a page of cases in one query. */
-const terminationsByCase = groupedLoader((ctx, caseIds) => ctx.deps.db.select().from(caseTerminations).where(inArray(caseTerminations.caseId, caseIds)), (r) => r.caseId);
+const terminationsByCase = groupedLoader(
+  (ctx, caseIds) => ctx.deps.db.select().from(caseTerminations).where(and(inArray(caseTerminations.caseId, caseIds), visibleTerminations(ctx.viewer))),
+  (r) => r.caseId,
+);
 
 builder.objectFields(CaseRef, (t) => ({
   // List fields load for every case of a page in one query (grouped by case), not one per case.
@@ -329,7 +332,7 @@ builder.objectFields(CaseRef, (t) => ({
     nullable: true,
     resolve: async (c: CaseRow, _a, ctx) => {
       const termination = (await terminationsByCase(ctx).load(c.id))[0] ?? null;
-      return termination && !readsMediationNotes(ctx.viewer) ? courtViewOfTermination(termination) : termination;
+      return termination && terminationAsSeenBy(ctx.viewer, termination);
     },
   }),
   undisputedFacts: t.loadableGroup({

@@ -136,6 +136,19 @@ describe('what the court receives', () => {
       expect(facts.find((f) => f.text.includes('5000'))!.confirmedPartyIds).toHaveLength(1);
       expect(facts.find((f) => !f.text.includes('5000'))!.confirmedPartyIds).toHaveLength(2);
     }
+    // The court's window (set here as when the matter left it) ends what it reads: a fact one party
+    // confirmed only after it is not confirmed for the court, and a termination after it is not there.
+    const caseUuid = decodeGlobalID(c.id).id;
+    const window = (until: string) => ctx.deps.db.execute(`update case_court_access set content_until = '${until}' where case_id = '${caseUuid}' and court_id = '${w.court.id}'`);
+    await ctx.deps.db.execute(`update undisputed_fact_confirmations set confirmed_at = '2026-11-23T03:00:00Z' where fact_id in (select id from undisputed_facts where case_id = '${caseUuid}') and party_id = (select id from case_parties where case_id = '${caseUuid}' and role = 'RESPONDENT')`);
+    await window('2026-11-23T02:30:00Z');
+    expect((await ctx.gql(FACTS, { id: c.id }, court.secret)).data.case.undisputedFacts).toEqual([]);
+    expect((await ctx.gql(END, { id: c.id }, court.secret)).data.case.termination).toMatchObject({ ground: 'POSITIONS_TOO_FAR_APART' });
+    await window('2026-11-23T01:00:00Z');
+    expect((await ctx.gql(END, { id: c.id }, court.secret)).data.case.termination).toBeNull();
+    // The mediator reads as before.
+    expect((await ctx.gql(END, { id: c.id }, mediator.token)).data.case.termination).toMatchObject({ note: '被申请人曾表示同意赔偿5000元' });
+    expect((await ctx.gql(FACTS, { id: c.id }, mediator.token)).data.case.undisputedFacts).toHaveLength(2);
   });
 
   it('numbers: agreement numbers with full-width parentheses', async () => {

@@ -1,6 +1,6 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { caseCourtAccess, caseParties, cases, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
+import { caseCourtAccess, caseParties, cases, caseTerminations, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
 import type { PartyAgent } from '../../../schema/cases';
 import type { Executor } from '../../db';
 import type { UserViewer, Viewer } from '../context';
@@ -68,12 +68,20 @@ export function withinCourtWindow(viewer: Viewer | null, caseId: SQL | AnyPgColu
  * The undisputed facts of a case a viewer may read. Whoever else sees the case reads all of them,
  * with who confirmed each. A court client reads only the facts every party of the case confirmed
  * (OMR 22), the only admissions that may go to a court (OMR 18; `confirmedFacts` applies the same
- * rule to a litigation transfer), and of those only what was recorded within its window.
+ * rule to a litigation transfer), and of those only what was recorded and confirmed within its window.
  */
 export function visibleUndisputedFacts(viewer: Viewer | null): SQL {
   if (viewer?.kind !== 'apiClient') return sql`true`;
-  const everyPartyConfirmed = sql`not exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${undisputedFacts.caseId} and not exists (select 1 from ${undisputedFactConfirmations} where ${undisputedFactConfirmations.factId} = ${undisputedFacts.id} and ${undisputedFactConfirmations.partyId} = ${caseParties.id}))`;
+  // Each party's confirmation counts only if given within the window: a fact confirmed after the
+  // matter left the court is new to it.
+  const confirmedInWindow = withinCourtWindow(viewer, undisputedFacts.caseId, undisputedFactConfirmations.confirmedAt);
+  const everyPartyConfirmed = sql`not exists (select 1 from ${caseParties} where ${caseParties.caseId} = ${undisputedFacts.caseId} and not exists (select 1 from ${undisputedFactConfirmations} where ${undisputedFactConfirmations.factId} = ${undisputedFacts.id} and ${undisputedFactConfirmations.partyId} = ${caseParties.id} and ${confirmedInWindow}))`;
   return and(everyPartyConfirmed, withinCourtWindow(viewer, undisputedFacts.caseId, undisputedFacts.createdAt))!;
+}
+
+/** The termination of a case's mediation a viewer may read: a court client, only one recorded within its window. */
+export function visibleTerminations(viewer: Viewer | null): SQL {
+  return withinCourtWindow(viewer, caseTerminations.caseId, caseTerminations.terminatedAt);
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Viewer } from '../context';
+import { readsMediationNotes } from '../access/case';
 import { GROUND_TEXT, type TerminationGround } from '../sessions/terminate-mediation';
 
 /**
@@ -51,4 +53,9 @@ interface Termination {
 export function courtViewOfTermination<T extends Termination>(termination: T): T {
   const ground = GROUND_TEXT[termination.ground as TerminationGround] ?? '其他原因';
   return { ...termination, note: null, failureReport: { ...termination.failureReport, why: ground, notesForCourt: null } };
+}
+
+/** A case's termination as a viewer reads it: in full, or as a court reads it (`readsMediationNotes`). */
+export function terminationAsSeenBy<T extends Termination>(viewer: Viewer | null, termination: T): T {
+  return readsMediationNotes(viewer) ? termination : courtViewOfTermination(termination);
 }
