@@ -163,7 +163,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (text.includes(after) && text.includes(importAfter)) continue;
     // A drizzle that already imports the error class is not the text this change was written for.
     if (text.split(before).length !== 2 || text.split(importBefore).length !== 2 || text.includes('DrizzleQueryError')) {
-      console.warn(`drizzle-orm ${pkg.version}: ${file} differs from 0.45; its statements' execution is left as it is`);
+      console.warn(`drizzle-orm ${pkg.version}: ${file} is not the text this change was written for (another drizzle, or another version of this change: reinstall); its statements' execution is left as it is`);
       continue;
     }
     writeFileSync(path, text.replace(importBefore, importAfter).replace(before, after));

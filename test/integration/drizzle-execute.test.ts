@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DrizzleQueryError, eq, sql } from 'drizzle-orm';
+import { DrizzleQueryError, NoopLogger, eq, sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { PostgresJsPreparedQuery } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,31 @@ describe('the install step', () => {
     // And the driver the server loads runs it: a plain method, with drizzle's own kept beside it.
     expect(PostgresJsPreparedQuery.prototype.execute.constructor.name).toBe('Function');
     expect((PostgresJsPreparedQuery.prototype as unknown as Record<string, unknown>).executeThroughCache).toBeTypeOf('function');
+  });
+});
+
+describe('a statement whose driver call throws', () => {
+  it('rejects a driver call that throws at once, wrapped as a failed statement', async () => {
+    const boom = new Error('connection object unusable');
+    const client = {
+      unsafe: () => {
+        throw boom;
+      },
+    };
+    // Without fields and with them (the driver's answer then mapped): each call gives a rejection, never a throw.
+    for (const fields of [undefined, []]) {
+      const query = new PostgresJsPreparedQuery(client as never, 'select 1', [], new NoopLogger(), undefined as never, undefined, undefined, fields as never, false, true);
+      let pending: Promise<unknown> | undefined;
+      expect(() => {
+        pending = query.execute();
+      }).not.toThrow();
+      const err = await pending!.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DrizzleQueryError);
+      expect((err as DrizzleQueryError).cause).toBe(boom);
+    }
   });
 });
 
@@ -72,7 +97,7 @@ describe.runIf(Boolean(DB_URL))('a statement run through drizzle on PostgreSQL',
   });
 
   it('wraps a failed statement in DrizzleQueryError with the driver’s error as its cause, as a rejection', async () => {
-    /** The rejection of a statement started at once, or a failure if it was thrown or fulfilled. */
+    /** The rejection of a statement (a builder is lazy: what it throws arrives as a rejection too; see the stub below for `execute` itself). */
     const failure = async (run: () => PromiseLike<unknown>): Promise<DrizzleQueryError> => {
       const err = await Promise.resolve(run()).then(
         () => new Error('the statement succeeded'),
