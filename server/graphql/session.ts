@@ -43,7 +43,7 @@ import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
 import { visibleTerminations } from '../domain/access/case';
 import { terminationAsSeenBy } from '../domain/litigation/court-view';
-import { CASE_RECORDS, casesHolding, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
+import { CASE_RECORDS, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
@@ -301,6 +301,8 @@ const factsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
     .orderBy(asc(undisputedFacts.createdAt), asc(undisputedFacts.id))
     .prepare('facts_by_case'),
 );
+/** The facts of a page of cases, read only for the cases holding any the viewer may see (`casesHolding`). */
+const factsByCase = groupedLoader((ctx, caseIds) => factsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds), (r) => r.caseId, 'undisputedFacts');
 const extensionsOfCases = preparedPerDatabase((db, ids) =>
   db.select().from(mediationExtensions).where(ids(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
 );
@@ -335,15 +337,9 @@ builder.objectFields(CaseRef, (t) => ({
       return termination && terminationAsSeenBy(ctx.viewer, termination);
     },
   }),
-  undisputedFacts: t.loadableGroup({
-    type: UndisputedFactRef,
-    // Read only for the cases that hold any (one statement asks for every kind, `casesHolding`).
-    load: async (caseIds: string[], ctx: GraphQLContext) => {
-      const held = await casesHolding(ctx, 'undisputedFacts', caseIds);
-      return held.length > 0 ? factsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), held) : [];
-    },
-    group: (r) => r.caseId,
-    resolve: (c: CaseRow) => c.id,
+  undisputedFacts: t.field({
+    type: [UndisputedFactRef],
+    resolve: (c: CaseRow, _a, ctx) => factsByCase(ctx).load(c.id),
   }),
   extensions: t.loadableGroup({
     type: ExtensionRef,
