@@ -14,14 +14,14 @@ import type { GraphQLContext } from './context';
 /**
  * The records a case gathers late in its course, or only sometimes: agreements, applications for
  * judicial confirmation, follow-ups, ratings, supervision orders and the undisputed facts a
- * mediator records. Most cases a page shows have
- * none of them yet, and a read of each kind that answers nothing still costs a statement; so one
- * statement first asks, for every kind and case of the page at once, whether the viewer may see
- * any row of it, with the kind's own visibility rule (`rule`, which its read uses too, from
- * `server/domain/access`), and a kind's read runs only for the cases where the answer is yes. What
- * the viewer may not see is not asked about differently, so the answer and the time it takes
- * tell nothing the kind's own read would not. Evidence is not among them: who sees an item
- * depends on the viewer's side in each case, which its read works out per case.
+ * mediator records. Most cases a page shows have none of them yet, and a read of each kind that
+ * answers nothing still costs a statement; so one statement first asks, for every kind and case
+ * of the page at once, whether the viewer may see any row of it, with the kind's own visibility
+ * rule (`rule`, which its read uses too, from `server/domain/access`), and a kind's read runs only
+ * for the cases where the answer is yes. What the viewer may not see is not asked about
+ * differently, so the answer and the time it takes tell nothing the kind's own read would not.
+ * Evidence is not among them: who sees an item depends on the viewer's side in each case, which
+ * its read works out per case.
  */
 export const CASE_RECORDS = {
   agreements: { caseId: agreements.caseId, rule: (s: ViewerShape) => withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt) },
