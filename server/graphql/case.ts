@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { caseAssignments, cases, caseStatus, events } from '../../schema';
 import { verifyChain, type EventRow } from '../domain/audit/record-event';
-import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, shapeOf, visibleCases, withinCourtWindow, type CaseRow, type PartyRow, type ViewerShape } from '../domain/access';
+import { caseOverdue, caseStanding, eventOriginAccess, partyFieldAccess, readField, shapeOf, visibleAssignments, visibleCases, withinCourtWindow, type CaseRow, type PartyRow, type ViewerShape } from '../domain/access';
 import { acceptAssignment } from '../domain/cases/accept-assignment';
 import { adjustRisk } from '../domain/cases/adjust-risk';
 import { declineAssignment } from '../domain/cases/decline-assignment';
@@ -18,7 +18,7 @@ import { openCaseContent } from '../domain/cases/open-case-content';
 import { resumeMediation } from '../domain/cases/resume-mediation';
 import { decrypt } from '../domain/auth/crypto';
 import { ValidationError } from '../domain/errors';
-import { courtViewOfEventData } from '../domain/litigation/court-view';
+import { assignmentAsSeenBy, courtViewOfEventData, routingAsSeenBy } from '../domain/litigation/court-view';
 import { maskPhone } from '../domain/validation';
 import { caseHeads, groupedLoader, partiesByCase, primeCaseHeads } from './batch';
 import { builder } from './builder';
@@ -27,7 +27,7 @@ import { localId, optionalLocalId } from './ids';
 import { checkedKey, decodeJsonCursor } from './keyset';
 import { CaseLevelEnum, DisputeCategoryEnum, MediationChannelEnum, MediatorRef, OrganizationKindEnum, OrganizationRef } from './organization';
 import { GenderEnum } from './user';
-import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
+import { preparedPerShape } from '../db-prepared';
 import { selectedFieldNames } from './selection';
 
 export const CaseStatusEnum = builder.enumType('CaseStatus', { values: CASE_STATUSES });
@@ -155,13 +155,13 @@ const AssignmentRef = builder.objectRef<AssignmentRow>('CaseAssignment').impleme
     mediator: t.field({ type: MediatorRef, nullable: true, resolve: (a) => a.mediatorId }),
     level: t.field({ type: CaseLevelEnum, resolve: (a) => a.level }),
     kind: t.exposeString('kind'),
-    reason: t.exposeString('reason'),
+    reason: t.string({ description: 'A court client reads the kind of hand-off in the platform’s words, not the reason given.', resolve: (a, _a, ctx) => assignmentAsSeenBy(ctx.viewer, a).reason }),
     dueAt: t.field({ type: 'DateTime', resolve: (a) => a.dueAt }),
     dueRule: t.exposeString('dueRule'),
     status: t.exposeString('status'),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
     decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
-    decisionReason: t.exposeString('decisionReason', { nullable: true }),
+    decisionReason: t.string({ nullable: true, description: 'A court client reads how the hand-off ended in the platform’s words.', resolve: (a, _a, ctx) => assignmentAsSeenBy(ctx.viewer, a).decisionReason }),
   }),
 });
 
@@ -191,11 +191,11 @@ const eventsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
     .prepare('events_by_case'),
 );
 
-const assignmentsOfCases = preparedPerDatabase((db, ids) =>
+const assignmentsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
   db
     .select()
     .from(caseAssignments)
-    .where(ids(caseAssignments.caseId))
+    .where(and(ids(caseAssignments.caseId), visibleAssignments(s.viewer)))
     // Made at the same instant (a decline and the reassignment it makes): the decided one first.
     .orderBy(asc(caseAssignments.createdAt), asc(sql`${caseAssignments.decidedAt} is null`), asc(caseAssignments.id))
     .prepare('assignments_by_case'),
@@ -238,11 +238,16 @@ CaseRef.implement({
     overdue: t.boolean({ resolve: (c, _a, ctx) => caseOverdue(c, ctx.deps.clock.now()) }),
     riskLevel: t.field({ type: RiskLevelEnum, resolve: (c) => c.riskLevel }),
     riskSignals: t.field({ type: [RiskSignalRef], resolve: (c) => c.riskSignals }),
-    routing: t.field({ type: RoutingRef, nullable: true, resolve: (c) => c.routing }),
+    routing: t.field({
+      type: RoutingRef,
+      nullable: true,
+      description: 'Why the case went where it is; null for a court client (its reasons may quote the mediation).',
+      resolve: (c, _a, ctx) => routingAsSeenBy(ctx.viewer, c.routing),
+    }),
     // List fields load for every case of a page in one query (grouped by case), not one per case.
     assignments: t.loadableGroup({
       type: AssignmentRef,
-      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases.byIds(ctx.deps.db, caseIds),
+      load: (caseIds: string[], ctx: GraphQLContext) => assignmentsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
       group: (a) => a.caseId,
       resolve: (c) => c.id,
     }),

@@ -41,8 +41,8 @@ import { sessionIsLive } from '../domain/auth/sessions';
 import { requireUser } from '../domain/auth/policy';
 import { preparedPerDatabase, preparedPerShape } from '../db-prepared';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
-import { visibleTerminations } from '../domain/access/case';
-import { terminationAsSeenBy } from '../domain/litigation/court-view';
+import { visibleExtensions, visibleTerminations } from '../domain/access/case';
+import { cancelReasonAsSeenBy, extensionReasonAsSeenBy, terminationAsSeenBy } from '../domain/litigation/court-view';
 import { CASE_RECORDS, groupedLoader, partiesByCase, visibleCaseHeads } from './batch';
 import { builder } from './builder';
 import { CaseRef } from './case';
@@ -202,7 +202,7 @@ SessionRef.implement({
     meetingUrl: t.string({ nullable: true, description: 'Participants only.', resolve: async (s, _a, ctx) => ((await roleIn(ctx, s)) ? s.meetingUrl : null) }),
     participantPartyIds: t.idList({ description: 'CaseParty ids taking part.', resolve: (s) => s.participantPartyIds }),
     separate: t.boolean({ description: '背对背: only some of the parties take part.', resolve: async (s, _a, ctx) => s.participantPartyIds.length < (await partiesByCase(ctx).load(s.caseId)).length }),
-    cancelReason: t.exposeString('cancelReason', { nullable: true }),
+    cancelReason: t.string({ nullable: true, description: 'Null for a court client: it reads that the session was cancelled, not why.', resolve: (s, _a, ctx) => cancelReasonAsSeenBy(ctx.viewer, s) }),
     minutes: t.field({
       type: SessionMinutesRef,
       nullable: true,
@@ -247,7 +247,7 @@ const ExtensionRef = builder.objectRef<ExtensionRow>('MediationExtension').imple
   fields: (t) => ({
     id: t.id({ resolve: (e) => encodeGlobalID('MediationExtension', e.id) }),
     days: t.exposeInt('days'),
-    reason: t.exposeString('reason'),
+    reason: t.string({ description: 'A court client reads that an extension was asked, and for how long, not the words of the request.', resolve: (e, _a, ctx) => extensionReasonAsSeenBy(ctx.viewer, e) }),
     status: t.field({ type: ExtensionStatusEnum, resolve: (e) => e.status as 'PENDING' }),
     answers: t.field({ type: [ExtensionAnswerRef], resolve: (e) => e.answers }),
     previousDueAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => e.previousDueAt }),
@@ -303,8 +303,8 @@ const factsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
 );
 /** The facts of a page of cases, read only for the cases holding any the viewer may see (`casesHolding`). */
 const factsByCase = groupedLoader((ctx, caseIds) => factsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds), (r) => r.caseId, 'undisputedFacts');
-const extensionsOfCases = preparedPerDatabase((db, ids) =>
-  db.select().from(mediationExtensions).where(ids(mediationExtensions.caseId)).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
+const extensionsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db.select().from(mediationExtensions).where(and(ids(mediationExtensions.caseId), visibleExtensions(s.viewer))).orderBy(asc(mediationExtensions.requestedAt), asc(mediationExtensions.id)).prepare('extensions_by_case'),
 );
 const sessionsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
   db
@@ -343,7 +343,7 @@ builder.objectFields(CaseRef, (t) => ({
   }),
   extensions: t.loadableGroup({
     type: ExtensionRef,
-    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases.byIds(ctx.deps.db, caseIds),
+    load: (caseIds: string[], ctx: GraphQLContext) => extensionsOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
     group: (r) => r.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPT_APP, RULE, caseNumberFor, courtClient, createConfirmationWorld, failedCase, holdSession, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
-import { caseInMediation } from '../support/case-world';
+import { caseInMediation, everyoneIn, fileAndConsent, relogin } from '../support/case-world';
 import { createTestContext, type TestContext } from '../support/harness';
 import { createMediatorAccount, createOrg, loginAs, registerParty } from '../support/factories';
 import { outbox } from '../../schema';
@@ -149,6 +149,81 @@ describe('what the court receives', () => {
     // The mediator reads as before.
     expect((await ctx.gql(END, { id: c.id }, mediator.token)).data.case.termination).toMatchObject({ note: '被申请人曾表示同意赔偿5000元' });
     expect((await ctx.gql(FACTS, { id: c.id }, mediator.token)).data.case.undisputedFacts).toHaveLength(2);
+  });
+
+  it('a court reads no reason given in mediation: hand-offs, routing, extensions and cancelled sessions carry the platform’s words', async () => {
+    const at = (hhmm: string) => ctx.clock.set(`2026-11-23T${hhmm}:00Z`);
+    at('02:00');
+    await relogin(ctx, ...everyoneIn(w));
+    const mediators = [...w.villageMediators, w.townshipMediator, w.countyMediator];
+    const ok = async (name: string, input: Record<string, unknown>, token: string, select = '__typename') => {
+      const inputType = `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+      const res = await ctx.gql(`mutation($input: ${inputType}!) { ${name}(input: $input) { __typename ... on Error { code message } ${select} } }`, { input }, token);
+      expect(res.body.errors, name).toBeUndefined();
+      expect(res.data[name].__typename, JSON.stringify(res.data[name])).toMatch(/Success$/);
+      return res.data[name];
+    };
+    const proposedMediator = async (caseId: string) => {
+      const res = await ctx.gql(`query($id: ID!) { case(id: $id) { mediator { id } } }`, { id: caseId }, w.admin.token);
+      const m = mediators.find((x) => x.mediatorGlobalId === res.data.case.mediator?.id);
+      if (!m) throw new Error(`no proposed mediator: ${JSON.stringify(res.body)}`);
+      return m;
+    };
+    // Each reason given along the way quotes the mediation (a mark the court must never read).
+    const c = await fileAndConsent(ctx, w);
+    await ok('declineAssignment', { caseId: c.id, reason: '秘密甲：调解员与申请人系表亲' }, (await proposedMediator(c.id)).token);
+    at('02:05');
+    const village = await proposedMediator(c.id);
+    await ok('acceptAssignment', { caseId: c.id }, village.token);
+    at('02:10');
+    await ok('requestExtension', { caseId: c.id, days: 10, reason: '秘密乙：被申请人外出务工，愿意回来后再谈' }, village.token);
+    at('02:15');
+    const scheduled = await ok('scheduleSession', { caseId: c.id, mode: 'ON_SITE', kind: 'VILLAGE_VISIT', place: '村委会调解室', startsAt: '2026-11-24T02:00:00Z' }, village.token, '... on ScheduleSessionSuccess { session { id } }');
+    await ok('cancelSession', { sessionId: scheduled.session.id, reason: '秘密丙：申请人住院' }, village.token);
+    at('02:20');
+    await ok('terminateMediation', { caseId: c.id, ground: 'POSITIONS_TOO_FAR_APART', note: '秘密丁：被申请人愿赔3000元', escalate: true }, village.token);
+    at('02:25');
+    const township = await proposedMediator(c.id);
+    expect(township).toBe(w.townshipMediator);
+    await ok('acceptAssignment', { caseId: c.id }, township.token);
+    at('02:30');
+    await ok('terminateMediation', { caseId: c.id, ground: 'POSITIONS_TOO_FAR_APART', note: '秘密戊' }, township.token);
+    at('02:35');
+    await ok('transferToLitigation', { caseId: c.id, courtId: w.court.globalId }, w.applicant.token);
+
+    const READ = `query($id: ID!) { case(id: $id) {
+      assignments { kind status reason decisionReason createdAt }
+      routing { reasons alternatives { why } mediatorReasons }
+      extensions { days reason }
+      sessions { status cancelReason }
+      events { data }
+      termination { note failureReport { why notesForCourt } } } }`;
+    const asCourt = await ctx.gql(READ, { id: c.id }, court.secret);
+    expect(asCourt.body.errors).toBeUndefined();
+    const seen = asCourt.data.case;
+    expect(JSON.stringify(seen)).not.toContain('秘密');
+    // The court still reads every hand-off, the extension and the session, in the platform's words.
+    expect(seen.assignments.map((a: { kind: string; reason: string }) => [a.kind, a.reason])).toEqual([
+      ['DIVERSION', '按分流规则派单'],
+      [expect.any(String), expect.any(String)],
+      ['ESCALATION', '升级至上一级调解'],
+    ]);
+    expect(seen.assignments[0]).toMatchObject({ status: 'DECLINED', decisionReason: '调解员拒绝接受' });
+    expect(seen.assignments[2]).toMatchObject({ status: 'ACCEPTED', decisionReason: null });
+    expect(seen.routing).toBeNull();
+    expect(seen.extensions).toEqual([{ days: 10, reason: '申请延长调解期限10日' }]);
+    expect(seen.sessions).toEqual([{ status: 'CANCELLED', cancelReason: null }]);
+    // Those who mediate read every reason as it was given.
+    const asMediator = await ctx.gql(READ, { id: c.id }, township.token);
+    const full = JSON.stringify(asMediator.data.case);
+    for (const mark of ['秘密甲', '秘密乙', '秘密丙', '秘密丁', '秘密戊']) expect(full, mark).toContain(mark);
+    expect(asMediator.data.case.routing.reasons.join()).toContain('秘密丁');
+    // The court's window ends what it reads of hand-offs and extensions, as of the rest.
+    const caseUuid = decodeGlobalID(c.id).id;
+    await ctx.deps.db.execute(`update case_court_access set content_until = '2026-11-23T02:07:00Z' where case_id = '${caseUuid}' and court_id = '${w.court.id}'`);
+    const early = (await ctx.gql(READ, { id: c.id }, court.secret)).data.case;
+    expect(early.assignments.map((a: { kind: string }) => a.kind)).toEqual(['DIVERSION', expect.any(String)]);
+    expect(early.extensions).toEqual([]);
   });
 
   it('numbers: agreement numbers with full-width parentheses', async () => {

@@ -1,6 +1,6 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { caseCourtAccess, caseParties, cases, caseTerminations, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
+import { caseAssignments, caseCourtAccess, caseParties, cases, caseTerminations, mediationExtensions, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
 import type { PartyAgent } from '../../../schema/cases';
 import type { Executor } from '../../db';
 import type { UserViewer, Viewer } from '../context';
@@ -84,10 +84,21 @@ export function visibleTerminations(viewer: Viewer | null): SQL {
   return withinCourtWindow(viewer, caseTerminations.caseId, caseTerminations.terminatedAt);
 }
 
+/** The hand-offs (派单) of a case a viewer may read: a court client, only those made within its window. */
+export function visibleAssignments(viewer: Viewer | null): SQL {
+  return withinCourtWindow(viewer, caseAssignments.caseId, caseAssignments.createdAt);
+}
+
+/** The requests to extend a case's mediation a viewer may read: a court client, only those made within its window. */
+export function visibleExtensions(viewer: Viewer | null): SQL {
+  return withinCourtWindow(viewer, mediationExtensions.caseId, mediationExtensions.requestedAt);
+}
+
 /**
- * Whether a viewer reads what was written during a case's mediation about its end: a termination's
- * note and its notes for the court. Everyone who sees the case does, except a court client: what is
- * said in mediation stays with the mediation (OMR 18), as a litigation transfer already leaves it out.
+ * Whether a viewer reads what was written during a case's mediation: a termination's note and its
+ * notes for the court, and the reasons given for a hand-off, a request to extend or a cancelled
+ * session. Everyone who sees the case does, except a court client: what is said in mediation stays
+ * with the mediation (OMR 18), as a litigation transfer already leaves it out.
  */
 export function readsMediationNotes(viewer: Viewer | null): boolean {
   return viewer?.kind !== 'apiClient';

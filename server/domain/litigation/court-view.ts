@@ -1,5 +1,7 @@
 import type { Viewer } from '../context';
 import { readsMediationNotes } from '../access/case';
+import type { AssignmentKind } from '../cases/dispatch';
+import type { AssignmentStatus } from '../cases/state-machine';
 import { GROUND_TEXT, type TerminationGround } from '../sessions/terminate-mediation';
 
 /**
@@ -58,4 +60,63 @@ export function courtViewOfTermination<T extends Termination>(termination: T): T
 /** A case's termination as a viewer reads it: in full, or as a court reads it (`readsMediationNotes`). */
 export function terminationAsSeenBy<T extends Termination>(viewer: Viewer | null, termination: T): T {
   return readsMediationNotes(viewer) ? termination : courtViewOfTermination(termination);
+}
+
+/** What a hand-off was, in the platform's words: all a court reads of why it was made. */
+export const ASSIGNMENT_KIND_TEXT: Record<AssignmentKind, string> = {
+  DIVERSION: '按分流规则派单',
+  REASSIGNMENT: '在本组织内改派',
+  TRANSFER: '转至其他调解组织或调解员',
+  ESCALATION: '升级至上一级调解',
+  OVERRIDE: '当事人共同选定调解员（OMR 10）',
+  DELEGATION: '人民法院委派调解',
+};
+
+/** How a hand-off ended, in the platform's words: all a court reads of the decision. */
+export const ASSIGNMENT_DECISION_TEXT: Record<AssignmentStatus, string | null> = {
+  PENDING: null,
+  ACCEPTED: null,
+  DECLINED: '调解员拒绝接受',
+  EXPIRED: '3个工作日内未确认',
+  SUPERSEDED: '由新的派单取代',
+  WITHDRAWN: '当事人撤回调解申请',
+};
+
+/** A hand-off as recorded (the fields a court's view changes). */
+interface Assignment {
+  kind: string;
+  status: string;
+  reason: string;
+  decisionReason: string | null;
+}
+
+/**
+ * A hand-off (派单) as a viewer reads it. Its reason and decision are free text that may quote the
+ * mediation: a mediator's note on a failed mediation (an escalation), a mediator's grounds for
+ * declining, a party's reasons for asking for another mediator. A court reads what kind of hand-off
+ * it was and how it ended, in the platform's words (OMR 18).
+ */
+export function assignmentAsSeenBy<T extends Assignment>(viewer: Viewer | null, a: T): T {
+  if (readsMediationNotes(viewer)) return a;
+  const decided = a.decisionReason === null ? null : (ASSIGNMENT_DECISION_TEXT[a.status as AssignmentStatus] ?? null);
+  return { ...a, reason: ASSIGNMENT_KIND_TEXT[a.kind as AssignmentKind] ?? '派单', decisionReason: decided };
+}
+
+/**
+ * A case's routing (why it went where it is) as a viewer reads it. Its reasons end with the latest
+ * hand-off's reason and, after a transfer or a reassignment, quote the person who asked for it; a
+ * court reads none of it (null) and reads the hand-offs' formal kinds through `assignmentAsSeenBy`.
+ */
+export function routingAsSeenBy<T>(viewer: Viewer | null, routing: T | null): T | null {
+  return readsMediationNotes(viewer) ? routing : null;
+}
+
+/** The words of a request to extend mediation as a viewer reads them: a court reads that it was asked, and for how long. */
+export function extensionReasonAsSeenBy(viewer: Viewer | null, extension: { days: number; reason: string }): string {
+  return readsMediationNotes(viewer) ? extension.reason : `申请延长调解期限${extension.days}日`;
+}
+
+/** Why a session was cancelled as a viewer reads it: a court reads that it was cancelled (its status), not why. */
+export function cancelReasonAsSeenBy(viewer: Viewer | null, session: { cancelReason: string | null }): string | null {
+  return readsMediationNotes(viewer) ? session.cancelReason : null;
 }
