@@ -31,6 +31,13 @@ const envSchema = z.object({
    * `DATABASE_POOL_SIZE`).
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(4),
+  /**
+   * Statistics reports (the statistics query and the monthly report) computed at once per instance;
+   * more wait in line. Default: half the pool, so reports never hold every connection.
+   */
+  STATISTICS_CONCURRENCY: z.coerce.number().int().min(1).max(99).optional(),
+  /** How long one report may run (PostgreSQL's statement_timeout), and wait in line, in milliseconds. */
+  STATISTICS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Folder of the embedded database; "memory://" keeps it in memory. */
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   ADMIN_PHONE: z.string().regex(/^1[3-9]\d{9}$/, 'must be a mainland mobile number').optional(),
@@ -142,6 +149,8 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Reports computed at once per instance, and how long one may wait in line and run (ms). */
+  statistics: { concurrency: number; timeoutMs: number };
   dataDir: string;
   admin: { phone: string; password: string; name: string } | undefined;
   bcryptCost: number;
@@ -213,6 +222,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (lk.some(Boolean) && !lk.every(Boolean)) {
     problems.push('LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: set all three or none');
   }
+  if (e.STATISTICS_CONCURRENCY !== undefined && e.STATISTICS_CONCURRENCY >= e.DATABASE_POOL_SIZE) {
+    problems.push(`STATISTICS_CONCURRENCY: must be below DATABASE_POOL_SIZE (${e.DATABASE_POOL_SIZE}), so that reports never hold every connection`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const levelLimitDays = { VILLAGE: 10, TOWNSHIP: 15, COUNTY: 30, PREFECTURE: 30 };
   for (const part of e.LEVEL_LIMIT_DAYS?.split(',') ?? []) {
@@ -227,6 +239,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    statistics: { concurrency: e.STATISTICS_CONCURRENCY ?? Math.max(1, Math.floor(e.DATABASE_POOL_SIZE / 2)), timeoutMs: e.STATISTICS_TIMEOUT_MS },
     dataDir: e.DATA_DIR,
     admin:
       e.ADMIN_PHONE && e.ADMIN_PASSWORD

@@ -6,3 +6,11 @@ export function uniqueViolation(err: unknown): string | null {
   }
   return null;
 }
+
+/** Whether a statement was cancelled by its statement_timeout (SQLSTATE 57014), on either driver. */
+export function statementTimedOut(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: string }).code === '57014') return true;
+  }
+  return false;
+}

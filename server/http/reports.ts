@@ -3,7 +3,7 @@ import type { Deps } from '../domain/context';
 import { monthlyReportPdf, monthlyReportXlsx } from '../domain/statistics/monthly-report';
 import { subsidyStatementXlsx } from '../domain/subsidies/statement-xlsx';
 import { actorOf } from './request';
-import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import { DeadlineError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 
 /** GET /reports/monthly?region=…&month=YYYY-MM[&format=pdf]: the 月报 as XLSX (default) or PDF, for the divisions the viewer serves. */
 export function reportRoutes(deps: Deps): Router {
@@ -23,7 +23,14 @@ export function reportRoutes(deps: Deps): Router {
     } catch (err) {
       if (err instanceof ValidationError) return void res.status(400).json({ error: err.message, code: err.code, fields: err.fields });
       if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message, code: err.code });
+      if (err instanceof ForbiddenError && err.code === 'RATE_LIMITED') {
+        // Other reports hold every place of the instance's line (STATISTICS_CONCURRENCY).
+        if (err.retryAt) res.setHeader('Retry-After', String(Math.max(1, Math.ceil((err.retryAt.getTime() - deps.clock.now().getTime()) / 1000))));
+        return void res.status(429).json({ error: err.message, code: err.code });
+      }
       if (err instanceof ForbiddenError) return void res.status(err.code === 'UNAUTHENTICATED' ? 401 : 403).json({ error: err.message, code: err.code });
+      // The report ran past its time limit (STATISTICS_TIMEOUT_MS).
+      if (err instanceof DeadlineError) return void res.status(503).json({ error: err.message, code: err.code });
       next(err);
     }
   });

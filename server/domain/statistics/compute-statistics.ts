@@ -2,7 +2,9 @@ import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { mediators, organizations, regions, users } from '../../../schema';
 import { queryRows } from '../../db';
 import type { Actor, Deps } from '../context';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { DeadlineError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { statementTimedOut } from '../db-errors';
+import { withReportSlot } from './report-slots';
 import { regionFilter, regionPrefix, regionWithin, scopeFilter, type StatisticsScope } from './scope';
 import { LEAD_STATUSES, type LeadStatus } from '../screening/types';
 import { viewerScope } from './viewer-scope';
@@ -347,9 +349,12 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
   const count = (m: string, as: string) => sql`coalesce(sum(n) filter (where m = ${m}), 0)::int as ${sql.raw(as)}`;
   // In a transaction of its own so that the settings apply to this statement only: compiling the
   // aggregate with JIT cost more than running it, and starting parallel workers for a few thousand
-  // counts took longer (about 0.1 s on a busy machine) than reading them.
-  const rows = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
+  // counts took longer (about 0.1 s on a busy machine) than reading them. The report's time limit
+  // (STATISTICS_TIMEOUT_MS) ends it there, and its place in the instance's line (withReportSlot)
+  // keeps reports from holding every connection.
+  const { timeoutMs } = deps.config.statistics;
+  const rows = await withReportSlot(deps, () => deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('statement_timeout', ${String(timeoutMs)}, true)`);
     return queryRows<RawRow>(
       tx,
       sql`with s (g0, g1, g2, m, v, n) as (${sql.join(streams, sql` union all `)}),
@@ -371,6 +376,9 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
         ${interpolate(0.5, 'm_lo', 'm_hi')} as median_days, ${interpolate(0.9, 'q_lo', 'q_hi')} as p90_days
       from a`,
     );
+  })).catch((err: unknown) => {
+    if (!statementTimedOut(err)) throw err;
+    throw new DeadlineError(`The report ran past its time limit of ${timeoutMs / 1000} s: ask for a shorter period, a smaller region or fewer groups.`, new Date(deps.clock.now().getTime()));
   });
   const labels = await labelsFor(deps, groups, rows);
   const toRow = (r: RawRow): StatisticsRow => {
