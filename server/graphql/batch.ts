@@ -2,7 +2,7 @@ import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { and, asc, inArray, sql } from 'drizzle-orm';
 import { agreements, caseParties, cases, confirmationApplications, followUps, mediationRatings, supervisionOrders, undisputedFacts } from '../../schema';
-import { visibleApplications, visibleUndisputedFacts, withinCourtWindow } from '../domain/access';
+import { visibleAgreementVersions, visibleApplications, visibleUndisputedFacts } from '../domain/access';
 import { visibleFollowUps, visibleRatings } from '../domain/access/follow-up';
 import { visibleSupervisionOrders } from '../domain/access/supervision';
 import { shapeOf, type ViewerShape } from '../domain/access/viewer-shape';
@@ -24,7 +24,7 @@ import type { GraphQLContext } from './context';
  * its read works out per case.
  */
 export const CASE_RECORDS = {
-  agreements: { caseId: agreements.caseId, rule: (s: ViewerShape) => withinCourtWindow(s.viewer, agreements.caseId, agreements.createdAt) },
+  agreements: { caseId: agreements.caseId, rule: (s: ViewerShape) => visibleAgreementVersions(s.viewer) },
   confirmations: { caseId: confirmationApplications.caseId, rule: (s: ViewerShape) => visibleApplications(s.viewer) },
   followUps: { caseId: followUps.caseId, rule: (s: ViewerShape) => visibleFollowUps(s.viewer, s.scope) },
   ratings: { caseId: mediationRatings.caseId, rule: (s: ViewerShape) => visibleRatings(s.viewer) },

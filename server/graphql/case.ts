@@ -196,8 +196,9 @@ const assignmentsOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
     .select()
     .from(caseAssignments)
     .where(and(ids(caseAssignments.caseId), visibleAssignments(s.viewer)))
-    // Made at the same instant (a decline and the reassignment it makes): the decided one first.
-    .orderBy(asc(caseAssignments.createdAt), asc(sql`${caseAssignments.decidedAt} is null`), asc(caseAssignments.id))
+    // Made at the same instant (a decline and the reassignment it makes): the one decided first
+    // first, a pending one last.
+    .orderBy(asc(caseAssignments.createdAt), sql`${caseAssignments.decidedAt} asc nulls last`, asc(caseAssignments.id))
     .prepare('assignments_by_case'),
 );
 

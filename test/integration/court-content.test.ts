@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCEPT_APP, RULE, caseNumberFor, courtClient, createConfirmationWorld, failedCase, holdSession, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
+import { ACCEPT_APP, APPLY, DRAFT, RULE, SIGN, WITHDRAW_APP, caseNumberFor, courtClient, createConfirmationWorld, failedCase, holdSession, jointlyApply, settledCase, type ConfirmationWorld, type CourtClient } from '../support/confirmation-world';
 import { caseInMediation, everyoneIn, fileAndConsent, relogin } from '../support/case-world';
 import { createTestContext, type TestContext } from '../support/harness';
-import { createMediatorAccount, createOrg, loginAs, registerParty } from '../support/factories';
+import { PASSWORD, createMediatorAccount, createOrg, loginAs, registerParty } from '../support/factories';
 import { outbox } from '../../schema';
 import { eq } from 'drizzle-orm';
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import request from 'supertest';
 
 let ctx: TestContext;
 let w: ConfirmationWorld;
@@ -224,6 +225,66 @@ describe('what the court receives', () => {
     const early = (await ctx.gql(READ, { id: c.id }, court.secret)).data.case;
     expect(early.assignments.map((a: { kind: string }) => a.kind)).toEqual(['DIVERSION', expect.any(String)]);
     expect(early.extensions).toEqual([]);
+  });
+
+  it('a court reads only agreements that became effective: not a draft a party refused to sign, nor one replaced', async () => {
+    ctx.clock.set('2026-11-23T03:00:00Z');
+    await relogin(ctx, ...everyoneIn(w));
+    const { case: c, mediator } = await caseInMediation(ctx, w);
+    const draft = (terms: string) => ({ input: { caseId: c.id, facts: '被申请人屋檐滴水落入申请人院内。', issues: '排水改建及赔偿。', terms: [{ text: terms }], performanceMethod: '一次性转账支付', performanceDeadline: '2026-12-20' } });
+    const first = await ctx.gql(DRAFT, draft('被申请人赔偿申请人人民币5000元。'), mediator.token);
+    const firstId = first.data.draftAgreement.agreement.id;
+    ctx.clock.set('2026-11-23T03:10:00Z');
+    const second = await ctx.gql(DRAFT, draft('被申请人赔偿申请人人民币4000元。'), mediator.token);
+    const secondId = second.data.draftAgreement.agreement.id;
+    // One party signs the second offer, the other refuses: mediation ends and the matter goes to court.
+    const signed = await ctx.gql(SIGN, { input: { agreementId: secondId, password: PASSWORD } }, w.applicant.token);
+    expect(signed.data.signAgreement.__typename).toBe('SignAgreementSuccess');
+    const ended = await ctx.gql(`mutation($input: TerminateMediationInput!) { terminateMediation(input: $input) { __typename ... on Error { message } } }`, { input: { caseId: c.id, ground: 'PARTY_REFUSES_TO_SIGN' } }, mediator.token);
+    expect(ended.data.terminateMediation.__typename).toBe('TerminateMediationSuccess');
+    const sent = await ctx.gql(`mutation($input: TransferToLitigationInput!) { transferToLitigation(input: $input) { __typename ... on Error { message } } }`, { input: { caseId: c.id, courtId: w.court.globalId } }, w.applicant.token);
+    expect(sent.data.transferToLitigation.__typename).toBe('TransferToLitigationSuccess');
+    const READ = `query($id: ID!, $a: ID!, $b: ID!) { case(id: $id) { agreement { id } agreements { id } } a: node(id: $a) { id } b: node(id: $b) { id } }`;
+    const asCourt = await ctx.gql(READ, { id: c.id, a: firstId, b: secondId }, court.secret);
+    expect(asCourt.body.errors).toBeUndefined();
+    expect(asCourt.data).toEqual({ case: { agreement: null, agreements: [] }, a: null, b: null });
+    const pdf = await request(ctx.app).get(`/files/agreements/${secondId}.pdf`).set('authorization', `Bearer ${court.secret}`);
+    expect(pdf.status).toBe(404);
+    // The mediator and the parties read both versions as before.
+    const asMediator = await ctx.gql(READ, { id: c.id, a: firstId, b: secondId }, mediator.token);
+    expect(asMediator.data.case.agreements.map((a: { id: string }) => a.id)).toEqual([firstId, secondId]);
+    expect(asMediator.data.b).toEqual({ id: secondId });
+  });
+
+  it('after its ruling the court reads nothing new of the case; an application withdrawn before every party applied never reaches it', async () => {
+    ctx.clock.set('2026-11-24T02:00:00Z');
+    await relogin(ctx, ...everyoneIn(w));
+    const { caseId, agreementId } = await settledCase(ctx, w);
+    const app = await jointlyApply(ctx, w, agreementId, w.court);
+    await ctx.gql(ACCEPT_APP, { input: { applicationId: app.id } }, court.secret);
+    const EVENTS = `query($id: ID!) { case(id: $id) { events { seq type } } }`;
+    ctx.clock.set('2026-11-24T03:00:00Z');
+    const ruled = await ctx.gql(RULE, { input: { applicationId: app.id, outcome: 'REJECTED', rejectionGround: 'NOT_VOLUNTARY', rulingNumber: `（2026）${court.court.courtCode}民特${Date.now() % 100000 + 7}号` } }, court.secret);
+    expect(ruled.data.ruleOnConfirmation.__typename, JSON.stringify(ruled.body)).toBe('RuleOnConfirmationSuccess');
+    const atRuling = (await ctx.gql(EVENTS, { id: caseId }, court.secret)).data.case.events;
+    // After the rejection the parties go on: an agent is appointed, an event of the case.
+    ctx.clock.set('2026-11-24T04:00:00Z');
+    const agent = await registerParty(ctx, { name: '周裁后' });
+    const appointed = await ctx.gql(`mutation($input: AppointAgentInput!) { appointAgent(input: $input) { __typename } }`, { input: { caseId, name: agent.name, phone: agent.phone, authority: '代为参加调解', specialAuthority: false } }, w.applicant.token);
+    expect(appointed.data.appointAgent.__typename).toBe('AppointAgentSuccess');
+    expect((await ctx.gql(EVENTS, { id: caseId }, court.secret)).data.case.events).toEqual(atRuling);
+    expect((await ctx.gql(EVENTS, { id: caseId }, w.applicant.token)).data.case.events.map((e: { type: string }) => e.type)).toContain('case.agent_appointed');
+
+    // Another settled case: the applicant applies, then withdraws before the respondent joins.
+    const other = await settledCase(ctx, w);
+    const applied = await ctx.gql(APPLY, { input: { agreementId: other.agreementId, courtId: w.court.globalId } }, w.applicant.token);
+    const pendingId = applied.data.applyForJudicialConfirmation.application.id;
+    const withdrawn = await ctx.gql(WITHDRAW_APP, { input: { applicationId: pendingId, reason: '双方已另行协商' } }, w.applicant.token);
+    expect(withdrawn.data.withdrawConfirmationApplication.application.status).toBe('WITHDRAWN');
+    const seen = await ctx.gql(`query($id: ID!) { node(id: $id) { id } confirmationApplications(first: 100, status: [WITHDRAWN]) { edges { node { id } } } }`, { id: pendingId }, court.secret);
+    expect(seen.body.errors).toBeUndefined();
+    expect(seen.data.node).toBeNull();
+    expect(seen.data.confirmationApplications.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(pendingId);
   });
 
   it('numbers: agreement numbers with full-width parentheses', async () => {

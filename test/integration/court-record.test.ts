@@ -176,14 +176,14 @@ describe('a court sees nothing new once the matter has left it', () => {
     const party = (await ctx.gql(EVENTS, { id: caseId }, w.applicant.token)).data.case;
     expect(party.events.map((e: { type: string }) => e.type)).toContain('case.agent_appointed');
 
-    // An agreement drafted after the window closed (as a correction would be) is not the court's
-    // either, through the case or by its id; the parties still read it. Its drafting time is moved
-    // past the window here, standing in for a later correction.
+    // An agreement drafted and made effective after the window closed (as a correction would be) is
+    // not the court's either, through the case or by its id; the parties still read it. Its times are
+    // moved past the window here, standing in for a later correction.
     const AGREEMENTS = `query($id: ID!, $a: ID!) { case(id: $id) { agreements { id } } node(id: $a) { id } }`;
     const seen = (await ctx.gql(AGREEMENTS, { id: caseId, a: agreementId }, court.secret)).data;
     expect(seen.case.agreements.map((a: { id: string }) => a.id)).toContain(agreementId);
     expect(seen.node?.id).toBe(agreementId);
-    await ctx.deps.db.update(agreements).set({ createdAt: ctx.clock.now() }).where(eq(agreements.id, decodeGlobalID(agreementId).id));
+    await ctx.deps.db.update(agreements).set({ createdAt: ctx.clock.now(), effectiveAt: ctx.clock.now() }).where(eq(agreements.id, decodeGlobalID(agreementId).id));
     const later = (await ctx.gql(AGREEMENTS, { id: caseId, a: agreementId }, court.secret)).data;
     expect(later.case.agreements).toEqual([]);
     expect(later.node).toBeNull();

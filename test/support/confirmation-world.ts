@@ -15,7 +15,7 @@ export const CREATE_API_CLIENT = /* GraphQL */ `
   }
 `;
 
-const DRAFT = /* GraphQL */ `
+export const DRAFT = /* GraphQL */ `
   mutation ($input: DraftAgreementInput!) {
     draftAgreement(input: $input) {
       __typename
@@ -25,7 +25,7 @@ const DRAFT = /* GraphQL */ `
     }
   }
 `;
-const SIGN = /* GraphQL */ `
+export const SIGN = /* GraphQL */ `
   mutation ($input: SignAgreementInput!) {
     signAgreement(input: $input) {
       __typename

@@ -1,15 +1,16 @@
-import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { cases, confirmationApplications, litigationTransfers } from '../../../schema';
 import type { Viewer } from '../context';
 import { visibleCases } from './case';
 
 /**
  * Which confirmation applications a viewer may see: a court client only its own court's, once
- * submitted; anyone else those of cases they may see.
+ * submitted (every party applied), so not one withdrawn while it waited for a co-applicant; anyone
+ * else those of cases they may see.
  */
 export function visibleApplications(viewer: Viewer | null): SQL {
   if (viewer?.kind === 'apiClient') {
-    return and(eq(confirmationApplications.courtId, viewer.organizationId), ne(confirmationApplications.status, 'AWAITING_CO_APPLICANT'))!;
+    return and(eq(confirmationApplications.courtId, viewer.organizationId), isNotNull(confirmationApplications.submittedAt))!;
   }
   return sql`exists (select 1 from ${cases} where ${cases.id} = ${confirmationApplications.caseId} and ${visibleCases(viewer)})`;
 }

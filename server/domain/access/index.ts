@@ -9,6 +9,7 @@ export * from './standing';
 export * from './party';
 export * from './user';
 export * from './application';
+export * from './agreement';
 export * from './statutory';
 export * from './evidence';
 export * from './subsidy';

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { agreementSignatures, agreements, cases, storedFiles } from '../../../schema';
 import type { Executor } from '../../db';
-import { visibleCases, withinCourtWindow } from '../cases/case-access';
+import { visibleCases } from '../cases/case-access';
+import { visibleAgreementVersions } from '../access/agreement';
 import type { Viewer } from '../context';
 import { NotFoundError } from '../errors';
 import type { AgreementRow } from './agreement-content';
@@ -9,8 +10,8 @@ import type { AgreementRow } from './agreement-content';
 export type SignatureRow = typeof agreementSignatures.$inferSelect;
 
 /**
- * Agreements by id that the viewer may see: those of cases they may see; for a court, none drafted
- * after its content window closed (a correction after its application was withdrawn).
+ * Agreements by id that the viewer may see: those of cases they may see; for a court, only versions
+ * that became effective within its content window (`visibleAgreementVersions`).
  */
 export async function visibleAgreements(db: Executor, viewer: Viewer | null, ids: string[]): Promise<AgreementRow[]> {
   if (ids.length === 0) return [];
@@ -18,7 +19,7 @@ export async function visibleAgreements(db: Executor, viewer: Viewer | null, ids
     .select({ agreement: agreements })
     .from(agreements)
     .innerJoin(cases, eq(cases.id, agreements.caseId))
-    .where(and(inArray(agreements.id, ids), visibleCases(viewer), withinCourtWindow(viewer, agreements.caseId, agreements.createdAt)));
+    .where(and(inArray(agreements.id, ids), visibleCases(viewer), visibleAgreementVersions(viewer)));
   return rows.map((r) => r.agreement);
 }
 

@@ -1,3 +1,4 @@
+import { closeCourtAccess } from './court-webhooks';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { organizations } from '../../../schema';
@@ -88,6 +89,9 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
         data: { applicationId: current.id, rulingNumber, rulingDate, rejectionGround: data.rejectionGround ?? null, notAcceptedGround: data.notAcceptedGround ?? null, note: data.note ?? null, decidedLate: overdue, beyondStatutoryCap: beyondCap, servedAt: servedAt.toISOString(), objectionDueAt: objection.dueAt.toISOString(), thirdPartyObjectionDueAt: thirdParty.dueAt.toISOString() },
       });
       await closeDeadlines(tx, deps.clock, { caseId: c.id, kinds: ['APPLICATION_DECISION', 'APPLICATION_STATUTORY_CAP'] });
+      // The court has ruled: it keeps what it was sent, and what follows (a new mediation after a
+      // rejection, a correction) does not reach it unless the matter comes back to it.
+      await closeCourtAccess(tx, deps.clock, c.id, current.courtId);
       await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_PARTIES', targetId: current.id, computed: objection, source: 'INT 372' });
       await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_OTHERS', targetId: current.id, computed: thirdParty, source: 'INT 372' });
       await notifyParties(tx, deps.clock, parties, data.outcome === 'CONFIRMED' ? 'confirmation.confirmed' : 'confirmation.rejected', c.id, {
