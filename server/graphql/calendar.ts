@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm';
+import { and, asc } from 'drizzle-orm';
 import { deadlines } from '../../schema';
 import type { CaseRow } from '../domain/cases/case-access';
 import type { YearArrangement } from '../domain/clock/calendar';
@@ -10,7 +10,8 @@ import { ValidationError } from '../domain/errors';
 import { builder } from './builder';
 import { CaseRef } from './case';
 import type { GraphQLContext } from './context';
-import { preparedPerDatabase } from '../db-prepared';
+import { preparedPerShape } from '../db-prepared';
+import { shapeOf, visibleDeadlines, type ViewerShape } from '../domain/access';
 
 export const DayBasisEnum = builder.enumType('DayBasis', {
   description: 'OFFICIAL: days of a published State Council notice. PROVISIONAL: computed from the statutory holidays until the notice is published.',
@@ -65,16 +66,16 @@ const DeadlineRef = builder.objectRef<DeadlineRow>('Deadline').implement({
   }),
 });
 
-const deadlinesOfCases = preparedPerDatabase((db, ids) =>
-  db.select().from(deadlines).where(ids(deadlines.caseId)).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare('deadlines_by_case'),
+const deadlinesOfCases = preparedPerShape((db, s: ViewerShape, ids) =>
+  db.select().from(deadlines).where(and(ids(deadlines.caseId), visibleDeadlines(s.viewer))).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare('deadlines_by_case'),
 );
 
 builder.objectFields(CaseRef, (t) => ({
   deadlines: t.loadableGroup({
     type: DeadlineRef,
-    description: 'Every deadline computed for the case, oldest first, with its basis.',
+    description: 'Every deadline computed for the case, oldest first, with its basis (a court client: those computed within its window).',
     // One query for the deadlines of every case on a page.
-    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases.byIds(ctx.deps.db, caseIds),
+    load: (caseIds: string[], ctx: GraphQLContext) => deadlinesOfCases.byIds(ctx.deps.db, shapeOf(ctx.viewer), caseIds),
     group: (d) => d.caseId,
     resolve: (c: CaseRow) => c.id,
   }),

@@ -145,8 +145,13 @@ describe('what the court receives', () => {
     await window('2026-11-23T02:30:00Z');
     expect((await ctx.gql(FACTS, { id: c.id }, court.secret)).data.case.undisputedFacts).toEqual([]);
     expect((await ctx.gql(END, { id: c.id }, court.secret)).data.case.termination).toMatchObject({ ground: 'POSITIONS_TOO_FAR_APART' });
+    expect((await ctx.gql(`query($id: ID!) { case(id: $id) { deadlines { kind } } }`, { id: c.id }, court.secret)).data.case.deadlines.length).toBeGreaterThan(0);
     await window('2026-11-23T01:00:00Z');
     expect((await ctx.gql(END, { id: c.id }, court.secret)).data.case.termination).toBeNull();
+    // Deadlines too: with the window before the case was filed, the court reads none of them.
+    const DEADLINES = `query($id: ID!) { case(id: $id) { deadlines { kind } } }`;
+    expect((await ctx.gql(DEADLINES, { id: c.id }, court.secret)).data.case.deadlines).toEqual([]);
+    expect((await ctx.gql(DEADLINES, { id: c.id }, mediator.token)).data.case.deadlines.length).toBeGreaterThan(0);
     // The mediator reads as before.
     expect((await ctx.gql(END, { id: c.id }, mediator.token)).data.case.termination).toMatchObject({ note: '被申请人曾表示同意赔偿5000元' });
     expect((await ctx.gql(FACTS, { id: c.id }, mediator.token)).data.case.undisputedFacts).toHaveLength(2);

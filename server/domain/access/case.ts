@@ -1,6 +1,6 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { caseAssignments, caseCourtAccess, caseParties, cases, caseTerminations, mediationExtensions, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
+import { caseAssignments, caseCourtAccess, caseParties, cases, caseTerminations, deadlines, mediationExtensions, mediators, supervisionOrders, supervisionProposals, undisputedFactConfirmations, undisputedFacts } from '../../../schema';
 import type { PartyAgent } from '../../../schema/cases';
 import type { Executor } from '../../db';
 import type { UserViewer, Viewer } from '../context';
@@ -87,6 +87,11 @@ export function visibleTerminations(viewer: Viewer | null): SQL {
 /** The hand-offs (派单) of a case a viewer may read: a court client, only those made within its window. */
 export function visibleAssignments(viewer: Viewer | null): SQL {
   return withinCourtWindow(viewer, caseAssignments.caseId, caseAssignments.createdAt);
+}
+
+/** The deadlines of a case a viewer may read: a court client, only those computed within its window. */
+export function visibleDeadlines(viewer: Viewer | null): SQL {
+  return withinCourtWindow(viewer, deadlines.caseId, deadlines.createdAt);
 }
 
 /** The requests to extend a case's mediation a viewer may read: a court client, only those made within its window. */
