@@ -261,7 +261,7 @@ describe('what the court receives', () => {
     expect(asMediator.data.b).toEqual({ id: secondId });
   });
 
-  it('after its ruling the court reads nothing new of the case; an application withdrawn before every party applied never reaches it', async () => {
+  it('after a rejection the court reads nothing new of the case, but its ruling and objection deadlines; an application withdrawn before every party applied never reaches it', async () => {
     ctx.clock.set('2026-11-24T02:00:00Z');
     await relogin(ctx, ...everyoneIn(w));
     const { caseId, agreementId } = await settledCase(ctx, w);
@@ -269,9 +269,16 @@ describe('what the court receives', () => {
     await ctx.gql(ACCEPT_APP, { input: { applicationId: app.id } }, court.secret);
     const EVENTS = `query($id: ID!) { case(id: $id) { events { seq type } } }`;
     ctx.clock.set('2026-11-24T03:00:00Z');
+    // The ruling read with a clock that moves between reads, as a real one does.
+    ctx.clock.ticking(true);
     const ruled = await ctx.gql(RULE, { input: { applicationId: app.id, outcome: 'REJECTED', rejectionGround: 'NOT_VOLUNTARY', rulingNumber: `（2026）${court.court.courtCode}民特${Date.now() % 100000 + 7}号` } }, court.secret);
     expect(ruled.data.ruleOnConfirmation.__typename, JSON.stringify(ruled.body)).toBe('RuleOnConfirmationSuccess');
+    ctx.clock.ticking(false);
     const atRuling = (await ctx.gql(EVENTS, { id: caseId }, court.secret)).data.case.events;
+    expect(atRuling.map((e: { type: string }) => e.type)).toContain('confirmation.rejected');
+    // The objection deadlines the ruling set are the court's to read (INT 372).
+    const kinds = (await ctx.gql(`query($id: ID!) { case(id: $id) { deadlines { kind } } }`, { id: caseId }, court.secret)).data.case.deadlines.map((d: { kind: string }) => d.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['OBJECTION_PARTIES', 'OBJECTION_OTHERS']));
     // After the rejection the parties go on: an agent is appointed, an event of the case.
     ctx.clock.set('2026-11-24T04:00:00Z');
     const agent = await registerParty(ctx, { name: '周裁后' });

@@ -18,9 +18,17 @@ import type { IdentityService } from '../../server/domain/identity/identity-serv
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
+  /** Milliseconds each read moves the clock on (`ticking`): 0, a still clock, unless a test asks. */
+  private step = 0;
   constructor(private current = new Date('2026-11-23T02:00:00Z')) {}
   now(): Date {
-    return new Date(this.current);
+    const at = new Date(this.current);
+    if (this.step) this.current = new Date(this.current.getTime() + this.step);
+    return at;
+  }
+  /** Each read 1 ms after the one before, as a real clock: for code that reads the time twice and must not rely on one instant. */
+  ticking(on: boolean): void {
+    this.step = on ? 1 : 0;
   }
   set(instant: Date | string): void {
     this.current = new Date(instant);

@@ -5,7 +5,7 @@ import { agreements, evidence } from '../../schema';
 import type { Database } from '../../server/db';
 import { preparedPerShape } from '../../server/db-prepared';
 import type { Viewer } from '../../server/domain/context';
-import { visibleApplications, visibleAssignments, visibleCases, visibleDeadlines, visibleEvidence, visibleExtensions, visibleUndisputedFacts, withinCourtWindow } from '../../server/domain/access';
+import { visibleAgreementVersions, visibleApplications, visibleAssignments, visibleCases, visibleDeadlines, visibleEvidence, visibleExtensions, visibleUndisputedFacts, withinCourtWindow } from '../../server/domain/access';
 import { visibleFollowUpAnswers, visibleFollowUps, visibleRatings } from '../../server/domain/access/follow-up';
 import { visibleLeads } from '../../server/domain/access/lead';
 import type { RegionScope } from '../../server/domain/access/region-scope';
@@ -34,6 +34,7 @@ const RULES: Record<string, Rule> = {
   visibleAssignments: (v) => visibleAssignments(v),
   visibleExtensions: (v) => visibleExtensions(v),
   visibleDeadlines: (v) => visibleDeadlines(v),
+  visibleAgreementVersions: (v) => visibleAgreementVersions(v),
   visibleEvidence: (v) => visibleEvidence(v, false),
   visibleLeads: (v, s) => visibleLeads(v, s),
 };

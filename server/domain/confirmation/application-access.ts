@@ -1,9 +1,10 @@
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { cases, confirmationApplications, confirmationSupplements } from '../../../schema';
 import type { Executor, Tx } from '../../db';
 import { loadParties, loadVisibleCase, partiesOfViewer, type CaseRow, type PartyRow } from '../cases/case-access';
 import type { ApiClientViewer, Clock, UserViewer } from '../context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { visibleApplications } from '../access/application';
 import { enqueue } from '../outbox/enqueue';
 
 export type ApplicationRow = typeof confirmationApplications.$inferSelect;
@@ -54,8 +55,7 @@ export async function loadApplicationForCourt(db: Executor, client: ApiClientVie
     .where(
       and(
         eq(confirmationApplications.id, applicationId),
-        eq(confirmationApplications.courtId, client.organizationId),
-        ne(confirmationApplications.status, 'AWAITING_CO_APPLICANT'),
+        visibleApplications(client),
       ),
     );
   if (!row) throw new NotFoundError('ConfirmationApplication');

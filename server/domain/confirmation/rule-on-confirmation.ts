@@ -89,9 +89,6 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
         data: { applicationId: current.id, rulingNumber, rulingDate, rejectionGround: data.rejectionGround ?? null, notAcceptedGround: data.notAcceptedGround ?? null, note: data.note ?? null, decidedLate: overdue, beyondStatutoryCap: beyondCap, servedAt: servedAt.toISOString(), objectionDueAt: objection.dueAt.toISOString(), thirdPartyObjectionDueAt: thirdParty.dueAt.toISOString() },
       });
       await closeDeadlines(tx, deps.clock, { caseId: c.id, kinds: ['APPLICATION_DECISION', 'APPLICATION_STATUTORY_CAP'] });
-      // The court has ruled: it keeps what it was sent, and what follows (a new mediation after a
-      // rejection, a correction) does not reach it unless the matter comes back to it.
-      await closeCourtAccess(tx, deps.clock, c.id, current.courtId);
       await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_PARTIES', targetId: current.id, computed: objection, source: 'INT 372' });
       await recordDeadline(tx, deps.clock, { caseId: c.id, kind: 'OBJECTION_OTHERS', targetId: current.id, computed: thirdParty, source: 'INT 372' });
       await notifyParties(tx, deps.clock, parties, data.outcome === 'CONFIRMED' ? 'confirmation.confirmed' : 'confirmation.rejected', c.id, {
@@ -99,6 +96,10 @@ export async function ruleOnConfirmation(deps: Deps, actor: Actor, input: z.inpu
         rulingNumber,
         routes: data.outcome === 'CONFIRMED' ? '一方不履行的，对方可向作出确认裁定的人民法院申请强制执行（applyForEnforcement）' : '可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼（transferToLitigation）',
       });
+      // A rejection ends the matter at this court: it keeps what it was sent, its ruling and the
+      // objection deadlines just recorded, and a new mediation that follows does not reach it unless
+      // the matter comes back. A confirmed agreement stays with the court, which enforces it.
+      if (data.outcome === 'REJECTED') await closeCourtAccess(tx, deps.clock, c.id, current.courtId);
       return row;
     });
   } catch (err) {
