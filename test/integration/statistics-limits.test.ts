@@ -51,7 +51,7 @@ describe('the line of reports', () => {
     const started: number[] = [];
     const gates = Array.from({ length: 5 }, () => deferred());
     const runs = gates.map((gate, i) =>
-      withReportSlot(deps, async () => {
+      withReportSlot(deps, `person ${i}`, async () => {
         started.push(i);
         most = Math.max(most, ++running);
         await gate.promise;
@@ -73,20 +73,38 @@ describe('the line of reports', () => {
   it('a report that waits past the time limit is refused as RATE_LIMITED, and a failed report gives its place back', async () => {
     const deps = depsWith(1, 150);
     const gate = deferred();
-    const first = withReportSlot(deps, () => gate.promise);
-    const refused = await withReportSlot(deps, async () => 'ran').catch((e: unknown) => e);
+    const first = withReportSlot(deps, 'a', () => gate.promise);
+    const refused = await withReportSlot(deps, 'b', async () => 'ran').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ForbiddenError);
     expect(refused).toMatchObject({ code: 'RATE_LIMITED', retryAt: new Date('2026-12-02T00:00:05Z') });
     gate.resolve();
     await first;
-    await expect(withReportSlot(deps, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await withReportSlot(deps, async () => 'ran')).toBe('ran');
+    await expect(withReportSlot(deps, 'a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await withReportSlot(deps, 'a', async () => 'ran')).toBe('ran');
+  });
+});
+
+describe('one person in the line', () => {
+  it('has at most `concurrency` reports in it: one more is refused at once, and the place is theirs again when one ends', async () => {
+    const deps = { db: {}, config: { statistics: { concurrency: 2, timeoutMs: 5_000 } }, clock: { now: () => new Date('2026-12-02T00:00:00Z') } } as unknown as Deps;
+    const gate = deferred();
+    const two = [withReportSlot(deps, 'a', () => gate.promise), withReportSlot(deps, 'a', () => gate.promise)];
+    const started = Date.now();
+    const third = await withReportSlot(deps, 'a', async () => 'ran').catch((e: unknown) => e);
+    expect(third).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // Someone else waits in line instead of being refused, and runs when a place is free.
+    const other = withReportSlot(deps, 'b', async () => 'b ran');
+    gate.resolve();
+    await Promise.all(two);
+    expect(await other).toBe('b ran');
+    expect(await withReportSlot(deps, 'a', async () => 'a again')).toBe('a again');
   });
 });
 
 describe('statistics over GraphQL', () => {
   let ctx: TestContext;
-  let admin: { token: string };
+  let admin: { token: string; userId: string };
   beforeAll(async () => {
     ctx = await createTestContext({ config: { STATISTICS_CONCURRENCY: '1', STATISTICS_TIMEOUT_MS: '300' }, ownDatabase: true });
     admin = await adminOf(ctx);
@@ -95,7 +113,7 @@ describe('statistics over GraphQL', () => {
 
   it('waits for a place, and is refused with a time to try again when none comes in time', async () => {
     const gate = deferred();
-    const held = withReportSlot(ctx.deps, () => gate.promise);
+    const held = withReportSlot(ctx.deps, 'someone else', () => gate.promise);
     const refused = await ctx.gql(STATS, INPUT, admin.token);
     expect(refused.body.errors).toBeUndefined();
     expect(refused.data.statistics).toMatchObject({ __typename: 'ForbiddenError', code: 'RATE_LIMITED' });
@@ -110,6 +128,19 @@ describe('statistics over GraphQL', () => {
     setTimeout(() => gate.resolve(), 50);
     await held;
     expect((await waiting).data.statistics.__typename).toBe('Statistics');
+  });
+
+  it('a person with STATISTICS_CONCURRENCY reports in the line is refused at once, not after a wait', async () => {
+    const gate = deferred();
+    const held = withReportSlot(ctx.deps, `user:${admin.userId}`, () => gate.promise);
+    const started = Date.now();
+    const res = await ctx.gql(STATS, INPUT, admin.token);
+    expect(res.data.statistics).toMatchObject({ __typename: 'ForbiddenError', code: 'RATE_LIMITED' });
+    expect(res.data.statistics.message).toContain('of one person');
+    expect(Date.now() - started).toBeLessThan(300);
+    gate.resolve();
+    await held;
+    expect((await ctx.gql(STATS, INPUT, admin.token)).data.statistics.__typename).toBe('Statistics');
   });
 
   // PGlite runs one statement at a time in this process: no other connection can hold a lock, and it keeps no timer.
@@ -132,9 +163,16 @@ describe('statistics over GraphQL', () => {
     expect(ended.data.statistics).toMatchObject({ __typename: 'DeadlineError', code: 'DEADLINE_PASSED' });
     expect(ended.data.statistics.message).toContain('time limit');
     expect(took).toBeGreaterThanOrEqual(250);
-    // The statement timeout was the transaction's own: the pool's connections run the next report as usual.
+    // The statement timeout was the transaction's own: the pool's connections run the next report as
+    // usual, and none keeps it (as many statements at once as the pool has connections, each held a moment).
     expect((await ctx.gql(STATS, INPUT, admin.token)).data.statistics.__typename).toBe('Statistics');
-    const [setting] = (await ctx.deps.db.execute(sql`select current_setting('statement_timeout') as t`)) as unknown as { t: string }[];
-    expect(setting!.t).toBe('0');
+    const settings = await Promise.all(
+      Array.from({ length: ctx.deps.config.databasePoolSize }, async () => {
+        const [row] = (await ctx.deps.db.execute(sql`select current_setting('statement_timeout') as t, pg_backend_pid() as pid, pg_sleep(0.2)`)) as unknown as { t: string; pid: number }[];
+        return row!;
+      }),
+    );
+    expect(new Set(settings.map((r) => r.pid)).size).toBe(ctx.deps.config.databasePoolSize);
+    expect(settings.map((r) => r.t)).toEqual(settings.map(() => '0'));
   });
 });

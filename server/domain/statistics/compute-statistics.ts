@@ -267,7 +267,8 @@ const round2 = (v: number | null): number | null => (v === null ? null : Math.ro
  * …) with its instant, the milestones inside the period are counted per group. "Overdue now" is a
  * state, not an event: it counts regardless of the period, at the month the deadline fell.
  */
-export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: StatisticsInput): Promise<StatisticsResult> {
+/** `holder`: whose report it is, for the line's limit per person (`withReportSlot`). */
+export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: StatisticsInput, holder = 'system'): Promise<StatisticsResult> {
   const from = validDay('from', input.from);
   const to = validDay('to', input.to);
   if (from > to) throw ValidationError.field('to', 'must not be before from');
@@ -353,7 +354,7 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
   // (STATISTICS_TIMEOUT_MS) ends it there, and its place in the instance's line (withReportSlot)
   // keeps reports from holding every connection.
   const { timeoutMs } = deps.config.statistics;
-  const rows = await withReportSlot(deps, () => deps.db.transaction(async (tx) => {
+  const rows = await withReportSlot(deps, holder, () => deps.db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('statement_timeout', ${String(timeoutMs)}, true)`);
     return queryRows<RawRow>(
       tx,
@@ -452,5 +453,6 @@ async function labelsFor(deps: Deps, groups: StatisticsGroup[], rows: RawRow[]) 
 /** The statistics a viewer asked for, within the regions and organisations they serve. */
 export async function computeStatistics(deps: Deps, actor: Actor, input: StatisticsInput): Promise<StatisticsResult> {
   const scope = await viewerScope(deps.db, actor);
-  return statisticsFor(deps, scope, input);
+  const viewer = actor.viewer;
+  return statisticsFor(deps, scope, input, viewer?.kind === 'user' ? `user:${viewer.userId}` : 'anonymous');
 }
