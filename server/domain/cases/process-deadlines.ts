@@ -9,6 +9,7 @@ import type { CaseRow } from './case-access';
 import { escalate } from './escalate';
 import { mediationLimit } from './mediation-limit';
 import { reassign } from './reassign';
+import { ASSIGNMENT_DECISION_TEXT } from './state-machine';
 
 const SYSTEM: Actor = { viewer: null, ip: null, userAgent: 'jiefen-scheduler', requestId: null };
 const LEVEL_NAMES = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级', PREFECTURE: '州市级' } as const;
@@ -72,7 +73,7 @@ export async function processCaseDeadlines(deps: Deps, opts: { batch?: number; o
     deps.db.transaction(async (tx) => {
       const [pending] = await tx
         .update(caseAssignments)
-        .set({ status: 'EXPIRED', decidedAt: now, decisionReason: '3个工作日内未确认' })
+        .set({ status: 'EXPIRED', decidedAt: now, decisionReason: ASSIGNMENT_DECISION_TEXT.EXPIRED })
         .where(and(eq(caseAssignments.caseId, row.id), eq(caseAssignments.status, 'PENDING'), lt(caseAssignments.dueAt, now)))
         .returning();
       if (!pending) throw new ConflictError();

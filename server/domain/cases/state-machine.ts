@@ -111,5 +111,18 @@ export function canTransition(status: CaseStatus, action: CaseAction): boolean {
 export const ASSIGNMENT_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'SUPERSEDED', 'WITHDRAWN'] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 
+/**
+ * How a hand-off ended, in the platform's words: the decision the platform records when it decides
+ * itself (an expiry, a withdrawal), and all a court reads of any decision (`assignmentAsSeenBy`).
+ */
+export const ASSIGNMENT_DECISION_TEXT: Record<AssignmentStatus, string | null> = {
+  PENDING: null,
+  ACCEPTED: null,
+  DECLINED: '调解员拒绝接受',
+  EXPIRED: '3个工作日内未确认',
+  SUPERSEDED: '由新的派单取代',
+  WITHDRAWN: '当事人撤回调解申请',
+};
+
 /** Statuses in which a mediator is working the case (counted against capacity). */
 export const ACTIVE_STATUSES: CaseStatus[] = ['ASSIGNING', 'MEDIATING', 'AGREEMENT_SIGNING'];

@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors';
 import { parseInput } from '../validate';
 import { applyTransition } from './apply-transition';
 import { loadParties, loadVisibleCase, partiesOfViewer, type CaseRow } from './case-access';
+import { ASSIGNMENT_DECISION_TEXT } from './state-machine';
 
 /** The applicant (or whoever filed for them) withdraws the application while it is open. */
 export async function withdrawCase(deps: Deps, actor: Actor, input: { caseId: string; reason?: string | null }): Promise<CaseRow> {
@@ -23,7 +24,7 @@ export async function withdrawCase(deps: Deps, actor: Actor, input: { caseId: st
     // if someone else moved the case first.
     const ended = await tx
       .update(caseAssignments)
-      .set({ status: 'WITHDRAWN', decidedAt: now, decidedBy: viewer.userId, decisionReason: '当事人撤回调解申请' })
+      .set({ status: 'WITHDRAWN', decidedAt: now, decidedBy: viewer.userId, decisionReason: ASSIGNMENT_DECISION_TEXT.WITHDRAWN })
       .where(and(eq(caseAssignments.caseId, current.id), eq(caseAssignments.status, 'PENDING')))
       .returning({ id: caseAssignments.id });
     return applyTransition(tx, deps.clock, actor, current, 'WITHDRAW', { dueAt: null, dueRule: null, closedAt: now }, {

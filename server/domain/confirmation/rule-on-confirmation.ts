@@ -1,4 +1,3 @@
-import { closeCourtAccess } from './court-webhooks';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { organizations } from '../../../schema';
@@ -13,6 +12,7 @@ import { chinaYear, normalizeCaseNumber, validateRulingNumber } from '../courts/
 import { uniqueViolation } from '../db-errors';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validate';
+import { closeCourtAccess } from './court-webhooks';
 import { NOT_ACCEPTED_GROUNDS, REJECTION_GROUNDS, caseOfApplication, loadApplicationForCourt, notifyParties, updateApplication, type ApplicationRow } from './application-access';
 
 const inputSchema = z.object({

@@ -1,7 +1,7 @@
 import type { Viewer } from '../context';
 import { readsMediationNotes } from '../access/case';
 import type { AssignmentKind } from '../cases/dispatch';
-import type { AssignmentStatus } from '../cases/state-machine';
+import { ASSIGNMENT_DECISION_TEXT, type AssignmentStatus } from '../cases/state-machine';
 import { GROUND_TEXT, type TerminationGround } from '../sessions/terminate-mediation';
 
 /**
@@ -70,16 +70,6 @@ export const ASSIGNMENT_KIND_TEXT: Record<AssignmentKind, string> = {
   ESCALATION: '升级至上一级调解',
   OVERRIDE: '当事人共同选定调解员（OMR 10）',
   DELEGATION: '人民法院委派调解',
-};
-
-/** How a hand-off ended, in the platform's words: all a court reads of the decision. */
-export const ASSIGNMENT_DECISION_TEXT: Record<AssignmentStatus, string | null> = {
-  PENDING: null,
-  ACCEPTED: null,
-  DECLINED: '调解员拒绝接受',
-  EXPIRED: '3个工作日内未确认',
-  SUPERSEDED: '由新的派单取代',
-  WITHDRAWN: '当事人撤回调解申请',
 };
 
 /** A hand-off as recorded (the fields a court's view changes). */

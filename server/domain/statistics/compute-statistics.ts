@@ -266,8 +266,8 @@ const round2 = (v: number | null): number | null => (v === null ? null : Math.ro
  * One statement over the cases in scope: each case yields one row per milestone (filed, settled,
  * …) with its instant, the milestones inside the period are counted per group. "Overdue now" is a
  * state, not an event: it counts regardless of the period, at the month the deadline fell.
+ * `holder` is whose report it is, for the line's limit per person (`withReportSlot`).
  */
-/** `holder`: whose report it is, for the line's limit per person (`withReportSlot`). */
 export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: StatisticsInput, holder = 'system'): Promise<StatisticsResult> {
   const from = validDay('from', input.from);
   const to = validDay('to', input.to);
@@ -379,7 +379,7 @@ export async function statisticsFor(deps: Deps, scope: StatisticsScope, input: S
     );
   })).catch((err: unknown) => {
     if (!statementTimedOut(err)) throw err;
-    throw new DeadlineError(`The report ran past its time limit of ${timeoutMs / 1000} s: ask for a shorter period, a smaller region or fewer groups.`, new Date(deps.clock.now().getTime()));
+    throw new DeadlineError(`The report ran past its time limit of ${timeoutMs / 1000} s: ask for a shorter period, a smaller region or fewer groups.`, deps.clock.now());
   });
   const labels = await labelsFor(deps, groups, rows);
   const toRow = (r: RawRow): StatisticsRow => {
