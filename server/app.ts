@@ -14,7 +14,7 @@ import { newRedis } from './graphql/pubsub';
 import { schema } from './graphql/schema';
 import { textGuardPlugin } from './graphql/text-guard';
 import { bodyLimitPlugin } from './graphql/body-limit';
-import { requestStore } from './logger';
+import { requestErrorsPlugin, requestIdOf } from './graphql/request-errors';
 import { routeModules } from './http/routes';
 import { actorOf } from './http/request';
 import type { WebClient } from './http/web';
@@ -72,7 +72,7 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    requestStore.run({ requestId: req.requestId }, () => next());
+    next();
   });
 
   app.get('/healthz', (_req, res) => {
@@ -161,7 +161,7 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
             path,
           });
         }
-        const requestId = requestStore.getStore()?.requestId ?? null;
+        const requestId = requestIdOf(error);
         deps.log.error({ err: original ?? error, requestId }, 'unexpected error');
         return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId }, path });
       },
@@ -178,6 +178,8 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
       }),
       textGuardPlugin(),
       bodyLimitPlugin(),
+      // Before the masking, which runs after every plugin given here: it reads the request id this marks.
+      requestErrorsPlugin(),
       // The operation the request runs, for what may be read ahead only in a query (`casesHolding`).
       {
         onExecute({ args }: { args: ExecutionArgs }) {

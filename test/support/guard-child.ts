@@ -1,19 +1,16 @@
 /**
  * Run as a child process by the process-guard test: throws from an emitter without an 'error'
- * listener and from an unawaited rejection, inside a request's context, then proves it still runs.
+ * listener and from an unawaited rejection, then proves it still runs.
  */
 import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
-import { requestStore } from '../../server/logger';
 import { installProcessGuard } from '../../server/process-guard';
 
 const log = pino({ level: 'error' }, pino.destination(1));
 if (process.argv[2] !== 'unguarded') installProcessGuard(log);
 
-requestStore.run({ requestId: 'req-guard-test' }, () => {
-  setTimeout(() => new EventEmitter().emit('error', new Error('Unexpected end of form')), 10);
-  setTimeout(() => void Promise.reject(new Error('nobody awaited this')), 20);
-});
+setTimeout(() => new EventEmitter().emit('error', new Error('Unexpected end of form')), 10);
+setTimeout(() => void Promise.reject(new Error('nobody awaited this')), 20);
 setTimeout(() => {
   console.log('STILL-SERVING');
   process.exit(0);
