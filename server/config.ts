@@ -54,6 +54,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
   SEED_DEMO: bool.optional(),
+  GRAPHQL_COMPILED_QUERIES: bool.default(true),
   JOBS: bool.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   STORAGE_DIR: z.string().min(1).default('.data/files'),
@@ -150,6 +151,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   /** Reports computed at once per instance, and how long one may wait in line and run (ms). */
+  /** Run repeated queries compiled by graphql-jit (`GRAPHQL_COMPILED_QUERIES`). */
+  compiledQueries: boolean;
   statistics: { concurrency: number; timeoutMs: number };
   dataDir: string;
   admin: { phone: string; password: string; name: string } | undefined;
@@ -239,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    compiledQueries: e.GRAPHQL_COMPILED_QUERIES,
     statistics: { concurrency: e.STATISTICS_CONCURRENCY ?? Math.max(1, Math.floor(e.DATABASE_POOL_SIZE / 2)), timeoutMs: e.STATISTICS_TIMEOUT_MS },
     dataDir: e.DATA_DIR,
     admin:
