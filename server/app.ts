@@ -16,6 +16,7 @@ import { textGuardPlugin } from './graphql/text-guard';
 import { bodyLimitPlugin } from './graphql/body-limit';
 import { requestErrorsPlugin, requestIdOf } from './graphql/request-errors';
 import { compiledQueriesPlugin } from './graphql/compiled-queries';
+import { webClientDocuments } from './graphql/client-documents';
 import { routeModules } from './http/routes';
 import { actorOf } from './http/request';
 import type { WebClient } from './http/web';
@@ -182,7 +183,7 @@ export function createApp(deps: Deps, options: { web?: WebClient | null } = {}):
       // Before the masking, which runs after every plugin given here: it reads the request id this marks.
       requestErrorsPlugin(),
       // After the text guard: a compiled query reads the variables it has normalised.
-      ...(deps.config.compiledQueries ? [compiledQueriesPlugin()] : []),
+      ...(deps.config.compiledQueries ? [compiledQueriesPlugin(webClientDocuments())] : []),
       // The operation the request runs, for what may be read ahead only in a query (`casesHolding`).
       {
         onExecute({ args }: { args: ExecutionArgs }) {

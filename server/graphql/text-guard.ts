@@ -13,11 +13,9 @@ function cleanValue(value: unknown, path: (string | number)[], errors: FieldErro
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => cleanValue(v, [...path, i], errors));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cleanValue(v, [...path, k], errors);
-    return out;
-  }
+  // Object.fromEntries, not assignment: a key `__proto__` stays a key of its own (as JSON.parse
+  // made it) and never becomes the copy's prototype.
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanValue(v, [...path, k], errors)]));
   return value;
 }
 
@@ -84,9 +82,7 @@ function check(args: { document: DocumentNode; variableValues?: Record<string, u
   const document = literals.document;
   let variableValues = args.variableValues;
   if (variableValues && typeof variableValues === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(variableValues)) out[name] = cleanValue(value, variablePathRoot(name, value), errors);
-    variableValues = out;
+    variableValues = Object.fromEntries(Object.entries(variableValues).map(([name, value]) => [name, cleanValue(value, variablePathRoot(name, value), errors)]));
   }
   return { errors, document, variableValues };
 }

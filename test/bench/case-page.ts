@@ -18,7 +18,7 @@ import { processStat } from '../support/proc-stat';
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CASE_PAGE = readFileSync('web/src/case-query.ts', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
-const QUEUE = `query Queue { cases(first: 100) { edges { node { id number title status category level riskLevel overdue dueAt createdAt } } } }`;
+const QUEUE = readFileSync('web/src/pages/mediator-queue.tsx', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
 const FILE = `mutation ($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
 const PASSWORD = 'Load2026test';
 

@@ -43,7 +43,8 @@ const VILLAGE = '532924101201';
 const MEDIATOR_PHONES: Record<string, string> = { 杨正华: '13800001001', 李阿妹: '13800001002' };
 
 const CASE_PAGE = readFileSync('web/src/case-query.ts', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
-const QUEUE = /* GraphQL */ `query Queue { cases(first: 100) { edges { node { id number title status category level riskLevel overdue dueAt createdAt } } } }`;
+/** The web client's queue of a mediator, as the mediator-queue page sends it without filters. */
+const QUEUE = readFileSync('web/src/pages/mediator-queue.tsx', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
 const FILE = /* GraphQL */ `mutation ($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
 const POST = /* GraphQL */ `mutation ($input: PostSessionMessageInput!) { postSessionMessage(input: $input) { __typename ... on PostSessionMessageSuccess { roomMessage { seq } } ... on Error { code message } } }`;
 const ROOM = /* GraphQL */ `subscription ($sessionId: ID!) { sessionRoom(sessionId: $sessionId) { seq kind body } }`;
