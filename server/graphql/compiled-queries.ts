@@ -5,15 +5,24 @@ import type { Plugin } from 'graphql-yoga';
 /** How many times a document runs on the standard executor before it is compiled. */
 export const RUNS_BEFORE_COMPILING = 2;
 
+/** What a parsed document is (GraphQL Yoga's parser cache hands out one object per query text). */
 interface Entry {
-  runs: number;
-  /** The compiled query; null when the document is never compiled; undefined until it is. */
-  compiled: CompiledQuery | null | undefined;
+  /** Its printed form when it is one of the trusted documents and compilable, else null. */
+  key: string | null;
   operation: OperationDefinitionNode;
 }
 
-/** Per parsed document (GraphQL Yoga's parser cache hands out one object per query text). */
 const entries = new WeakMap<DocumentNode, Entry>();
+
+/**
+ * Each trusted document's runs and compiled query, by its printed form: one compilation per
+ * document of the platform's, however many query texts (comments, spacing) print the same.
+ */
+interface Compiled {
+  runs: number;
+  /** The compiled query; null when graphql-jit refused it; undefined until it is compiled. */
+  query: CompiledQuery | null | undefined;
+}
 
 /**
  * The operation of a document graphql-jit may compile, or null. graphql-jit turns a query into
@@ -50,11 +59,12 @@ export function compiledDocuments(): number {
 }
 
 /**
- * Errors graphql-jit raises itself (a scalar that cannot serialise a value, a null in a non-null
- * field) carry no original error, which the masking reads as the client's own error and passes on.
- * The standard executor gives them one, so they are masked as "Unexpected error." and logged: the
- * compiled result's errors are given one the same way. A compiled run never meets the client's
- * errors graphql-jit would raise (variables that do not coerce run on the standard executor).
+ * Errors graphql-jit raises itself (a scalar or an enum that cannot serialise a value, a null in a
+ * non-null field) carry no original error, which the masking reads as the client's own error and
+ * passes on. They are server errors: each is given one, so it is masked as "Unexpected error." and
+ * logged. (The standard executor masks a null in a non-null field the same way, but passes on the
+ * message of a scalar or an enum that refuses a value.) A compiled run never meets the client's
+ * errors graphql-jit would raise: variables that do not coerce run on the standard executor.
  */
 export function asServerErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.some((e) => !e.originalError)) return result;
@@ -72,28 +82,34 @@ const plain = (value: unknown) => {
 
 /**
  * The platform's own queries run as compiled JavaScript (graphql-jit) from their third run: the
- * documents of `trusted` (the web client's, see webClientDocuments) that are `compilable`. Any other
- * document runs on the standard executor, so what a request can make the server compile, and how
- * long it spends compiling, is fixed by the platform, not by the request. A request whose variables
- * do not coerce runs on the standard executor, so its errors are the standard ones.
+ * documents of `trusted` (the web client's, see webClientDocuments) that are `compilable`, each
+ * compiled once per plugin (per server) whatever query text brings it. Any other document runs on
+ * the standard executor, so what the server compiles, and how often, is fixed by the platform, not
+ * by the request. A request whose variables do not coerce runs on the standard executor, so its
+ * errors are the standard ones.
  */
 export function compiledQueriesPlugin(trusted: ReadonlySet<string>): Plugin {
+  const byText = new Map<string, Compiled>();
   return {
     onExecute({ args, setExecuteFn }) {
       let entry = entries.get(args.document);
       if (!entry) {
         const operation = compilable(args.document);
-        entry = { runs: 0, compiled: operation && trusted.has(print(args.document)) ? undefined : null, operation: operation! };
+        const printed = operation ? print(args.document) : null;
+        entry = { key: printed !== null && trusted.has(printed) ? printed : null, operation: operation! };
         entries.set(args.document, entry);
       }
-      if (entry.compiled === null || ++entry.runs <= RUNS_BEFORE_COMPILING) return;
+      if (entry.key === null) return;
+      let state = byText.get(entry.key);
+      if (!state) byText.set(entry.key, (state = { runs: 0, query: undefined }));
+      if (state.query === null || ++state.runs <= RUNS_BEFORE_COMPILING) return;
       if (args.operationName && args.operationName !== entry.operation.name?.value) return;
-      if (entry.compiled === undefined) {
+      if (state.query === undefined) {
         const compiled = compileQuery(args.schema, args.document, undefined);
-        entry.compiled = isCompiledQuery(compiled) ? compiled : null;
-        if (entry.compiled) compilations++;
+        state.query = isCompiledQuery(compiled) ? compiled : null;
+        if (state.query) compilations++;
       }
-      const compiled = entry.compiled;
+      const compiled = state.query;
       if (!compiled) return;
       const variables = args.variableValues ?? {};
       if (!plain(variables)) return;
