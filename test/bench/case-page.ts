@@ -10,17 +10,16 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import bcrypt from 'bcrypt';
 import postgres from 'postgres';
 import { NODE_FLAGS, SERVER_ENV } from '../../server/heap';
 import { freePort } from '../support/free-port';
 import { processStat } from '../support/proc-stat';
+import { insertLoadParties, LOAD_PASSWORD as PASSWORD } from '../support/load-parties';
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CASE_PAGE = readFileSync('web/src/case-query.ts', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
 const QUEUE = readFileSync('web/src/pages/mediator-queue.tsx', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
 const FILE = `mutation ($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
-const PASSWORD = 'Load2026test';
 
 const MEDIATORS = ['13800001001', '13800001002'];
 const DEMO_PASSWORD = 'Demo2026jf';
@@ -87,22 +86,7 @@ async function start(name: string, env: Record<string, string>): Promise<Server>
   }
   const base = `http://127.0.0.1:${port}`;
   // Parties straight into the database: the reading is measured here, not registration.
-  const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  const hash = await bcrypt.hash(PASSWORD, 4);
-  const rows = Array.from({ length: 40 }, (_, i) => ({
-    phone: `177${String(10_000_000 + i).slice(-8)}`,
-    name: `负载测试${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4e50 + i)}`,
-    password_hash: hash,
-    role: 'PARTY',
-    phone_verified_at: new Date(),
-    address: '云南省大理白族自治州宾川县金牛镇圭山村',
-    ethnicity: '汉族',
-    occupation: '农民',
-    created_at: new Date(),
-    updated_at: new Date(),
-  }));
-  await db`insert into users ${db(rows)}`;
-  await db.end();
+  const rows = await insertLoadParties(url.toString(), 40);
   // One login at a time: the platform limits password attempts per address.
   const tokens: string[] = [];
   for (const r of rows) tokens.push(await login(base, r.phone, PASSWORD));

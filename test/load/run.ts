@@ -24,11 +24,11 @@ import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
-import bcrypt from 'bcrypt';
 import postgres from 'postgres';
 import { startCompiledServer } from '../support/compiled-server';
 import { freePort } from '../support/free-port';
 import { processStat } from '../support/proc-stat';
+import { insertLoadParties, LOAD_PASSWORD as PASSWORD } from '../support/load-parties';
 
 const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
@@ -37,7 +37,6 @@ const SUBSCRIPTIONS = Number(process.env.FANOUT_SUBSCRIPTIONS ?? 2000);
 const CASES = 20;
 /** LOAD_ONLY: a comma-separated list of words; only the operations whose names hold one run (for profiling one). */
 const ONLY = process.env.LOAD_ONLY ? process.env.LOAD_ONLY.split(',') : null;
-const PASSWORD = 'Load2026test';
 const DEMO_PASSWORD = 'Demo2026jf';
 const VILLAGE = '532924101201';
 const MEDIATOR_PHONES: Record<string, string> = { 杨正华: '13800001001', 李阿妹: '13800001002' };
@@ -176,22 +175,7 @@ async function startServer(): Promise<void> {
   );
   serverOutput = started.output;
   // Parties of the demo village, straight into the database: the load is the point here, not registration.
-  const db = postgres(url.toString(), { max: 2, onnotice: () => {} });
-  const hash = await bcrypt.hash(PASSWORD, 4);
-  const rows = Array.from({ length: CASES * 2 }, (_, i) => ({
-    phone: `177${String(10_000_000 + i).slice(-8)}`,
-    name: `负载测试${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4e50 + i)}`,
-    password_hash: hash,
-    role: 'PARTY',
-    phone_verified_at: new Date(),
-    address: '云南省大理白族自治州宾川县金牛镇圭山村',
-    ethnicity: '汉族',
-    occupation: '农民',
-    created_at: new Date(),
-    updated_at: new Date(),
-  }));
-  await db`insert into users ${db(rows)}`;
-  await db.end();
+  const rows = await insertLoadParties(url.toString(), CASES * 2);
   parties = rows.map((r) => ({ phone: r.phone, name: r.name, token: '' }));
 }
 
