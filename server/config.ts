@@ -150,9 +150,9 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
-  /** Reports computed at once per instance, and how long one may wait in line and run (ms). */
   /** Run repeated queries compiled by graphql-jit (`GRAPHQL_COMPILED_QUERIES`). */
   compiledQueries: boolean;
+  /** Reports computed at once per instance, and how long one may wait in line and run (ms). */
   statistics: { concurrency: number; timeoutMs: number };
   dataDir: string;
   admin: { phone: string; password: string; name: string } | undefined;

@@ -17,6 +17,11 @@ export function webClientDocuments(dir = WEB_SOURCES): ReadonlySet<string> {
   return documents;
 }
 
+/** The plain-text `graphql(\`…\`)` templates of a source file, in order (one with interpolation is not a document). */
+export function documentTexts(source: string): string[] {
+  return [...source.matchAll(/\bgraphql\(`([^`]*)`\)/g)].map((m) => m[1]!).filter((text) => !text.includes('${'));
+}
+
 /** What each directory held when first read: the sources do not change under a running server. */
 const read = new Map<string, ReadonlySet<string>>();
 
@@ -29,9 +34,7 @@ function readDocuments(dir: string): Set<string> {
     return documents;
   }
   for (const file of files) {
-    for (const m of readFileSync(`${dir}/${file}`, 'utf8').matchAll(/\bgraphql\(`([^`]*)`\)/g)) {
-      const text = m[1]!;
-      if (text.includes('${')) continue;
+    for (const text of documentTexts(readFileSync(`${dir}/${file}`, 'utf8'))) {
       try {
         documents.add(print(parse(text)));
       } catch {

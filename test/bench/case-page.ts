@@ -8,17 +8,17 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { NODE_FLAGS, SERVER_ENV } from '../../server/heap';
 import { freePort } from '../support/free-port';
 import { processStat } from '../support/proc-stat';
 import { insertLoadParties, LOAD_PASSWORD as PASSWORD } from '../support/load-parties';
+import { webDocument } from '../support/web-documents';
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const CASE_PAGE = readFileSync('web/src/case-query.ts', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
-const QUEUE = readFileSync('web/src/pages/mediator-queue.tsx', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
+const CASE_PAGE = webDocument('case-query.ts');
+const QUEUE = webDocument('pages/mediator-queue.tsx');
 const FILE = `mutation ($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
 
 const MEDIATORS = ['13800001001', '13800001002'];

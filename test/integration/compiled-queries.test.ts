@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { GraphQLError, parse } from 'graphql';
 import { parse as clientParse, print as clientPrint } from '@0no-co/graphql.web';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
@@ -9,9 +8,9 @@ import { schema } from '../../server/graphql/schema';
 import { caseInMediation, createCaseWorld, type CaseWorld } from '../support/case-world';
 import { createTestContext, type TestContext } from '../support/harness';
 import { PASSWORD } from '../support/factories';
+import { webDocument } from '../support/web-documents';
 
 const TIMEOUT = 180_000;
-const webDocument = (file: string) => readFileSync(new URL(`../../web/src/${file}`, import.meta.url), 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
 const CASE_PAGE = webDocument('case-query.ts');
 const QUEUE = webDocument('pages/mediator-queue.tsx');
 /** graphql-jit's marker for a date in the code it writes for literal arguments. */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../server/db';
 import { textPerKey } from '../../server/db-prepared';
@@ -8,6 +7,7 @@ import { caseInMediation, createCaseWorld, fileAndConsent, fileNeighborDispute, 
 import { ACCEPT_APP, courtClient, jointlyApply, REQUEST_SUPPLEMENT, settledCase } from '../support/confirmation-world';
 import { adminOf, courtOf, createMediatorAccount, createOrg } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/harness';
+import { webDocument } from '../support/web-documents';
 
 // Every list field reads a whole page in a fixed number of statements: four more rows must not
 // add one (no query per row, per field or per viewer check).
@@ -159,7 +159,7 @@ describe('statements per page', () => {
   }, TIMEOUT);
 
   it('the web client’s case page reads its case, the login and the account once each', async () => {
-    const PAGE = readFileSync(new URL('../../web/src/case-query.ts', import.meta.url), 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
+    const PAGE = webDocument('case-query.ts');
     const { case: c, mediator } = await caseInMediation(ctx, w);
     // The mediator's own mediator row (their standing) and their organisation's region (their
     // scope) come with the login: their page costs what the party's does.

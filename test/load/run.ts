@@ -29,6 +29,7 @@ import { startCompiledServer } from '../support/compiled-server';
 import { freePort } from '../support/free-port';
 import { processStat } from '../support/proc-stat';
 import { insertLoadParties, LOAD_PASSWORD as PASSWORD } from '../support/load-parties';
+import { webDocument } from '../support/web-documents';
 
 const BASE_URL = process.env.LOAD_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MIXED_SECONDS = Number(process.env.LOAD_SECONDS ?? 40);
@@ -41,9 +42,9 @@ const DEMO_PASSWORD = 'Demo2026jf';
 const VILLAGE = '532924101201';
 const MEDIATOR_PHONES: Record<string, string> = { 杨正华: '13800001001', 李阿妹: '13800001002' };
 
-const CASE_PAGE = readFileSync('web/src/case-query.ts', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
+const CASE_PAGE = webDocument('case-query.ts');
 /** The web client's queue of a mediator, as the mediator-queue page sends it without filters. */
-const QUEUE = readFileSync('web/src/pages/mediator-queue.tsx', 'utf8').match(/graphql\(`([\s\S]*?)`\)/)![1]!;
+const QUEUE = webDocument('pages/mediator-queue.tsx');
 const FILE = /* GraphQL */ `mutation ($input: FileDisputeInput!) { fileDispute(input: $input) { __typename ... on FileDisputeSuccess { case { id } } ... on Error { code message } } }`;
 const POST = /* GraphQL */ `mutation ($input: PostSessionMessageInput!) { postSessionMessage(input: $input) { __typename ... on PostSessionMessageSuccess { roomMessage { seq } } ... on Error { code message } } }`;
 const ROOM = /* GraphQL */ `subscription ($sessionId: ID!) { sessionRoom(sessionId: $sessionId) { seq kind body } }`;
